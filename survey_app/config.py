@@ -1,0 +1,102 @@
+"""Settings: defaults, then environment variables, then what the caller passes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+#: Environments in which a throwaway SECRET_KEY is acceptable.
+RELAXED_ENVIRONMENTS = frozenset({"development", "testing"})
+
+DEFAULTS: dict[str, Any] = {
+    "SURVEY_ENV": "production",
+    "SURVEY_BASE_URL": "http://127.0.0.1:5000",
+    "MIN_GROUP_SIZE": 5,
+    "SURVEY_TIMEZONE": "Europe/Stockholm",
+    # Where the quick-exit button leads: a neutral site that says nothing about the survey.
+    "QUICK_EXIT_URL": "https://www.smhi.se/",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "sip",
+    # Respondents may take their time (a child answering slowly): CSRF tokens live as long
+    # as the session; a stale form is re-shown with the answers kept rather than rejected.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "BABEL_DEFAULT_LOCALE": "sv",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+}
+
+#: Environment variables read at start, with the type each is parsed as.
+ENVIRONMENT_SETTINGS: dict[str, type] = {
+    "SURVEY_ENV": str,
+    "SECRET_KEY": str,
+    "SURVEY_DATABASE_URL": str,
+    "SURVEY_BASE_URL": str,
+    "MIN_GROUP_SIZE": int,
+    "QUICK_EXIT_URL": str,
+    "RATELIMIT_STORAGE_URI": str,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The service cannot start with the settings it was given."""
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for name, kind in ENVIRONMENT_SETTINGS.items():
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            continue
+        try:
+            settings[name] = kind(raw)
+        except ValueError as error:
+            raise ConfigurationError(f"{name}={raw!r} is not a valid {kind.__name__}") from error
+    # Later features add their own prefixed settings (SMS_*, ELKS_*, TWILIO_*).
+    for name, raw in environ.items():
+        if name.startswith(("SMS_", "ELKS_", "TWILIO_")) and raw != "":
+            settings[name] = raw
+    return settings
+
+
+def load_config(
+    app: Flask, overrides: Mapping[str, Any] | None, environ: Mapping[str, str] | None = None
+) -> None:
+    """Fill app.config from defaults, the environment and the caller's overrides, then check it."""
+    app.config.update(DEFAULTS)
+    app.config.update(_from_environment(os.environ if environ is None else environ))
+    if overrides:
+        app.config.update(overrides)
+
+    environment = app.config["SURVEY_ENV"]
+    if not app.config.get("SECRET_KEY"):
+        if environment not in RELAXED_ENVIRONMENTS:
+            raise ConfigurationError(
+                "SECRET_KEY is not set. Set it to a long random value "
+                '(python -c "import secrets; print(secrets.token_hex(32))") '
+                "or set SURVEY_ENV=development for local use."
+            )
+        app.config["SECRET_KEY"] = f"{environment}-only-not-secret"
+    app.config["TESTING"] = app.config.get("TESTING", False) or environment == "testing"
+
+    if not app.config.get("SURVEY_DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        database = Path(app.instance_path) / "survey.sqlite3"
+        app.config["SURVEY_DATABASE_URL"] = f"sqlite:///{database}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SURVEY_DATABASE_URL"]
+
+    base_url = str(app.config["SURVEY_BASE_URL"]).rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"SURVEY_BASE_URL={base_url!r} must start with http:// or https://")
+    app.config["SURVEY_BASE_URL"] = base_url
+    app.config["SESSION_COOKIE_SECURE"] = base_url.startswith("https://")
+
+    if int(app.config["MIN_GROUP_SIZE"]) < 1:
+        raise ConfigurationError("MIN_GROUP_SIZE must be at least 1")

@@ -1,0 +1,111 @@
+"""SIP meetings and the people invited to say how they experienced them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .campaign import Campaign
+from .reference import Team
+from .types import UTCDateTime, utcnow, value_enum
+
+
+class AgeBand(enum.StrEnum):
+    UNDER_6 = "0-5"
+    CHILD = "6-11"
+    YOUTH = "12-18"
+
+
+class ChildAttended(enum.StrEnum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+class Role(enum.StrEnum):
+    GUARDIAN = "guardian"
+    CHILD = "child"
+    YOUTH = "youth"
+
+
+class Service(enum.StrEnum):
+    SOCIAL_SERVICES = "social_services"
+    PRIMARY_CARE = "primary_care"
+    SCHOOL_HEALTH = "school_health"
+    CHILD_PSYCHIATRY = "child_psychiatry"
+    HABILITATION = "habilitation"
+    OTHER = "other"
+
+
+class Meeting(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    held_on: Mapped[date]
+    age_band: Mapped[AgeBand] = mapped_column(value_enum(AgeBand))
+    child_attended: Mapped[ChildAttended] = mapped_column(value_enum(ChildAttended))
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    team: Mapped[Team] = relationship()
+    services: Mapped[list[MeetingService]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Invitation.id"
+    )
+
+
+class MeetingService(db.Model):  # type: ignore[name-defined,misc]
+    """One service that took part in a meeting."""
+
+    __tablename__ = "meeting_services"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    service: Mapped[Service] = mapped_column(value_enum(Service, 24), primary_key=True)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="services")
+
+
+class Invitation(db.Model):  # type: ignore[name-defined,misc]
+    """One person invited to answer about one meeting. Never linked to a Response."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint("length(token_hash) = 64", name="token_hash_is_sha256"),
+        CheckConstraint(
+            "completed_at IS NULL OR started_at IS NOT NULL", name="completed_after_started"
+        ),
+        CheckConstraint("started_at IS NULL OR opened_at IS NOT NULL", name="started_after_opened"),
+        CheckConstraint("reminders_sent >= 0", name="reminders_sent_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    role: Mapped[Role] = mapped_column(value_enum(Role))
+    questionnaire_key: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8), default="sv")
+    #: SHA-256 (hex) of the link's random token; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: E.164 phone number; deleted when the window closes.
+    phone: Mapped[str | None] = mapped_column(String(20))
+    #: For a child without a phone: the guardian invitation whose phone gets the child's link.
+    handover_from_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="invitations")
+    handover_from: Mapped[Invitation | None] = relationship(remote_side=[id])
