@@ -1,0 +1,102 @@
+"""What a loaded questionnaire is: scales, items, pages and the filter rules between them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Draft value of the "don't know" option; stored as "no answer", never as a number.
+NO_ANSWER = "na"
+
+DIMENSIONS = frozenset(
+    {"filter", "space", "voice", "audience", "influence", "plan", "child_involvement", "overall",
+     "comment"}
+)
+PARALLEL_KEYS = frozenset({"voice", "audience", "understanding", "influence"})
+ROLES = frozenset({"guardian", "child", "youth"})
+COMMON_LEVELS = ("positive", "partly", "negative")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: int
+    label: str
+    #: Name of the supporting face drawn beside the words (child forms only).
+    face: str | None = None
+
+
+@dataclass(frozen=True)
+class Scale:
+    key: str
+    options: tuple[Option, ...]
+    no_answer: str | None
+    positive: frozenset[int]
+    #: value → "positive" / "partly" / "negative"
+    common: Mapping[int, str]
+
+    @property
+    def values(self) -> frozenset[int]:
+        return frozenset(option.value for option in self.options)
+
+
+@dataclass(frozen=True)
+class SkipRule:
+    """When the filter item has one of `values`, `items` are not asked."""
+
+    values: frozenset[int]
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    type: str
+    text: str
+    dimension: str
+    scale: Scale | None = None
+    hint: str | None = None
+    parallel: str | None = None
+    required: bool = False
+    max_length: int | None = None
+    skip_when: SkipRule | None = None
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    key: str
+    version: int
+    role: str
+    title: str
+    items: tuple[Item, ...]
+    #: Item keys per page, in order.
+    pages: tuple[tuple[str, ...], ...]
+    source: Path
+    _by_key: dict[str, Item] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_key", {item.key: item for item in self.items})
+
+    def item(self, key: str) -> Item:
+        return self._by_key[key]
+
+    def skipped_items(self, answers: Mapping[str, str | None]) -> frozenset[str]:
+        """Items a filter question has ruled out, given the answers so far."""
+        skipped: set[str] = set()
+        for item in self.items:
+            rule = item.skip_when
+            raw = answers.get(item.key)
+            if rule is None or raw is None or not str(raw).isdigit():
+                continue
+            if int(raw) in rule.values:
+                skipped.update(rule.items)
+        return frozenset(skipped)
+
+    def page_items(self, page: int, answers: Mapping[str, str | None]) -> tuple[Item, ...]:
+        """The items shown on a page (1-based), leaving out those a filter skips."""
+        skipped = self.skipped_items(answers)
+        return tuple(self.item(key) for key in self.pages[page - 1] if key not in skipped)
+
+    def visible_pages(self, answers: Mapping[str, str | None]) -> list[int]:
+        """Page numbers (1-based) that have at least one item to show."""
+        return [n for n in range(1, len(self.pages) + 1) if self.page_items(n, answers)]
