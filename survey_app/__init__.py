@@ -1,0 +1,60 @@
+"""The SIP follow-up service: asks families how their SIP meeting went, tells the teams."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_compress import Compress
+
+from .config import load_config
+from .database import init_db
+from .extensions import csrf, limiter
+from .i18n import init_i18n
+from .privacy import init_privacy
+from .questionnaires import init_questionnaires
+from .security import init_security_headers
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: settings first, then one named step per concern."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    init_privacy(app)
+    init_db(app)
+    init_i18n(app)
+    init_questionnaires(app)
+    init_extensions(app)
+    init_security_headers(app)
+    register_blueprints(app)
+    register_error_pages(app)
+    register_commands(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "application/javascript",
+                                                  "image/svg+xml", "application/json", "text/csv"])
+    app.config.setdefault("COMPRESS_MIN_SIZE", 256)
+    Compress(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .respond import blueprint as respond
+
+    app.register_blueprint(respond)
+
+
+def register_error_pages(app: Flask) -> None:
+    from .errors import init_error_pages
+
+    init_error_pages(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import init_commands
+
+    init_commands(app)

@@ -1,0 +1,127 @@
+"""The family's answers: from an opened link to one anonymous Response, exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select, update
+
+from .extensions import db
+from .models import (
+    Answer,
+    Draft,
+    Invitation,
+    MessageKind,
+    MessageState,
+    OutboxMessage,
+    Response,
+    utcnow,
+)
+from .questionnaires import Questionnaire, question_type
+from .tokens import hash_token, looks_like_token
+
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The invitation a link belongs to; None for anything malformed or unknown."""
+    if not looks_like_token(token):
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def record_opened(invitation: Invitation) -> None:
+    """Note the first opening. Opening never uses a link up: scanners open links too."""
+    if invitation.opened_at is None:
+        db.session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.opened_at.is_(None))
+            .values(opened_at=utcnow())
+        )
+        db.session.commit()
+
+
+def start(invitation: Invitation) -> Draft:
+    """Begin answering: a draft to save pages into."""
+    draft = db.session.scalar(select(Draft).where(Draft.invitation_id == invitation.id))
+    if draft is None:
+        draft = Draft(invitation_id=invitation.id, answers={}, reached_page=1)
+        db.session.add(draft)
+        if invitation.opened_at is None:
+            invitation.opened_at = utcnow()
+        if invitation.started_at is None:
+            invitation.started_at = utcnow()
+        db.session.commit()
+    return draft
+
+
+def save_page(draft: Draft, posted: Mapping[str, str | None], reached_page: int) -> None:
+    """Merge a page's answers into the draft, so a dropped connection loses at most one page."""
+    answers = dict(draft.answers or {})
+    answers.update(posted)
+    draft.answers = answers
+    draft.reached_page = max(draft.reached_page, reached_page)
+    db.session.commit()
+
+
+def response_answers(
+    questionnaire: Questionnaire, draft_answers: Mapping[str, str | None]
+) -> list[Answer]:
+    """The answers to store: every item on a page that was shown, none that a filter skipped."""
+    answers: list[Answer] = []
+    for page in questionnaire.visible_pages(draft_answers):
+        for item in questionnaire.page_items(page, draft_answers):
+            value, text = question_type(item).answer(item, draft_answers.get(item.key))
+            answers.append(Answer(item_key=item.key, value=value, text=text))
+    return answers
+
+
+def submit(
+    invitation: Invitation,
+    questionnaire: Questionnaire,
+    draft_answers: Mapping[str, str | None],
+    now: datetime | None = None,
+) -> bool:
+    """Store the response; False when this invitation was already completed (a repeat).
+
+    One transaction: claim the invitation (a conditional UPDATE, so of two racing submits only
+    one wins), write the Response, delete the Draft, cancel pending reminders.
+    """
+    now = now or utcnow()
+    answers = response_answers(questionnaire, draft_answers)
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.completed_at.is_(None))
+        .values(completed_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return False
+    meeting = invitation.meeting
+    db.session.add(
+        Response(
+            campaign_id=meeting.campaign_id,
+            questionnaire_key=questionnaire.key,
+            questionnaire_version=questionnaire.version,
+            role=invitation.role,
+            age_band=meeting.age_band,
+            team_id=meeting.team_id,
+            language=invitation.language,
+            submitted_on=now.astimezone(LOCAL_TIME).date(),
+            answers=answers,
+        )
+    )
+    db.session.execute(delete(Draft).where(Draft.invitation_id == invitation.id))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.invitation_id == invitation.id,
+            OutboxMessage.kind == MessageKind.REMINDER,
+            OutboxMessage.state == MessageState.QUEUED,
+        )
+        .values(state=MessageState.CANCELLED)
+    )
+    db.session.commit()
+    return True

@@ -1,0 +1,35 @@
+"""Flask commands: one small command per task, grouped by feature."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+from flask import Flask
+
+from .demo import DemoError, create_demo
+
+
+@click.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def demo_command(as_json: bool) -> None:
+    """Create demo data (idempotently) and print the demo links."""
+    try:
+        result = create_demo()
+    except DemoError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(asdict(result), ensure_ascii=False))
+        return
+    click.echo(f"Demo collection window {result.campaign_id} is open. Links for families:")
+    for link in result.links:
+        click.echo(f"  {link.role:<9} {link.language:<3} {link.team:<16} {link.url}")
+    if result.staff:
+        click.echo("Staff logins (/staff/login):")
+        for account in result.staff:
+            click.echo(f"  {account['role']:<12} {account['email']:<32} {account['password']}")
+
+
+def init_commands(app: Flask) -> None:
+    app.cli.add_command(demo_command)

@@ -1,0 +1,7 @@
+"""The family's path: SMS link → start → question pages → thank you."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("respond", __name__, url_prefix="/s")
+
+from . import views  # noqa: E402,F401  (registers the routes on the blueprint)

@@ -1,0 +1,44 @@
+"""Whether an invitation may answer now, and the page to show when it may not."""
+
+from __future__ import annotations
+
+from flask import render_template, session
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from ..models import Invitation, utcnow
+from ..answering import LOCAL_TIME
+
+COMPLETED_KEY = "completed"
+
+
+def closed_or_answered_page(invitation: Invitation) -> str | None:
+    """A friendly page for a link outside its window or already answered; None if it may answer."""
+    campaign = invitation.meeting.campaign
+    now = utcnow()
+    if campaign.has_ended(now):
+        return render_template(
+            "respond/message.html",
+            title=_("Enkäten är stängd"),
+            message=_(
+                "Tiden för att svara är slut. Tack för att du ville hjälpa till att göra "
+                "SIP-möten bättre."
+            ),
+        )
+    if now < campaign.opens_at:
+        opens_on = format_date(campaign.opens_at.astimezone(LOCAL_TIME).date(), "long")
+        return render_template(
+            "respond/message.html",
+            title=_("Enkäten har inte öppnat än"),
+            message=_("Du kan svara från och med %(date)s. Spara sms:et och öppna länken då.",
+                      date=opens_on),
+        )
+    if invitation.completed_at is not None:
+        if session.get(COMPLETED_KEY) == invitation.id:
+            return render_template("respond/thanks.html", invitation=invitation)
+        return render_template(
+            "respond/message.html",
+            title=_("Du har redan svarat"),
+            message=_("Dina svar är redan skickade. Tack för hjälpen!"),
+        )
+    return None
