@@ -36,8 +36,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
-    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "application/javascript",
-                                                  "image/svg+xml", "application/json", "text/csv"])
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES",
+        [
+            "text/html",
+            "text/css",
+            "application/javascript",
+            "image/svg+xml",
+            "application/json",
+            "text/csv",
+        ],
+    )
     app.config.setdefault("COMPRESS_MIN_SIZE", 256)
     Compress(app)
 

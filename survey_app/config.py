@@ -94,7 +94,9 @@ def load_config(
 
     base_url = str(app.config["SURVEY_BASE_URL"]).rstrip("/")
     if not base_url.startswith(("http://", "https://")):
-        raise ConfigurationError(f"SURVEY_BASE_URL={base_url!r} must start with http:// or https://")
+        raise ConfigurationError(
+            f"SURVEY_BASE_URL={base_url!r} must start with http:// or https://"
+        )
     app.config["SURVEY_BASE_URL"] = base_url
     app.config["SESSION_COOKIE_SECURE"] = base_url.startswith("https://")
 

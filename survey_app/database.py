@@ -35,8 +35,13 @@ def init_db(app: Flask) -> None:
         options["connect_args"] = connect_args
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/" + MIGRATIONS_DIRECTORY),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(app.root_path + "/" + MIGRATIONS_DIRECTORY),
+        render_as_batch=True,
+        compare_type=True,
+    )
     if url.startswith("sqlite"):
         with app.app_context():
             engine: Engine = db.engine

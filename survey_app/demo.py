@@ -72,18 +72,36 @@ class DemoMeeting:
 
 
 DEMO_MEETINGS = (
-    DemoMeeting("asele-child", "HLT Åsele", AgeBand.CHILD, ChildAttended.YES,
-                (Service.SOCIAL_SERVICES, Service.SCHOOL_HEALTH),
-                (DemoInvitation("guardian", Role.GUARDIAN, "sv"),
-                 DemoInvitation("child", Role.CHILD, "sv"))),
-    DemoMeeting("umea-youth", "HLT Umeå", AgeBand.YOUTH, ChildAttended.PARTLY,
-                (Service.SOCIAL_SERVICES, Service.CHILD_PSYCHIATRY, Service.SCHOOL_HEALTH),
-                (DemoInvitation("guardian", Role.GUARDIAN, "sv"),
-                 DemoInvitation("youth", Role.YOUTH, "sv"))),
-    DemoMeeting("languages", "HLT Skellefteå", AgeBand.CHILD, ChildAttended.NO,
-                (Service.PRIMARY_CARE, Service.SOCIAL_SERVICES),
-                tuple(DemoInvitation(f"guardian-{code}", Role.GUARDIAN, code)
-                      for code in FAMILY_LANGUAGES)),
+    DemoMeeting(
+        "asele-child",
+        "HLT Åsele",
+        AgeBand.CHILD,
+        ChildAttended.YES,
+        (Service.SOCIAL_SERVICES, Service.SCHOOL_HEALTH),
+        (
+            DemoInvitation("guardian", Role.GUARDIAN, "sv"),
+            DemoInvitation("child", Role.CHILD, "sv"),
+        ),
+    ),
+    DemoMeeting(
+        "umea-youth",
+        "HLT Umeå",
+        AgeBand.YOUTH,
+        ChildAttended.PARTLY,
+        (Service.SOCIAL_SERVICES, Service.CHILD_PSYCHIATRY, Service.SCHOOL_HEALTH),
+        (
+            DemoInvitation("guardian", Role.GUARDIAN, "sv"),
+            DemoInvitation("youth", Role.YOUTH, "sv"),
+        ),
+    ),
+    DemoMeeting(
+        "languages",
+        "HLT Skellefteå",
+        AgeBand.CHILD,
+        ChildAttended.NO,
+        (Service.PRIMARY_CARE, Service.SOCIAL_SERVICES),
+        tuple(DemoInvitation(f"guardian-{code}", Role.GUARDIAN, code) for code in FAMILY_LANGUAGES),
+    ),
 )
 
 
@@ -120,29 +138,46 @@ def create_demo() -> DemoResult:
     numbers = iter(FICTIONAL_NUMBERS)
     for spec in DEMO_MEETINGS:
         team = teams[spec.municipality_team]
-        tokens = {inv.label: demo_token(f"{campaign.id}:{spec.label}:{inv.label}")
-                  for inv in spec.invitations}
+        tokens = {
+            inv.label: demo_token(f"{campaign.id}:{spec.label}:{inv.label}")
+            for inv in spec.invitations
+        }
         existing = db.session.scalars(
-            select(Invitation).where(Invitation.token_hash.in_([hash_token(t) for t in tokens.values()]))
+            select(Invitation).where(
+                Invitation.token_hash.in_([hash_token(t) for t in tokens.values()])
+            )
         ).all()
         if not existing:
             meeting = Meeting(
-                campaign=campaign, team=team, held_on=date.today() - timedelta(days=2),  # noqa: DTZ011
-                age_band=spec.age_band, child_attended=spec.child_attended,
+                campaign=campaign,
+                team=team,
+                held_on=date.today() - timedelta(days=2),  # noqa: DTZ011
+                age_band=spec.age_band,
+                child_attended=spec.child_attended,
                 services=[MeetingService(service=service) for service in spec.services],
             )
             db.session.add(meeting)
             for inv in spec.invitations:
                 meeting.invitations.append(
-                    Invitation(role=inv.role, questionnaire_key=QUESTIONNAIRE_FOR_ROLE[inv.role],
-                               language=inv.language, token_hash=hash_token(tokens[inv.label]),
-                               phone=next(numbers))
+                    Invitation(
+                        role=inv.role,
+                        questionnaire_key=QUESTIONNAIRE_FOR_ROLE[inv.role],
+                        language=inv.language,
+                        token_hash=hash_token(tokens[inv.label]),
+                        phone=next(numbers),
+                    )
                 )
         else:
             for _inv in spec.invitations:
                 next(numbers)
         for inv in spec.invitations:
-            result.links.append(DemoLink(role=inv.role.value, language=inv.language,
-                                         url=f"{base_url}/s/{tokens[inv.label]}", team=team.name))
+            result.links.append(
+                DemoLink(
+                    role=inv.role.value,
+                    language=inv.language,
+                    url=f"{base_url}/s/{tokens[inv.label]}",
+                    team=team.name,
+                )
+            )
     db.session.commit()
     return result

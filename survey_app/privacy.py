@@ -15,10 +15,15 @@ class RedactRespondentData(logging.Filter):
     """Drop the client address from request log lines and mask tokens in any message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == "werkzeug" and isinstance(record.args, tuple) and record.args:
-            # werkzeug's request line is "%s - - [%s] %s": the first argument is the address.
-            if isinstance(record.msg, str) and record.msg.startswith("%s - - "):
-                record.args = ("-", *record.args[1:])
+        # werkzeug's request line is "%s - - [%s] %s": the first argument is the address.
+        if (
+            record.name == "werkzeug"
+            and isinstance(record.args, tuple)
+            and record.args
+            and isinstance(record.msg, str)
+            and record.msg.startswith("%s - - ")
+        ):
+            record.args = ("-", *record.args[1:])
         record.msg = TOKEN_IN_PATH.sub("/s/[link]", str(record.msg))
         if isinstance(record.args, tuple):
             record.args = tuple(

@@ -19,14 +19,15 @@ class CampaignState(enum.StrEnum):
     ANALYSED = "analysed"
 
 
-class Campaign(db.Model):  # type: ignore[name-defined,misc]
+class Campaign(db.Model):  # type: ignore[name-defined]
     __tablename__ = "campaigns"
     __table_args__ = (
         CheckConstraint("closes_at > opens_at", name="closes_after_opens"),
         CheckConstraint("reminder_count >= 0 AND reminder_count <= 3", name="reminder_count_range"),
         CheckConstraint("reminder_delay_days >= 1", name="reminder_delay_positive"),
         CheckConstraint(
-            "(state IN ('closed', 'analysed')) = (closed_at IS NOT NULL)", name="closed_has_closed_at"
+            "(state IN ('closed', 'analysed')) = (closed_at IS NOT NULL)",
+            name="closed_has_closed_at",
         ),
     )
 

@@ -41,7 +41,7 @@ class Service(enum.StrEnum):
     OTHER = "other"
 
 
-class Meeting(db.Model):  # type: ignore[name-defined,misc]
+class Meeting(db.Model):  # type: ignore[name-defined]
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +63,7 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class MeetingService(db.Model):  # type: ignore[name-defined,misc]
+class MeetingService(db.Model):  # type: ignore[name-defined]
     """One service that took part in a meeting."""
 
     __tablename__ = "meeting_services"
@@ -74,7 +74,7 @@ class MeetingService(db.Model):  # type: ignore[name-defined,misc]
     meeting: Mapped[Meeting] = relationship(back_populates="services")
 
 
-class Invitation(db.Model):  # type: ignore[name-defined,misc]
+class Invitation(db.Model):  # type: ignore[name-defined]
     """One person invited to answer about one meeting. Never linked to a Response."""
 
     __tablename__ = "invitations"

@@ -28,7 +28,7 @@ class MessageState(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
+class OutboxMessage(db.Model):  # type: ignore[name-defined]
     __tablename__ = "outbox_messages"
     __table_args__ = (
         UniqueConstraint("invitation_id", "kind", "sequence", name="one_per_kind_and_sequence"),
@@ -41,9 +41,7 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), index=True)
-    kind: Mapped[MessageKind] = mapped_column(
-        value_enum(MessageKind, 12)
-    )
+    kind: Mapped[MessageKind] = mapped_column(value_enum(MessageKind, 12))
     #: 0 for the invitation, 1… for reminders.
     sequence: Mapped[int] = mapped_column(default=0)
     #: The text with the personal link; replaced by a redacted copy once sent.

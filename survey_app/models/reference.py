@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 
 
-class Area(db.Model):  # type: ignore[name-defined,misc]
+class Area(db.Model):  # type: ignore[name-defined]
     __tablename__ = "areas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -19,7 +19,7 @@ class Area(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class Municipality(db.Model):  # type: ignore[name-defined,misc]
+class Municipality(db.Model):  # type: ignore[name-defined]
     __tablename__ = "municipalities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +30,7 @@ class Municipality(db.Model):  # type: ignore[name-defined,misc]
     teams: Mapped[list[Team]] = relationship(back_populates="municipality", order_by="Team.name")
 
 
-class Team(db.Model):  # type: ignore[name-defined,misc]
+class Team(db.Model):  # type: ignore[name-defined]
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(primary_key=True)

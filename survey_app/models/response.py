@@ -25,7 +25,7 @@ def new_response_id() -> str:
     return secrets.token_hex(16)
 
 
-class Draft(db.Model):  # type: ignore[name-defined,misc]
+class Draft(db.Model):  # type: ignore[name-defined]
     """In-progress answers of one invitation, saved page by page; deleted on submit or close."""
 
     __tablename__ = "drafts"
@@ -39,7 +39,7 @@ class Draft(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Response(db.Model):  # type: ignore[name-defined,misc]
+class Response(db.Model):  # type: ignore[name-defined]
     """One submitted questionnaire, anonymous: no invitation, no time of day, no client data."""
 
     __tablename__ = "responses"
@@ -61,7 +61,7 @@ class Response(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class Answer(db.Model):  # type: ignore[name-defined,misc]
+class Answer(db.Model):  # type: ignore[name-defined]
     """One item of a Response: a value on the item's scale, "no answer" (NULL), or free text."""
 
     __tablename__ = "answers"

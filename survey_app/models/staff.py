@@ -28,15 +28,13 @@ user_teams = Table(
 )
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[StaffRole] = mapped_column(
-        value_enum(StaffRole, 12)
-    )
+    role: Mapped[StaffRole] = mapped_column(value_enum(StaffRole, 12))
     active: Mapped[bool] = mapped_column(default=True)
     #: The staff member's interface language (sv or en).
     language: Mapped[str] = mapped_column(String(8), default="sv")
@@ -46,7 +44,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     teams: Mapped[list[Team]] = relationship(secondary=user_teams, order_by="Team.name")
 
 
-class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+class AuditEvent(db.Model):  # type: ignore[name-defined]
     """Who did what to which object, and when. Staff actions only; never respondents."""
 
     __tablename__ = "audit_events"

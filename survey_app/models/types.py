@@ -25,9 +25,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
+        if not isinstance(value, datetime):
             return None
-        assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC)
 
 

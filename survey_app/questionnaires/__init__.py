@@ -36,8 +36,22 @@ def all_questionnaires() -> dict[str, Questionnaire]:
 
 
 __all__ = [
-    "DEFAULT_DIRECTORY", "NO_ANSWER", "QUESTIONNAIRE_FOR_ROLE", "QUESTION_TYPES", "Item", "Option",
-    "Questionnaire", "QuestionnaireError", "Scale", "SkipRule", "all_questionnaires",
-    "get_questionnaire", "init_questionnaires", "load_directory", "load_questionnaire",
-    "load_scales", "page_form_class", "question_type",
+    "DEFAULT_DIRECTORY",
+    "NO_ANSWER",
+    "QUESTIONNAIRE_FOR_ROLE",
+    "QUESTION_TYPES",
+    "Item",
+    "Option",
+    "Questionnaire",
+    "QuestionnaireError",
+    "Scale",
+    "SkipRule",
+    "all_questionnaires",
+    "get_questionnaire",
+    "init_questionnaires",
+    "load_directory",
+    "load_questionnaire",
+    "load_scales",
+    "page_form_class",
+    "question_type",
 ]

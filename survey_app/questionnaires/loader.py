@@ -23,8 +23,18 @@ from .model import (
 KNOWN_FORMATS = frozenset({1})
 QUESTIONNAIRE_KEYS = frozenset({"format", "key", "version", "role", "title", "pages", "items"})
 ITEM_KEYS = frozenset(
-    {"key", "type", "text", "hint", "scale", "dimension", "parallel", "required", "max_length",
-     "skip_when"}
+    {
+        "key",
+        "type",
+        "text",
+        "hint",
+        "scale",
+        "dimension",
+        "parallel",
+        "required",
+        "max_length",
+        "skip_when",
+    }
 )
 SCALE_KEYS = frozenset({"options", "no_answer", "positive", "common"})
 OPTION_KEYS = frozenset({"value", "label", "face"})
@@ -49,7 +59,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     fmt = data.get("format")
     if fmt not in KNOWN_FORMATS:
         raise QuestionnaireError(
-            f"{path.name}: unknown format version {fmt!r} (this loader knows {sorted(KNOWN_FORMATS)})"
+            f"{path.name}: unknown format version {fmt!r} "
+            f"(this loader knows {sorted(KNOWN_FORMATS)})"
         )
     return data
 
@@ -61,8 +72,9 @@ def _unknown(where: str, mapping: dict[str, Any], allowed: frozenset[str]) -> No
 
 
 def _int_list(where: str, name: str, raw: Any) -> list[int]:
-    if not isinstance(raw, list) or not all(isinstance(v, int) and not isinstance(v, bool)
-                                            for v in raw):
+    if not isinstance(raw, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in raw
+    ):
         raise QuestionnaireError(f"{where}: {name} must be a list of whole numbers")
     return raw
 
@@ -155,7 +167,9 @@ def load_questionnaire(path: Path, scales: dict[str, Scale]) -> Questionnaire:
         if item.skip_when:
             for target in item.skip_when.items:
                 if target not in seen:
-                    raise QuestionnaireError(f"{name}, item {item.key}: skips unknown item {target!r}")
+                    raise QuestionnaireError(
+                        f"{name}, item {item.key}: skips unknown item {target!r}"
+                    )
                 if order.index(target) <= order.index(item.key):
                     raise QuestionnaireError(
                         f"{name}, item {item.key}: can only skip items that come after it"

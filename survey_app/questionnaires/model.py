@@ -10,8 +10,17 @@ from pathlib import Path
 NO_ANSWER = "na"
 
 DIMENSIONS = frozenset(
-    {"filter", "space", "voice", "audience", "influence", "plan", "child_involvement", "overall",
-     "comment"}
+    {
+        "filter",
+        "space",
+        "voice",
+        "audience",
+        "influence",
+        "plan",
+        "child_involvement",
+        "overall",
+        "comment",
+    }
 )
 PARALLEL_KEYS = frozenset({"voice", "audience", "understanding", "influence"})
 ROLES = frozenset({"guardian", "child", "youth"})
@@ -60,6 +69,13 @@ class Item:
     required: bool = False
     max_length: int | None = None
     skip_when: SkipRule | None = None
+
+    @property
+    def choice_scale(self) -> Scale:
+        """The scale of a choice item (the loader guarantees one)."""
+        if self.scale is None:
+            raise TypeError(f"item {self.key} is not a choice item")
+        return self.scale
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ class AnswerRequired:
             raise StopValidation(str(_l("Välj ett av svaren.")))
 
 
-class ScaleChoiceField(RadioField):  # type: ignore[misc]
+class ScaleChoiceField(RadioField):
     """A radio group whose unknown values get a message a person understands."""
 
     def pre_validate(self, form: Form) -> None:
@@ -50,9 +50,9 @@ class ChoiceQuestion:
     kind: ClassVar[str] = "choice"
 
     def field(self, questionnaire: Questionnaire, item: Item) -> Field:
-        assert item.scale is not None
-        choices = [(str(o.value), texts.option_label(item.scale, o)) for o in item.scale.options]
-        no_answer = texts.no_answer_label(item.scale)
+        scale = item.choice_scale
+        choices = [(str(o.value), texts.option_label(scale, o)) for o in scale.options]
+        no_answer = texts.no_answer_label(scale)
         if no_answer is not None:
             choices.append((NO_ANSWER, no_answer))
         validators = [AnswerRequired()] if item.required else []
@@ -66,12 +66,11 @@ class ChoiceQuestion:
 
     def answer(self, item: Item, posted: str | None) -> tuple[int | None, str | None]:
         """A scale value, or (None, None) for "don't know" and for no choice at all."""
-        assert item.scale is not None
         if posted is None or posted == NO_ANSWER or not posted.isdigit():
             return None, None
         value = int(posted)
-        if value not in item.scale.values:
-            raise ValueError(f"{value} is not on scale {item.scale.key}")
+        if value not in item.choice_scale.values:
+            raise ValueError(f"{value} is not on scale {item.choice_scale.key}")
         return value, None
 
 
@@ -81,7 +80,8 @@ class TextQuestion:
     kind: ClassVar[str] = "text"
 
     def field(self, questionnaire: Questionnaire, item: Item) -> Field:
-        assert item.max_length is not None
+        if item.max_length is None:
+            raise TypeError(f"text item {item.key} has no max_length")
         return TextAreaField(
             label=texts.item_text(questionnaire, item),
             validators=[

@@ -5,5 +5,5 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 
 
-class StartForm(FlaskForm):  # type: ignore[misc]
+class StartForm(FlaskForm):
     """The start page's buttons; carries only the CSRF token."""

@@ -6,8 +6,8 @@ from flask import render_template, session
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..models import Invitation, utcnow
 from ..answering import LOCAL_TIME
+from ..models import Invitation, utcnow
 
 COMPLETED_KEY = "completed"
 
@@ -30,8 +30,10 @@ def closed_or_answered_page(invitation: Invitation) -> str | None:
         return render_template(
             "respond/message.html",
             title=_("Enkäten har inte öppnat än"),
-            message=_("Du kan svara från och med %(date)s. Spara sms:et och öppna länken då.",
-                      date=opens_on),
+            message=_(
+                "Du kan svara från och med %(date)s. Spara sms:et och öppna länken då.",
+                date=opens_on,
+            ),
         )
     if invitation.completed_at is not None:
         if session.get(COMPLETED_KEY) == invitation.id:

@@ -113,14 +113,16 @@ def start_page() -> ViewResult:
     )
 
 
-def _kept_answers(questionnaire: Questionnaire, items: tuple, form: object) -> dict[str, str | None]:
+def _kept_answers(
+    questionnaire: Questionnaire, items: tuple, form: object
+) -> dict[str, str | None]:
     """The posted answers that are valid on their own (for Back: keep what can be kept)."""
     kept: dict[str, str | None] = {}
     for item in items:
         field = getattr(form, item.key)
         value = field.data
         if item.type == "choice":
-            allowed = {str(option.value) for option in item.scale.options} | {NO_ANSWER}
+            allowed = {str(option.value) for option in item.choice_scale.options} | {NO_ANSWER}
             if value in allowed:
                 kept[item.key] = value
         elif isinstance(value, str) and len(value) <= (item.max_length or 0):
@@ -148,8 +150,9 @@ def question_page(page: int) -> ViewResult:
     current = _current_page(questionnaire, draft)
     if page not in visible or page > draft.reached_page:
         if request.method == "POST":
-            flash(_("Den sidan kan du inte svara på just nu. Du fortsätter här i stället."),
-                  "error")
+            flash(
+                _("Den sidan kan du inte svara på just nu. Du fortsätter här i stället."), "error"
+            )
         return redirect(url_for(".question_page", page=current))
 
     items = questionnaire.page_items(page, draft.answers)
@@ -173,8 +176,13 @@ def question_page(page: int) -> ViewResult:
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             form.csrf_token.errors = []
-            flash(_("Sidan hade varit öppen länge, så svaren sparades inte än. Kontrollera dem "
-                    "och tryck på knappen igen."), "error")
+            flash(
+                _(
+                    "Sidan hade varit öppen länge, så svaren sparades inte än. Kontrollera dem "
+                    "och tryck på knappen igen."
+                ),
+                "error",
+            )
         return _render_page(questionnaire, draft, page, items, form)
 
     posted = {item.key: getattr(form, item.key).data for item in items}

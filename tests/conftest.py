@@ -1,0 +1,226 @@
+"""Fixtures shared by the whole suite: app, client, runner, db and factories.
+
+The schema is always built by the real Alembic migrations (never create_all), once per test
+session; each test then gets a fresh copy (SQLite) or freshly emptied tables (PostgreSQL,
+when SURVEY_TEST_DATABASE_URL is set).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from survey_app import create_app
+from survey_app.extensions import db as _db
+from survey_app.models import (
+    AgeBand,
+    Campaign,
+    CampaignState,
+    ChildAttended,
+    Invitation,
+    Meeting,
+    Role,
+    Team,
+    utcnow,
+)
+from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE
+from survey_app.tokens import hash_token, new_token
+
+POSTGRES_URL = os.environ.get("SURVEY_TEST_DATABASE_URL", "")
+#: Tables holding reference data from the seed migration: kept between tests.
+REFERENCE_TABLES = {"areas", "municipalities", "teams", "alembic_version"}
+
+
+def _base_config(database_url: str) -> dict[str, Any]:
+    return {
+        "SURVEY_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SURVEY_DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SURVEY_BASE_URL": "https://enkat.example.se",
+    }
+
+
+def _worker_postgres_url(worker: str) -> str:
+    """One database per xdist worker, created from the given server URL."""
+    url = sa.engine.make_url(POSTGRES_URL)
+    name = f"{url.database}_{worker}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    """A database URL with the schema built by the migrations (once per session and worker)."""
+    if POSTGRES_URL:
+        url = _worker_postgres_url(worker_id)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
+    app = create_app(_base_config(url))
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def database_url(migrated_database: str, tmp_path: Path) -> Iterator[str]:
+    if POSTGRES_URL:
+        yield migrated_database
+        return
+    template = Path(sa.engine.make_url(migrated_database).database or "")
+    copy = tmp_path / "survey.sqlite3"
+    shutil.copyfile(template, copy)
+    yield f"sqlite:///{copy}"
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    with _db.engine.begin() as connection:
+        if POSTGRES_URL:
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_factory(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build an app on the test database with extra settings (e.g. CSRF turned on)."""
+    apps: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        application = create_app({**_base_config(database_url), **overrides})
+        apps.append(application)
+        return application
+
+    yield build
+    for application in apps:
+        with application.app_context():
+            _db.session.remove()
+            if POSTGRES_URL:
+                _empty_tables()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory: Callable[..., Flask]) -> Iterator[Flask]:
+    application = app_factory()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app: Flask) -> Any:
+    return _db
+
+
+@pytest.fixture
+def make_campaign(app: Flask) -> Callable[..., Campaign]:
+    def make(
+        *,
+        name: str = "Testfönster",
+        opens_at: datetime | None = None,
+        closes_at: datetime | None = None,
+        state: CampaignState = CampaignState.OPEN,
+        **fields: Any,
+    ) -> Campaign:
+        now = utcnow()
+        campaign = Campaign(
+            name=name,
+            opens_at=opens_at or now - timedelta(days=1),
+            closes_at=closes_at or now + timedelta(days=30),
+            state=state,
+            **fields,
+        )
+        if state in (CampaignState.CLOSED, CampaignState.ANALYSED):
+            campaign.closed_at = fields.get("closed_at") or now
+        _db.session.add(campaign)
+        _db.session.commit()
+        return campaign
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(app: Flask, make_campaign: Callable[..., Campaign]) -> Callable[..., Meeting]:
+    def make(
+        *,
+        campaign: Campaign | None = None,
+        team: str = "HLT Åsele",
+        age_band: AgeBand = AgeBand.CHILD,
+        child_attended: ChildAttended = ChildAttended.YES,
+        held_on: date | None = None,
+    ) -> Meeting:
+        meeting = Meeting(
+            campaign=campaign or make_campaign(),
+            team=_db.session.scalar(sa.select(Team).where(Team.name == team)),
+            held_on=held_on or date(2026, 11, 20),
+            age_band=age_band,
+            child_attended=child_attended,
+        )
+        _db.session.add(meeting)
+        _db.session.commit()
+        return meeting
+
+    return make
+
+
+@pytest.fixture
+def make_invitation(app: Flask, make_meeting: Callable[..., Meeting]) -> Callable[..., Invitation]:
+    """Returns invitations with their one-time `token` attached (it is never stored)."""
+
+    def make(
+        *,
+        role: str = "guardian",
+        language: str = "sv",
+        meeting: Meeting | None = None,
+        phone: str | None = "+46701740605",
+        **meeting_fields: Any,
+    ) -> Invitation:
+        if meeting is None:
+            if role == "youth":
+                meeting_fields.setdefault("age_band", AgeBand.YOUTH)
+            meeting = make_meeting(**meeting_fields)
+        token = new_token()
+        invitation = Invitation(
+            meeting=meeting,
+            role=Role(role),
+            questionnaire_key=QUESTIONNAIRE_FOR_ROLE[role],
+            language=language,
+            token_hash=hash_token(token),
+            phone=phone,
+        )
+        _db.session.add(invitation)
+        _db.session.commit()
+        invitation.token = token  # type: ignore[attr-defined]
+        return invitation
+
+    return make
