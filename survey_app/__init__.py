@@ -48,13 +48,20 @@ def init_extensions(app: Flask) -> None:
         ],
     )
     app.config.setdefault("COMPRESS_MIN_SIZE", 256)
+    # Static files are streamed; Flask-Compress leaves gzip out for streams by default, which
+    # would send the stylesheet uncompressed to clients that only offer gzip.
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip", "deflate"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip", "deflate"])
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 3600)
     Compress(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from .accessibility import blueprint as accessibility
     from .respond import blueprint as respond
 
     app.register_blueprint(respond)
+    app.register_blueprint(accessibility)
 
 
 def register_error_pages(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -28,6 +28,9 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(error: HTTPException) -> tuple[str, int]:
+        if request.path.startswith("/s/"):
+            # Every kind of broken family link gets the same page: nothing to tell apart.
+            return render_template("respond/link_not_valid.html"), 404
         return _page(
             _("Sidan finns inte"),
             _("Kontrollera adressen. Om du kom hit från ett sms: öppna länken i sms:et igen."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Protocol
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, RadioField, TextAreaField
+from wtforms import Field, Form, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from . import texts
@@ -32,7 +32,7 @@ class ScaleChoiceField(RadioField):
     def pre_validate(self, form: Form) -> None:
         if self.data in (None, ""):
             return  # optional unless AnswerRequired says otherwise
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(str(_l("Svaret finns inte bland alternativen. Välj igen.")))
 
 
@@ -51,10 +51,10 @@ class ChoiceQuestion:
 
     def field(self, questionnaire: Questionnaire, item: Item) -> Field:
         scale = item.choice_scale
-        choices = [(str(o.value), texts.option_label(scale, o)) for o in scale.options]
+        choices = [SelectChoice(str(o.value), texts.option_label(scale, o)) for o in scale.options]
         no_answer = texts.no_answer_label(scale)
         if no_answer is not None:
-            choices.append((NO_ANSWER, no_answer))
+            choices.append(SelectChoice(NO_ANSWER, no_answer))
         validators = [AnswerRequired()] if item.required else []
         return ScaleChoiceField(
             label=texts.item_text(questionnaire, item),

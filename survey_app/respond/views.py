@@ -104,7 +104,8 @@ def start_page() -> ViewResult:
         flash(_("Sidan hade varit öppen länge. Tryck på knappen en gång till."), "error")
     meeting = invitation.meeting
     return render_template(
-        "respond/start.html",
+        # Children and young people get their own easy-to-read start page when one exists.
+        [f"respond/start_{invitation.role}.html", "respond/start.html"],
         form=form,
         invitation=invitation,
         questionnaire=questionnaire,
@@ -174,7 +175,7 @@ def question_page(page: int) -> ViewResult:
         return redirect(url_for(".start_page"))
 
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
+        if "csrf_token" in form.errors:
             form.csrf_token.errors = []
             flash(
                 _(

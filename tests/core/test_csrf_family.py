@@ -1,0 +1,65 @@
+"""With CSRF on: a stale or missing token re-shows the page, with what was typed, and a message."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from survey_app.models import Draft
+
+
+def _csrf(page_text: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_text)
+    assert match, "every form carries a CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def csrf_client(app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        yield app.test_client()
+
+
+def _begin(client, invitation) -> str:
+    client.get(f"/s/{invitation.token}")
+    token = _csrf(client.get("/s/").text)
+    assert client.post("/s/", data={"csrf_token": token}).status_code == 302
+    return token
+
+
+def test_start_without_a_token_says_what_to_do(csrf_client, make_invitation):
+    csrf_client.get(f"/s/{make_invitation().token}")
+    response = csrf_client.post("/s/")
+    assert response.status_code == 200
+    assert "Tryck på knappen en gång till" in response.text
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token", "IjEyMyI.aaaa.bbbb"])
+def test_a_page_with_a_missing_or_stale_token_is_shown_again_with_the_answers(
+    csrf_client, db, make_invitation, token
+):
+    _begin(csrf_client, make_invitation())
+    data = {"G0": "2"}
+    if token is not None:
+        data["csrf_token"] = token
+    response = csrf_client.post("/s/q/1", data=data)
+    assert response.status_code == 200
+    assert "Sidan hade varit öppen länge" in response.text
+    assert re.search(r'value="2"\s+checked', response.text)  # nothing typed is lost
+    assert db.session.scalar(sa.select(Draft)).answers == {}  # and nothing unsafe is saved
+    retry = csrf_client.post("/s/q/1", data={"G0": "2", "csrf_token": _csrf(response.text)})
+    assert retry.headers["Location"] == "/s/q/2"
+
+
+def test_a_token_from_another_browser_session_is_refused(csrf_client, db, make_invitation):
+    invitation = make_invitation()
+    old_token = _begin(csrf_client, invitation)
+    other = csrf_client.application.test_client()
+    other.get(f"/s/{invitation.token}")
+    response = other.post("/s/q/1", data={"G0": "3", "csrf_token": old_token})
+    assert response.status_code == 200
+    assert "Sidan hade varit öppen länge" in response.text
+    assert db.session.scalar(sa.select(Draft)).answers == {}
