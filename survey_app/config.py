@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "SURVEY_TIMEZONE": "Europe/Stockholm",
     # Where the quick-exit button leads: a neutral site that says nothing about the survey.
     "QUICK_EXIT_URL": "https://www.smhi.se/",
+    # Where people report accessibility problems (named in the accessibility statement).
+    "ACCESSIBILITY_CONTACT": "tillganglighet@regionvasterbotten.se",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "sip",
@@ -41,6 +43,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "SURVEY_BASE_URL": str,
     "MIN_GROUP_SIZE": int,
     "QUICK_EXIT_URL": str,
+    "ACCESSIBILITY_CONTACT": str,
     "RATELIMIT_STORAGE_URI": str,
 }
 

@@ -5,3 +5,4 @@ from flask import Blueprint
 blueprint = Blueprint("respond", __name__, url_prefix="/s")
 
 from . import views  # noqa: E402,F401  (registers the routes on the blueprint)
+from . import children, handover  # noqa: E402,F401  (children's path, hand-over)

@@ -1,0 +1,86 @@
+/* Family pages: small enhancements only. Every page works without this file.
+   One file for all three, so a question page stays at HTML + CSS + one script. */
+(function () {
+  "use strict";
+  var doc = document;
+
+  /* Quick exit (the GOV.UK "exit a page quickly" pattern): leave at once and replace this
+     page in the history, so Back does not bring the survey back. Escape three times too. */
+  var exit = doc.getElementById("quick-exit");
+  if (exit) {
+    var leave = function () { window.location.replace(exit.href); };
+    exit.addEventListener("click", function (event) { event.preventDefault(); leave(); });
+    var presses = 0;
+    var reset = null;
+    doc.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      presses += 1;
+      window.clearTimeout(reset);
+      if (presses >= 3) { leave(); return; }
+      reset = window.setTimeout(function () { presses = 0; }, 2000);
+    });
+  }
+
+  /* No double submit: a second tap while the first is on its way does nothing. The buttons
+     are disabled only after the browser has taken the pressed button's value. */
+  var forms = doc.querySelectorAll("form[method=post]");
+  Array.prototype.forEach.call(forms, function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-sent")) { event.preventDefault(); return; }
+      form.setAttribute("data-sent", "1");
+      window.setTimeout(function () {
+        Array.prototype.forEach.call(form.querySelectorAll("button"), function (button) {
+          button.disabled = true;
+        });
+      }, 0);
+    });
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    Array.prototype.forEach.call(forms, function (form) {
+      form.removeAttribute("data-sent");
+      Array.prototype.forEach.call(form.querySelectorAll("button"), function (button) {
+        button.disabled = false;
+      });
+    });
+  });
+
+  /* An error summary takes the focus, so a screen reader starts with what to correct. */
+  var summary = doc.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+
+  /* Read aloud with the phone's own voice: no text leaves the phone. The button stays hidden
+     unless the browser has speech synthesis and a voice for the page's language; voices may
+     arrive later (voiceschanged). */
+  var button = doc.querySelector("[data-read-aloud]");
+  var synth = window.speechSynthesis;
+  if (!button || !synth || typeof window.SpeechSynthesisUtterance !== "function") { return; }
+  var lang = (doc.documentElement.lang || "sv").toLowerCase();
+  var hasVoice = function () {
+    var voices = synth.getVoices() || [];
+    for (var i = 0; i < voices.length; i += 1) {
+      var voiceLang = String(voices[i].lang || "").toLowerCase().replace("_", "-");
+      if (voiceLang === lang || voiceLang.split("-")[0] === lang.split("-")[0]) { return true; }
+    }
+    return false;
+  };
+  var offer = function () { button.hidden = !hasVoice(); };
+  offer();
+  if (synth.addEventListener) { synth.addEventListener("voiceschanged", offer); }
+  button.addEventListener("click", function () {
+    var parts = [];
+    var read = function (selector) {
+      Array.prototype.forEach.call(doc.querySelectorAll(selector), function (element) {
+        var text = element.textContent.replace(/\s+/g, " ").trim();
+        if (text) { parts.push(text); }
+      });
+    };
+    read("main h1");
+    read("main .hint");
+    read("main .option > span");
+    var utterance = new window.SpeechSynthesisUtterance(parts.join(". "));
+    utterance.lang = lang;
+    synth.cancel();
+    synth.speak(utterance);
+  });
+}());
