@@ -1,0 +1,71 @@
+"""Helpers for the results tests: answer through the real family path, read exported CSVs."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+#: Complete answers per role; each page only reads its own fields, so all are posted each time.
+ANSWERS: dict[str, dict[str, str]] = {
+    "guardian": {
+        "G0": "3",
+        "G1": "4",
+        "G2": "3",
+        "G3": "na",
+        "G4": "2",
+        "G5": "1",
+        "G6": "4",
+        "G7": "4",
+        "G8": "3",
+        "G9": "na",
+        "G10": "3",
+        "G11": "4",
+        "G12": "Mer tid till barnet.",
+    },
+    "child": {"C0": "3", "C1": "3", "C2": "2", "C3": "na", "C4": "1", "C5": "3", "C6": "3"},
+    "youth": {
+        "Y0": "2",
+        "Y1": "4",
+        "Y2": "3",
+        "Y3": "2",
+        "Y4": "1",
+        "Y5": "na",
+        "Y6": "4",
+        "Y7": "3",
+        "Y8": "",
+    },
+}
+
+
+def answer_all(client: FlaskClient, invitation: Any, answers: dict[str, str] | None = None) -> None:
+    """Open the link, start, and post every page until the thank-you page."""
+    answers = ANSWERS[invitation.role.value] if answers is None else answers
+    assert client.get(f"/s/{invitation.token}").status_code == 302
+    location = client.post("/s/").headers["Location"]
+    for _ in range(20):
+        if location.endswith("/s/tack"):
+            return
+        response = client.post(location, data=answers)
+        assert response.status_code == 302, response.text
+        location = response.headers["Location"]
+    raise AssertionError("the questionnaire did not end")
+
+
+@pytest.fixture
+def respond(app: Any) -> Callable[..., None]:
+    """Answer an invitation as its family would, each in a fresh browser."""
+
+    def run(invitation: Any, answers: dict[str, str] | None = None) -> None:
+        answer_all(app.test_client(), invitation, answers)
+
+    return run
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))

@@ -1,0 +1,205 @@
+"""The data set export: counts match what families did, and nothing identifies anyone."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from analysis.dataset import load_dataset
+from survey_app.export import (
+    INVITATION_COLUMNS,
+    RESPONSE_COLUMNS,
+    ExportError,
+    build_dataset,
+    neutralise_formula,
+)
+from survey_app.models import AgeBand, Answer, Response, Role, Team, utcnow
+
+from .conftest import ANSWERS, read_csv
+
+
+@pytest.fixture
+def small_window(app, make_campaign, make_meeting, make_invitation, respond, db):
+    """Two meetings, five invitations: three answered, one started, one opted out."""
+    campaign = make_campaign()
+    asele = make_meeting(campaign=campaign, team="HLT Åsele", age_band=AgeBand.CHILD)
+    umea = make_meeting(campaign=campaign, team="HLT Umeå", age_band=AgeBand.YOUTH)
+    guardian = make_invitation(meeting=asele, role="guardian")
+    child = make_invitation(meeting=asele, role="child")
+    youth = make_invitation(meeting=umea, role="youth", language="en")
+    hesitant = make_invitation(meeting=umea, role="guardian")
+    opted_out = make_invitation(meeting=umea, role="guardian", language="ar")
+    now = utcnow()
+    for invitation in (guardian, child, youth, hesitant, opted_out):
+        invitation.sent_at = invitation.delivered_at = now
+    opted_out.opted_out_at = now
+    db.session.commit()
+    respond(guardian, {**ANSWERS["guardian"], "G12": '=HYPERLINK("http://x")'})
+    respond(child)
+    respond(youth)
+    client = app.test_client()
+    client.get(f"/s/{hesitant.token}")
+    client.post("/s/")
+    return campaign
+
+
+def test_invitations_carry_groups_and_funnel_flags_only(small_window, tmp_path):
+    build_dataset(small_window.id, tmp_path)
+    rows = read_csv(tmp_path / "invitations.csv")
+    assert tuple(rows[0]) == INVITATION_COLUMNS
+    assert len(rows) == 5
+    totals = {stage: sum(int(r[stage]) for r in rows) for stage in INVITATION_COLUMNS[6:]}
+    assert totals == {
+        "sent": 5,
+        "delivered": 5,
+        "opened": 4,
+        "started": 4,
+        "completed": 3,
+        "opted_out": 1,
+    }
+    by_team = Counter((r["area"], r["municipality"], r["team"]) for r in rows)
+    assert by_team == {
+        ("Södra Lappland", "Åsele", "HLT Åsele"): 2,
+        ("Umeå med krans", "Umeå", "HLT Umeå"): 3,
+    }
+    assert Counter(r["role"] for r in rows) == {"guardian": 3, "child": 1, "youth": 1}
+    assert {r["age_band"] for r in rows if r["role"] == "youth"} == {"12-18"}
+
+
+def test_responses_match_what_the_families_answered(small_window, tmp_path):
+    summary = build_dataset(small_window.id, tmp_path)
+    rows = read_csv(tmp_path / "responses.csv")
+    assert tuple(rows[0]) == RESPONSE_COLUMNS
+    assert summary.responses == 3
+    assert summary.answer_rows == len(rows)
+    by_role = {r["role"]: [x for x in rows if x["role"] == r["role"]] for r in rows}
+    # Every shown item has a row: 13 for guardians, 7 for children, 9 for young people.
+    assert [len(by_role[role]) for role in ("guardian", "child", "youth")] == [13, 7, 9]
+    guardian = {r["item"]: r for r in by_role["guardian"]}
+    assert [r["item"] for r in by_role["guardian"]][:3] == ["G0", "G1", "G2"]
+    assert guardian["G1"]["value"] == "4"
+    assert guardian["G3"]["value"] == ""  # "Vet inte" is no answer, never a number
+    assert guardian["G12"]["value"] == ""
+    assert guardian["G12"]["text"] == '\'=HYPERLINK("http://x")'
+    assert guardian["G0"]["municipality"] == "Åsele"
+    youth = {r["item"]: r for r in by_role["youth"]}
+    assert youth["Y8"]["text"] == ""
+    assert youth["Y0"]["language"] == "en"
+    assert youth["Y0"]["age_band"] == "12-18"
+    (day,) = {r["submitted_on"] for r in rows}  # a date, never a time
+    assert date.fromisoformat(day)
+    assert len({r["response_id"] for r in rows}) == 3
+
+
+def test_filter_skipped_items_have_no_rows(make_invitation, respond, tmp_path):
+    child = make_invitation(role="child")
+    respond(child, {"C0": "1"})  # not at the meeting: nothing about the meeting is asked
+    build_dataset(child.meeting.campaign_id, tmp_path)
+    rows = read_csv(tmp_path / "responses.csv")
+    assert [(r["item"], r["value"]) for r in rows] == [("C0", "1")]
+
+
+def test_the_analysis_accepts_the_export(small_window, tmp_path):
+    build_dataset(small_window.id, tmp_path)
+    dataset = load_dataset(tmp_path)
+    assert len(dataset.responses) == 3
+    assert len(dataset.invitations) == 5
+    assert [text.text for text in dataset.free_text] == ['=HYPERLINK("http://x")']
+
+
+def test_csv_files_have_a_bom_and_crlf_line_ends(small_window, tmp_path):
+    build_dataset(small_window.id, tmp_path)
+    for name in ("responses.csv", "invitations.csv"):
+        raw = (tmp_path / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        assert raw.count(b"\r\n") == raw.count(b"\n")
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+46 70", "'+46 70"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("Bra möte", "Bra möte"),
+        ("", ""),
+        (4, 4),
+    ],
+)
+def test_formula_starts_are_neutralised(cell, written):
+    assert neutralise_formula(cell) == written
+
+
+def test_responses_are_ordered_by_random_id_not_by_submission(make_campaign, db, tmp_path):
+    campaign = make_campaign()
+    team = db.session.scalar(sa.select(Team).where(Team.name == "HLT Umeå"))
+    ids = [f"{digit}" * 32 for digit in "fedcba9876"]  # submitted in descending id order
+    for response_id in ids:
+        db.session.add(
+            Response(
+                id=response_id,
+                campaign_id=campaign.id,
+                questionnaire_key="sip-child",
+                questionnaire_version=1,
+                role=Role.CHILD,
+                age_band=AgeBand.CHILD,
+                team_id=team.id,
+                language="sv",
+                submitted_on=date(2026, 11, 2),
+                answers=[Answer(item_key="C0", value=1)],
+            )
+        )
+        db.session.commit()
+    build_dataset(campaign.id, tmp_path)
+    written = [r["response_id"] for r in read_csv(tmp_path / "responses.csv")]
+    assert written == sorted(ids)
+    assert written != ids
+
+
+def test_no_column_comes_from_an_invitation(small_window, tmp_path):
+    build_dataset(small_window.id, tmp_path)
+    header = (tmp_path / "responses.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    for leak in ("invitation", "phone", "token", "sent", "opened", "completed", "meeting"):
+        assert leak not in header
+    invitations = (tmp_path / "invitations.csv").read_text(encoding="utf-8-sig")
+    assert "+4670" not in invitations
+    assert str(utcnow().year) not in invitations  # no dates
+
+
+def test_codebook_describes_the_loaded_questionnaires(app, tmp_path, make_campaign):
+    build_dataset(make_campaign().id, tmp_path)
+    codebook = json.loads((tmp_path / "codebook.json").read_text(encoding="utf-8"))
+    assert codebook["format"] == 1
+    guardian = codebook["questionnaires"]["sip-guardian"]
+    items = {item["key"]: item for item in guardian["items"]}
+    assert items["G2"] == {
+        "key": "G2",
+        "type": "choice",
+        "text": "Fick du säga det som var viktigt för dig?",
+        "scale": "agree4",
+        "dimension": "voice",
+        "parallel": "voice",
+    }
+    assert items["G12"]["type"] == "text"
+    assert items["G12"]["max_length"] == 1000
+    assert codebook["scales"]["child3"] == {
+        "values": [
+            {"value": 3, "label": "Ja"},
+            {"value": 2, "label": "Lite"},
+            {"value": 1, "label": "Nej"},
+        ],
+        "no_answer_label": "Vet inte",
+        "positive": [3],
+        "common": {"positive": [3], "partly": [2], "negative": [1]},
+    }
+    assert codebook["scales"]["satisfaction4"]["no_answer_label"] is None
+
+
+def test_an_unknown_window_is_refused(app, tmp_path):
+    with pytest.raises(ExportError, match="no collection window with id 999"):
+        build_dataset(999, tmp_path)
