@@ -45,6 +45,8 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "QUICK_EXIT_URL": str,
     "ACCESSIBILITY_CONTACT": str,
     "RATELIMIT_STORAGE_URI": str,
+    # Where closing a window writes its report (default: instance/reports/<window id>/).
+    "REPORTS_DIRECTORY": str,
 }
 
 
