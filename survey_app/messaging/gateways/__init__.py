@@ -1,0 +1,58 @@
+"""SMS gateways, chosen by SMS_GATEWAY: console (development), 46elks, Twilio."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from ..settings import sms_settings
+from .base import (
+    Accepted,
+    Gateway,
+    GatewayFailure,
+    OutgoingSms,
+    PermanentFailure,
+    TemporaryFailure,
+)
+from .console import ConsoleGateway
+from .elks import ElksGateway
+from .twilio import TwilioGateway
+
+__all__ = [
+    "Accepted",
+    "ConsoleGateway",
+    "ElksGateway",
+    "Gateway",
+    "GatewayFailure",
+    "OutgoingSms",
+    "PermanentFailure",
+    "TemporaryFailure",
+    "TwilioGateway",
+    "gateway_for",
+]
+
+
+def gateway_for(app: Flask | None = None) -> Gateway:
+    """The configured gateway (a new one: it holds an HTTP connection pool; close it)."""
+    application = app or current_app
+    settings = sms_settings(application)
+    base_url = str(application.config["SURVEY_BASE_URL"])
+    if settings.gateway == "46elks":
+        return ElksGateway(
+            api_url=settings.elks_api_url,
+            user=settings.elks_user,
+            password=settings.elks_password,
+            sender=settings.sender,
+            base_url=base_url,
+            timeout=settings.timeout_seconds,
+        )
+    if settings.gateway == "twilio":
+        return TwilioGateway(
+            api_url=settings.twilio_api_url,
+            account_sid=settings.twilio_account_sid,
+            auth_token=settings.twilio_auth_token,
+            sender=settings.sender,
+            messaging_service_sid=settings.twilio_messaging_service_sid,
+            base_url=base_url,
+            timeout=settings.timeout_seconds,
+        )
+    return ConsoleGateway()

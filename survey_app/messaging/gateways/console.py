@@ -1,0 +1,23 @@
+"""Development gateway: prints the SMS and keeps it in the outbox; no provider needed."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+
+from ..phones import masked
+from .base import Accepted, OutgoingSms
+
+
+class ConsoleGateway:
+    name = "console"
+
+    def send(self, sms: OutgoingSms) -> Accepted:
+        click.echo(f"[sms → {masked(sms.to)}] {sms.body}")
+        return Accepted(
+            provider_id=f"console-{secrets.token_hex(8)}", status="delivered", delivered=True
+        )
+
+    def close(self) -> None:
+        return None

@@ -1,0 +1,108 @@
+"""Twilio: POST {TWILIO_API_URL}/2010-04-01/Accounts/{SID}/Messages.json, Basic auth SID/token.
+
+Documented request: form fields `To`, `From` (or `MessagingServiceSid`), `Body`,
+`StatusCallback`. Answer: JSON with `sid` and `status`; errors: JSON `{code, message, status}`.
+Status callbacks are form POSTs (`MessageSid`, `MessageStatus`) signed in `X-Twilio-Signature`:
+base64(HMAC-SHA1(auth token, full URL + each POST parameter name and value, sorted by name)).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+
+import httpx
+
+from .base import (
+    Accepted,
+    OutgoingSms,
+    PermanentFailure,
+    TemporaryFailure,
+    clean_reason,
+    failure_for_status,
+)
+
+STATUS_CALLBACK_PATH = "/hooks/twilio/status"
+
+
+def twilio_signature(auth_token: str, url: str, params: Iterable[tuple[str, str]]) -> str:
+    """The X-Twilio-Signature Twilio computes for a POST of `params` to `url`."""
+    payload = url + "".join(f"{name}{value}" for name, value in sorted(params))
+    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def signature_is_valid(
+    auth_token: str, url: str, params: Iterable[tuple[str, str]], signature: str | None
+) -> bool:
+    if not signature or not auth_token:
+        return False
+    expected = twilio_signature(auth_token, url, params)
+    return hmac.compare_digest(expected.encode(), signature.encode())
+
+
+def _error_reason(answer: httpx.Response) -> str:
+    try:
+        data = answer.json()
+    except json.JSONDecodeError:
+        return clean_reason(answer.text)
+    if isinstance(data, dict) and "message" in data:
+        return clean_reason(f"Twilio {data.get('code', '?')}: {data['message']}")
+    return clean_reason(answer.text)
+
+
+class TwilioGateway:
+    name = "twilio"
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        account_sid: str,
+        auth_token: str,
+        sender: str,
+        messaging_service_sid: str,
+        base_url: str,
+        timeout: float,
+    ) -> None:
+        self.sender = sender
+        self.messaging_service_sid = messaging_service_sid
+        self.status_callback = f"{base_url.rstrip('/')}{STATUS_CALLBACK_PATH}"
+        self.path = f"/2010-04-01/Accounts/{account_sid}/Messages.json"
+        self.client = httpx.Client(
+            base_url=api_url.rstrip("/"), auth=(account_sid, auth_token), timeout=timeout
+        )
+
+    def send(self, sms: OutgoingSms) -> Accepted:
+        form = {"To": sms.to, "Body": sms.body, "StatusCallback": self.status_callback}
+        if self.messaging_service_sid:
+            form["MessagingServiceSid"] = self.messaging_service_sid
+        else:
+            form["From"] = self.sender
+        try:
+            answer = self.client.post(self.path, data=form)
+        except httpx.TimeoutException as error:
+            raise TemporaryFailure(f"Twilio timed out ({type(error).__name__})") from error
+        except httpx.TransportError as error:
+            raise TemporaryFailure(f"Twilio unreachable ({type(error).__name__})") from error
+        if not answer.is_success:
+            raise failure_for_status(
+                answer.status_code, _error_reason(answer), answer.headers.get("Retry-After")
+            )
+        try:
+            data = answer.json()
+        except json.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
+            # 2xx means Twilio took the message: sending it again could reach the family twice.
+            return Accepted(provider_id=None, status="queued", note="unreadable answer from Twilio")
+        status = str(data.get("status", "queued"))
+        if status in ("failed", "undelivered"):
+            raise PermanentFailure(f"Twilio refused the message (status {status})")
+        return Accepted(provider_id=data["sid"], status=status)
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,414 @@
+"""The outbox: messages are rows written with their invitation, sent later by a worker.
+
+Crash safety. A message is claimed (queued → sending, attempts + 1, committed) BEFORE the
+gateway is called, and its outcome is committed after. A process killed between the call and
+that commit leaves the row in `sending`; it is NEVER resent automatically, because the
+provider may already have delivered it. Each claim sets `next_attempt_at` to the claim time
+plus SMS_SENDING_STALE_SECONDS; a row still `sending` after that is marked `failed` with a
+last_error beginning "uncertain:" by `fail_stale_claims` (the start of every send_due run).
+An admin can compare it with the provider's log (46elks and Twilio list sent messages) and,
+if it never left, register the person again. A delivery report that arrives later for such a
+row is still applied (the 46elks report is matched by its per-message secret).
+
+Several workers. A claim is a conditional UPDATE … WHERE state = 'queued' whose row count
+must be 1, so two workers never both send a row; on PostgreSQL the candidate is also read
+with SELECT … FOR UPDATE SKIP LOCKED so workers pass over each other's rows instead of
+waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time as clock
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import (
+    Campaign,
+    Invitation,
+    Meeting,
+    MessageKind,
+    MessageState,
+    OutboxMessage,
+    utcnow,
+)
+from ..tokens import hash_token
+from .gateways import Gateway, OutgoingSms, PermanentFailure, TemporaryFailure
+from .schedule import backoff_seconds, end_of_quiet_hours
+from .settings import SmsSettings, sms_settings
+from .texts import compose, survey_link
+
+log = logging.getLogger(__name__)
+
+_LINK_TOKEN = re.compile(r"/s/[A-Za-z0-9_\-]{22}")
+REDACTED_LINK = "/s/[länk borttagen]"
+UNCERTAIN = "uncertain:"
+FINAL_STATES = (MessageState.SENT, MessageState.DELIVERED, MessageState.FAILED)
+
+
+def redact(body: str) -> str:
+    """The text without its personal link token (kept for staff to see what was sent)."""
+    return _LINK_TOKEN.sub(REDACTED_LINK, body)
+
+
+def queue_messages(
+    invitation: Invitation,
+    token: str,
+    *,
+    campaign: Campaign,
+    municipality: str,
+    handover: bool = False,
+    now: datetime | None = None,
+) -> list[OutboxMessage]:
+    """Add the invitation SMS (due now) and its reminders to the session, in its transaction.
+
+    The body must be written now: the token exists only here (its hash is stored), so the
+    reminders are composed too. Reminder k is due k × reminder_delay_days after now, and is
+    moved to k × delay after the moment the invitation SMS actually went (`_record_sent`).
+    """
+    now = now or utcnow()
+    link = survey_link(current_app.config["SURVEY_BASE_URL"], token)
+    messages = []
+    kinds = [MessageKind.INVITE] + [MessageKind.REMINDER] * campaign.reminder_count
+    for sequence, kind in enumerate(kinds):
+        text = compose(
+            kind,
+            language=invitation.language,
+            link=link,
+            municipality=municipality,
+            handover=handover,
+        )
+        message = OutboxMessage(
+            invitation=invitation,
+            kind=kind,
+            sequence=sequence,
+            body=text.body,
+            segments=text.count.segments,
+            encoding=text.count.encoding,
+            state=MessageState.QUEUED,
+            next_attempt_at=now + timedelta(days=campaign.reminder_delay_days * sequence),
+        )
+        db.session.add(message)
+        messages.append(message)
+    return messages
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    failed: int = 0
+    postponed: int = 0
+    retry_later: int = 0
+    cancelled: int = 0
+    #: Rows found in `sending` from a worker that stopped: marked failed, never resent.
+    uncertain: int = 0
+
+    def line(self) -> str:
+        return (
+            f"sent {self.sent}, failed {self.failed}, postponed {self.postponed}, "
+            f"retry later {self.retry_later}, cancelled {self.cancelled}, "
+            f"uncertain {self.uncertain}"
+        )
+
+
+def fail_stale_claims(now: datetime) -> int:
+    """Mark rows left in `sending` past their stale time as failed-uncertain (never resent)."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == MessageState.SENDING, OutboxMessage.next_attempt_at <= now)
+        .values(
+            state=MessageState.FAILED,
+            last_error=f"{UNCERTAIN} the worker stopped after handing the message to the "
+            "gateway; check the provider's log before sending again",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count:
+        log.warning("sms: %d message(s) left in sending marked failed-uncertain", count)
+    return count
+
+
+def _next_candidate(now: datetime) -> OutboxMessage | None:
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.state == MessageState.QUEUED, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=OutboxMessage)
+    return db.session.scalar(query)
+
+
+def _finish(message_id: int, state: MessageState, reason: str, settings: SmsSettings) -> bool:
+    """Move a queued row to a final state without sending; False if someone else took it."""
+    message = db.session.get(OutboxMessage, message_id)
+    assert message is not None  # noqa: S101  (the caller just read it)
+    values: dict[str, object] = {"state": state, "last_error": reason}
+    if not settings.keep_sent_bodies:
+        values["body"] = redact(message.body)
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state == MessageState.QUEUED)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+def _postpone(message_id: int, until: datetime, reason: str) -> None:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state == MessageState.QUEUED)
+        .values(next_attempt_at=until, last_error=reason)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _decision(message: OutboxMessage, now: datetime) -> tuple[str, str, datetime | None]:
+    """What to do with a due message before any request: send, cancel or postpone."""
+    invitation = message.invitation
+    campaign = invitation.meeting.campaign
+    if campaign.has_ended(now):
+        return "cancel", "the collection window has ended", None
+    if invitation.phone is None:
+        return "cancel", "no phone number", None
+    if invitation.opted_out_at is not None:
+        return "cancel", "opted out", None
+    if message.kind is MessageKind.REMINDER and invitation.completed_at is not None:
+        return "cancel", "already answered", None
+    if now < campaign.opens_at:
+        return "postpone", "waiting for the window to open", campaign.opens_at
+    if message.kind is MessageKind.REMINDER and invitation.sent_at is None:
+        return (
+            "postpone",
+            "waiting for the invitation SMS",
+            now + timedelta(days=campaign.reminder_delay_days),
+        )
+    quiet_end = end_of_quiet_hours(now, campaign.quiet_from, campaign.quiet_until)
+    if quiet_end > now:
+        return "postpone", "quiet hours", quiet_end
+    return "send", "", None
+
+
+def _claim(message: OutboxMessage, gateway: Gateway, secret: str, stale_at: datetime) -> bool:
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.state == MessageState.QUEUED)
+        .values(
+            state=MessageState.SENDING,
+            attempts=OutboxMessage.attempts + 1,
+            gateway=gateway.name,
+            callback_secret_hash=hash_token(secret),
+            next_attempt_at=stale_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+def _record_sent(
+    message: OutboxMessage,
+    provider_id: str | None,
+    delivered: bool,
+    note: str | None,
+    now: datetime,
+    settings: SmsSettings,
+) -> None:
+    values: dict[str, object] = {
+        "state": MessageState.DELIVERED if delivered else MessageState.SENT,
+        "provider_id": provider_id,
+        "sent_at": now,
+        "last_error": note,
+    }
+    if delivered:
+        values["delivered_at"] = now
+    if not settings.keep_sent_bodies:
+        values["body"] = redact(message.body)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.state == MessageState.SENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    invitation = message.invitation
+    invitation_values: dict[str, object] = {}
+    if message.kind is MessageKind.INVITE:
+        if invitation.sent_at is None:
+            invitation_values["sent_at"] = now
+        _reschedule_reminders(invitation, message.invitation.meeting.campaign, now)
+    else:
+        invitation_values["reminders_sent"] = Invitation.reminders_sent + 1
+    if delivered and invitation.delivered_at is None:
+        invitation_values["delivered_at"] = now
+    if invitation_values:
+        db.session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation.id)
+            .values(**invitation_values)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+
+
+def _reschedule_reminders(invitation: Invitation, campaign: Campaign, sent_at: datetime) -> None:
+    """Reminder k goes k × delay after the invitation SMS actually went."""
+    for reminder in db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.invitation_id == invitation.id,
+            OutboxMessage.kind == MessageKind.REMINDER,
+            OutboxMessage.state == MessageState.QUEUED,
+        )
+    ):
+        reminder.next_attempt_at = sent_at + timedelta(
+            days=campaign.reminder_delay_days * reminder.sequence
+        )
+
+
+def _record_failure(
+    message: OutboxMessage,
+    failure: TemporaryFailure | PermanentFailure,
+    attempts: int,
+    now: datetime,
+    settings: SmsSettings,
+) -> str:
+    """Back to the queue with back-off, or failed for good; returns which.
+
+    `attempts` counts this one (the claim incremented the column).
+    """
+    values: dict[str, object] = {"last_error": failure.reason[:500]}
+    if isinstance(failure, TemporaryFailure) and attempts < settings.max_attempts:
+        delay = backoff_seconds(attempts, settings.retry_base_seconds, settings.retry_max_seconds)
+        if failure.retry_after is not None:
+            delay = max(delay, failure.retry_after)
+        values.update(state=MessageState.QUEUED, next_attempt_at=now + timedelta(seconds=delay))
+        outcome = "retry"
+    else:
+        values["state"] = MessageState.FAILED
+        if not settings.keep_sent_bodies:
+            values["body"] = redact(message.body)
+        outcome = "failed"
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.state == MessageState.SENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return outcome
+
+
+class Throttle:
+    """At most `rate` sends per second (the providers' and operators' limits)."""
+
+    def __init__(
+        self,
+        rate: float,
+        sleep: Callable[[float], None] = clock.sleep,
+        monotonic: Callable[[], float] = clock.monotonic,
+    ) -> None:
+        self.interval = 1.0 / rate
+        self.sleep = sleep
+        self.monotonic = monotonic
+        self.next_slot: float | None = None
+
+    def wait(self) -> None:
+        current = self.monotonic()
+        if self.next_slot is not None and current < self.next_slot:
+            self.sleep(self.next_slot - current)
+            current = self.next_slot
+        self.next_slot = current + self.interval
+
+
+def send_due(
+    gateway: Gateway,
+    *,
+    now: datetime | None = None,
+    limit: int | None = None,
+    throttle: Throttle | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> SendSummary:
+    """Send every message due at `now` once (or read the clock per message when None).
+
+    Returns counts; never raises for a gateway failure. `should_stop` is asked between
+    messages, so a stopping worker finishes the message in hand and then returns.
+    """
+    settings = sms_settings()
+    moment: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
+    throttle = throttle or Throttle(settings.rate_per_second)
+    summary = SendSummary(uncertain=fail_stale_claims(moment()))
+    handled = 0
+    while (limit is None or handled < limit) and not should_stop():
+        current = moment()
+        message = _next_candidate(current)
+        if message is None:
+            db.session.rollback()
+            break
+        handled += 1
+        action, reason, until = _decision(message, current)
+        if action == "cancel":
+            summary.cancelled += _finish(message.id, MessageState.CANCELLED, reason, settings)
+            continue
+        if action == "postpone" and until is not None:
+            _postpone(message.id, until, reason)
+            summary.postponed += 1
+            continue
+        secret = secrets.token_urlsafe(24)
+        stale_at = current + timedelta(seconds=settings.sending_stale_seconds)
+        recipient, body = message.invitation.phone, message.body
+        attempts = message.attempts + 1
+        if not _claim(message, gateway, secret, stale_at):
+            continue  # another worker took it
+        throttle.wait()
+        assert recipient is not None  # noqa: S101  (_decision cancels messages without one)
+        try:
+            accepted = gateway.send(
+                OutgoingSms(to=recipient, body=body, callback_secret=secret, message_id=message.id)
+            )
+        except (TemporaryFailure, PermanentFailure) as failure:
+            outcome = _record_failure(message, failure, attempts, moment(), settings)
+            log.info(
+                "sms: message %d %s via %s: %s", message.id, outcome, gateway.name, failure.reason
+            )
+            if outcome == "retry":
+                summary.retry_later += 1
+            else:
+                summary.failed += 1
+            continue
+        _record_sent(
+            message, accepted.provider_id, accepted.delivered, accepted.note, moment(), settings
+        )
+        log.info("sms: message %d sent via %s", message.id, gateway.name)
+        summary.sent += 1
+    return summary
+
+
+def cancel_for_campaign(campaign_id: int, reason: str = "the collection window has closed") -> int:
+    """Cancel every queued message of a campaign (closing a window) and drop their links."""
+    settings = sms_settings()
+    invitation_ids = select(Invitation.id).join(Meeting).where(Meeting.campaign_id == campaign_id)
+    queued = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.state == MessageState.QUEUED,
+            OutboxMessage.invitation_id.in_(invitation_ids),
+        )
+    ).all()
+    for message in queued:
+        message.state = MessageState.CANCELLED
+        message.last_error = reason
+        if not settings.keep_sent_bodies:
+            message.body = redact(message.body)
+    db.session.commit()
+    return len(queued)
