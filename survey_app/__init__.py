@@ -12,6 +12,7 @@ from .config import load_config
 from .database import init_db
 from .extensions import csrf, limiter
 from .i18n import init_i18n
+from .messaging import init_messaging
 from .privacy import init_privacy
 from .questionnaires import init_questionnaires
 from .security import init_security_headers
@@ -25,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_db(app)
     init_i18n(app)
     init_questionnaires(app)
+    init_messaging(app)
     init_extensions(app)
     init_security_headers(app)
     register_blueprints(app)
@@ -58,9 +60,11 @@ def init_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accessibility import blueprint as accessibility
+    from .messaging.webhooks import init_webhooks
     from .respond import blueprint as respond
 
     app.register_blueprint(respond)
+    init_webhooks(app)
     app.register_blueprint(accessibility)
 
 
