@@ -9,6 +9,7 @@ import click
 from flask import Flask
 
 from .demo import DemoError, create_demo
+from .i18n_commands import init_translation_commands
 
 
 @click.command("demo")
@@ -33,3 +34,4 @@ def demo_command(as_json: bool) -> None:
 
 def init_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
+    init_translation_commands(app)
