@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_compress import Compress
 
+from .auth import init_login
 from .config import load_config
 from .database import init_db
 from .extensions import csrf, limiter
@@ -28,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_questionnaires(app)
     init_messaging(app)
     init_extensions(app)
+    init_login(app)
     init_security_headers(app)
     register_blueprints(app)
     register_error_pages(app)
@@ -62,9 +64,13 @@ def register_blueprints(app: Flask) -> None:
     from .accessibility import blueprint as accessibility
     from .messaging.webhooks import init_webhooks
     from .respond import blueprint as respond
+    from .staff import blueprint as staff
+    from .staff.access import declare_public
 
     app.register_blueprint(respond)
     init_webhooks(app)
+    app.register_blueprint(staff)
+    declare_public(app, "static", reason="stylesheets, scripts and images; nothing personal")
     app.register_blueprint(accessibility)
 
 

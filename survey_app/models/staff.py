@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,7 +29,9 @@ user_teams = Table(
 )
 
 
-class User(db.Model):  # type: ignore[name-defined]
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
+    """A staff account. Flask-Login's mixin makes it the logged-in user."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +45,16 @@ class User(db.Model):  # type: ignore[name-defined]
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     teams: Mapped[list[Team]] = relationship(secondary=user_teams, order_by="Team.name")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """The session's user id, stamped with the password so a new one ends other sessions."""
+        from ..passwords import session_stamp
+
+        return f"{self.id}:{session_stamp(self.password_hash)}"
 
 
 class AuditEvent(db.Model):  # type: ignore[name-defined]

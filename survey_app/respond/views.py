@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..answering import find_invitation, record_opened, save_page, start, submit
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..i18n import FAMILY_LANGUAGES, SESSION_KEY, family_language
 from ..models import Draft, Invitation
 from ..questionnaires import NO_ANSWER, Questionnaire, all_questionnaires, page_form_class
+from ..staff.access import public
 from . import blueprint
 from .forms import StartForm
 from .gate import COMPLETED_KEY, closed_or_answered_page
@@ -57,7 +58,18 @@ def _no_session() -> tuple[str, int]:
     ), 400
 
 
+def _lookup_failed(response: WerkzeugResponse) -> bool:
+    return response.status_code == 404
+
+
+def _link_failure_limit() -> str:
+    return str(current_app.config["LINK_FAILURE_LIMIT"])
+
+
 @blueprint.get("/<token>")
+@public(reason="the family's personal link; the token is the credential")
+# Only failed look-ups count: a burst of guessed tokens is stopped, a family is not.
+@limiter.limit(_link_failure_limit, deduct_when=_lookup_failed)
 def open_link(token: str) -> ViewResult:
     """Look the link up and move its token out of the address bar. Never uses the link up."""
     invitation = find_invitation(token)
@@ -87,6 +99,7 @@ def _current_page(questionnaire: Questionnaire, draft: Draft) -> int:
 
 
 @blueprint.route("/", methods=["GET", "POST"])
+@public(reason="family page; the session holds the invitation opened by its link")
 def start_page() -> ViewResult:
     invitation: Invitation | None = g.invitation
     if invitation is None:
@@ -132,6 +145,7 @@ def _kept_answers(
 
 
 @blueprint.route("/q/<int:page>", methods=["GET", "POST"])
+@public(reason="family page; the session holds the invitation opened by its link")
 def question_page(page: int) -> ViewResult:
     invitation: Invitation | None = g.invitation
     if invitation is None:
@@ -219,6 +233,7 @@ def _render_page(
 
 
 @blueprint.get("/tack")
+@public(reason="family page; the session holds the invitation opened by its link")
 def thanks() -> ViewResult:
     invitation: Invitation | None = g.invitation
     if invitation is None or session.get(COMPLETED_KEY) != invitation.id:

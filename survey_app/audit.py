@@ -1,0 +1,58 @@
+"""The audit trail: who among staff did what to which object. Append-only from the application.
+
+`record` adds the event to the current session, so it is committed (or rolled back) together
+with the change it describes. Nothing about respondents goes here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Mapper
+
+from .extensions import db
+from .models import AuditEvent, User
+
+#: Actions recorded by the staff area; other features add their own ("meeting_registered", ...).
+LOGIN_SUCCEEDED = "login_succeeded"
+LOGIN_FAILED = "login_failed"
+LOGIN_LOCKED = "login_locked"
+LOGGED_OUT = "logged_out"
+PASSWORD_CHANGED = "password_changed"  # noqa: S105  (an action name, not a secret)
+USER_CREATED = "user_created"
+USER_CHANGED = "user_changed"
+USER_DISABLED = "user_disabled"
+TEAM_CREATED = "team_created"
+TEAM_DEACTIVATED = "team_deactivated"
+CAMPAIGN_CREATED = "campaign_created"
+CAMPAIGN_CHANGED = "campaign_changed"
+
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Someone tried to change or delete a recorded audit event."""
+
+
+def record(
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: int | str | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Add an audit event to the current transaction (the caller commits with its change)."""
+    audit_event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        details=details,
+    )
+    db.session.add(audit_event)
+    return audit_event
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(mapper: Mapper[AuditEvent], connection: Any, target: AuditEvent) -> None:
+    raise AuditTrailIsAppendOnly(f"audit event {target.id} cannot be changed or deleted")

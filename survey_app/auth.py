@@ -1,0 +1,120 @@
+"""Staff authentication: who is logged in, checking a password, and locking out guessers."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request
+from flask_babel import lazy_gettext as _l
+from limits import RateLimitItem, parse
+from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy import func, select
+
+from . import audit  # noqa: F401  (installs the audit trail's append-only guard)
+from .extensions import db, limiter, login_manager
+from .models import User, utcnow
+from .passwords import hash_password, needs_rehash, spend_verification_time, verify_password
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, else None (after the same work)."""
+    user = find_user(email)
+    if user is None:
+        spend_verification_time(password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def load_user(session_id: str) -> User | None:
+    """The user behind a session id "id:stamp"; None when disabled or the password changed."""
+    user_id = session_id.partition(":")[0]
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.get_id() != session_id:
+        return None
+    return user
+
+
+@dataclass(frozen=True)
+class LoginLock:
+    """A lock after too many failed logins, and how long is left of it."""
+
+    seconds_left: int
+
+    @property
+    def minutes_left(self) -> int:
+        return max(1, math.ceil(self.seconds_left / 60))
+
+
+def _failure_limit() -> RateLimitItem:
+    return parse(str(current_app.config["LOGIN_FAILURE_LIMIT"]))
+
+
+def _throttle() -> MovingWindowRateLimiter | None:
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return None
+    return MovingWindowRateLimiter(limiter.storage)
+
+
+def _failure_keys(email: str) -> tuple[tuple[str, str], ...]:
+    # Counted per account (a guesser changing address) and per address (one guesser, many
+    # accounts). Staff addresses live only in the limiter's short-lived counters.
+    return (
+        ("login-account", normalise_email(email)),
+        ("login-address", request.remote_addr or "-"),
+    )
+
+
+def login_lock(email: str) -> LoginLock | None:
+    """The lock in force for this e-mail or this client, if any."""
+    throttle = _throttle()
+    if throttle is None:
+        return None
+    item = _failure_limit()
+    waits = []
+    for key in _failure_keys(email):
+        if not throttle.test(item, *key):
+            stats = throttle.get_window_stats(item, *key)
+            waits.append(max(1, math.ceil(stats.reset_time - time.time())))
+    return LoginLock(max(waits)) if waits else None
+
+
+def count_failed_login(email: str) -> None:
+    throttle = _throttle()
+    if throttle is None:
+        return
+    item = _failure_limit()
+    for key in _failure_keys(email):
+        throttle.hit(item, *key)
+
+
+def init_login(app: Flask) -> None:
+    app.config.setdefault("LOGIN_FAILURE_LIMIT", "10 per 15 minutes")
+    app.config.setdefault("STAFF_IDLE_MINUTES", 30)
+    app.config.setdefault("LINK_FAILURE_LIMIT", "20 per minute")
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.login_message = _l("Logga in för att se sidan.")
+    login_manager.login_message_category = "info"
+    # Sessions end by inactivity (see staff.session) and carry no "remember me" cookie.
+    # Flask-Login's session protection would tie sessions to a hash of the client address.
+    login_manager.session_protection = None
+    login_manager.user_loader(load_user)

@@ -1,0 +1,35 @@
+"""The staff area: login, collection windows, accounts, teams, audit log (and more by feature).
+
+Every view declares who may use it with `access.allow(...)`; a view without a rule is refused.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+from werkzeug.exceptions import Forbidden
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from .access import rule_for
+from .navigation import menu_for_current_user
+from .session import end_idle_session
+
+blueprint = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@blueprint.before_request
+def guard_staff_request() -> WerkzeugResponse | None:
+    """Refuse staff views that forgot their rule (deny by default), then check inactivity."""
+    endpoint = request.endpoint or ""
+    if rule_for(current_app._get_current_object(), endpoint) is None:  # type: ignore[attr-defined]
+        current_app.logger.error("staff view %s declares no access rule: refused", endpoint)
+        raise Forbidden()
+    return end_idle_session()
+
+
+@blueprint.context_processor
+def staff_menu() -> dict[str, object]:
+    return {"staff_menu": menu_for_current_user()}
+
+
+# The view modules register their routes on the blueprint (one line per feature).
+from . import login, home, errors  # noqa: E402,F401,I001
