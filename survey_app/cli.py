@@ -10,6 +10,7 @@ from flask import Flask
 
 from .demo import DemoError, create_demo
 from .i18n_commands import init_translation_commands
+from .messaging.commands import init_messaging_commands
 
 
 @click.command("demo")
@@ -34,4 +35,5 @@ def demo_command(as_json: bool) -> None:
 
 def init_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
+    init_messaging_commands(app)
     init_translation_commands(app)

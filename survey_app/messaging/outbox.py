@@ -33,7 +33,6 @@ from ..extensions import db
 from ..models import (
     Campaign,
     Invitation,
-    Meeting,
     MessageKind,
     MessageState,
     OutboxMessage,
@@ -394,21 +393,3 @@ def send_due(
         summary.sent += 1
     return summary
 
-
-def cancel_for_campaign(campaign_id: int, reason: str = "the collection window has closed") -> int:
-    """Cancel every queued message of a campaign (closing a window) and drop their links."""
-    settings = sms_settings()
-    invitation_ids = select(Invitation.id).join(Meeting).where(Meeting.campaign_id == campaign_id)
-    queued = db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.state == MessageState.QUEUED,
-            OutboxMessage.invitation_id.in_(invitation_ids),
-        )
-    ).all()
-    for message in queued:
-        message.state = MessageState.CANCELLED
-        message.last_error = reason
-        if not settings.keep_sent_bodies:
-            message.body = redact(message.body)
-    db.session.commit()
-    return len(queued)
