@@ -36,9 +36,9 @@ from survey_app.models import (
 from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE
 from survey_app.tokens import hash_token, new_token
 
+from .postgres import Resetter, create_worker_database
+
 POSTGRES_URL = os.environ.get("SURVEY_TEST_DATABASE_URL", "")
-#: Tables holding reference data from the seed migration: kept between tests.
-REFERENCE_TABLES = {"areas", "municipalities", "teams", "alembic_version"}
 
 
 def _base_config(database_url: str) -> dict[str, Any]:
@@ -53,23 +53,11 @@ def _base_config(database_url: str) -> dict[str, Any]:
     }
 
 
-def _worker_postgres_url(worker: str) -> str:
-    """One database per xdist worker, created from the given server URL."""
-    url = sa.engine.make_url(POSTGRES_URL)
-    name = f"{url.database}_{worker}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
     """A database URL with the schema built by the migrations (once per session and worker)."""
     if POSTGRES_URL:
-        url = _worker_postgres_url(worker_id)
+        url = create_worker_database(POSTGRES_URL, worker_id)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
     app = create_app(_base_config(url))
@@ -79,26 +67,32 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
     return url
 
 
+@pytest.fixture(scope="session")
+def postgres_resetter(migrated_database: str) -> Iterator[Resetter | None]:
+    """On PostgreSQL: puts the worker's database back to its just-migrated contents."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    resetter = Resetter(migrated_database)
+    yield resetter
+    resetter.dispose()
+
+
 @pytest.fixture
-def database_url(migrated_database: str, tmp_path: Path) -> Iterator[str]:
-    if POSTGRES_URL:
+def database_url(
+    migrated_database: str, postgres_resetter: Resetter | None, tmp_path: Path
+) -> Iterator[str]:
+    """A database for one test: a copy of the migrated file, or (PostgreSQL) reset afterwards."""
+    if postgres_resetter is not None:
         yield migrated_database
+        # Runs after every app of the test is torn down, whatever wrote to the database
+        # (an app, a CLI command, a subprocess).
+        postgres_resetter.reset()
         return
     template = Path(sa.engine.make_url(migrated_database).database or "")
     copy = tmp_path / "survey.sqlite3"
     shutil.copyfile(template, copy)
     yield f"sqlite:///{copy}"
-
-
-def _empty_tables() -> None:
-    tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
-    with _db.engine.begin() as connection:
-        if POSTGRES_URL:
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
 
 
 @pytest.fixture
@@ -115,8 +109,6 @@ def app_factory(database_url: str) -> Iterator[Callable[..., Flask]]:
     for application in apps:
         with application.app_context():
             _db.session.remove()
-            if POSTGRES_URL:
-                _empty_tables()
             _db.engine.dispose()
 
 
