@@ -1,16 +1,22 @@
-"""Locale selection and text direction.
+"""Locale selection, text direction, and translations that cannot crash a page.
 
-Families: the invitation's language, unless the person picks another on the page; without an
-invitation, the browser's Accept-Language; Swedish last. Staff: their own setting (sv or en).
+Locale order: staff pages use the staff member's setting (sv or en). Family pages use, first,
+a language the person picked from the language menu on the page (kept in the session, so it
+persists through the questionnaire); then the invitation's language, chosen by the coordinator;
+then the browser's Accept-Language; Swedish last. A picked language wins over the invitation's
+because the person on the phone knows best which language they read. An invitation in a language
+that is no longer offered falls back to Swedish.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from flask import Flask, g, request, session
-from flask_babel import get_locale
+from flask import Flask, current_app, g, request, session
+from flask_babel import Domain, get_locale
 
 from .extensions import babel
 
@@ -40,6 +46,16 @@ DEFAULT_LANGUAGE = "sv"
 TRANSLATIONS_DIRECTORY = Path(__file__).resolve().parents[1] / "translations"
 SESSION_KEY = "lang"
 
+#: Sources whose strings only staff see: complete in English, other languages optional.
+STAFF_SOURCE_PATTERNS = (
+    re.compile(r"^survey_app/templates/staff/"),
+    re.compile(r"^survey_app/staff/"),
+    re.compile(r"^survey_app/cli\.py$"),
+    re.compile(r"commands\.py$"),
+)
+#: `%(name)s`-style and `{name}`-style placeholders.
+PLACEHOLDER = re.compile(r"%\(([^)]*)\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]|(?<!\{)\{(\w*)\}(?!\})")
+
 
 def family_language(code: str | None) -> str:
     """A language families can get, falling back to Swedish for unknown or removed codes."""
@@ -47,15 +63,15 @@ def family_language(code: str | None) -> str:
 
 
 def select_locale() -> str:
+    staff_language = g.get("staff_language")
+    if staff_language in STAFF_LANGUAGES:
+        return str(staff_language)
     chosen = session.get(SESSION_KEY)
     if chosen in FAMILY_LANGUAGES:
         return str(chosen)
     invitation_language = g.get("invitation_language")
     if invitation_language in FAMILY_LANGUAGES:
         return str(invitation_language)
-    staff_language = g.get("staff_language")
-    if staff_language in STAFF_LANGUAGES:
-        return str(staff_language)
     try:
         best = request.accept_languages.best_match(list(FAMILY_LANGUAGES))
     except ValueError:  # a malformed Accept-Language header is not the family's problem
@@ -68,9 +84,90 @@ def text_direction(code: str | None = None) -> str:
     return language.direction if language else "ltr"
 
 
+def is_staff_source(location: str) -> bool:
+    return any(pattern.search(location) for pattern in STAFF_SOURCE_PATTERNS)
+
+
+def is_family_facing(locations: Iterable[str]) -> bool:
+    """A string is family-facing when any place that uses it is outside the staff sources."""
+    return any(not is_staff_source(location) for location in locations)
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The named placeholders in a message, written as "%(x)" or "{x}"."""
+    found = set()
+    for match in PLACEHOLDER.finditer(text):
+        named, brace = match.groups()
+        found.add(f"%({named})" if named is not None else f"{{{brace}}}")
+    return frozenset(found)
+
+
+class _AnyValue(dict[str, Any]):
+    """A mapping that has every key, to see whether a message formats at all."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+def _formats(text: str) -> bool:
+    try:
+        text % _AnyValue()  # only whether it raises matters
+    except (KeyError, ValueError, TypeError):
+        return False
+    return True
+
+
+def translation_is_safe(source: str, translation: str, *, plural: bool = False) -> bool:
+    """Whether showing `translation` for `source` keeps the placeholders and cannot raise."""
+    expected = placeholders(source) | ({"%(num)"} if plural else frozenset())
+    found = placeholders(translation)
+    same = found <= expected if plural else found == expected
+    return same and (_formats(translation) or not _formats(source))
+
+
+def drop_unsafe_translations(translations: Any) -> list[str]:
+    """Remove entries whose placeholders differ from the source: the source text is shown."""
+    catalog: dict[Any, str] = getattr(translations, "_catalog", {})
+    dropped: list[str] = []
+    for key, text in list(catalog.items()):
+        plural = isinstance(key, tuple)
+        source = str(key[0] if plural else key).split("\x04", 1)[-1]
+        if source and not translation_is_safe(source, text, plural=plural):
+            del catalog[key]
+            dropped.append(source)
+    return dropped
+
+
+class PlaceholderSafeDomain(Domain):
+    """Flask-Babel's domain, with a cache per app and broken translations left out.
+
+    A translation whose placeholders differ from the source would raise KeyError in
+    `gettext(..., date=...)` and in templates; the family sees the Swedish source instead,
+    and the log says which string to fix.
+    """
+
+    def get_translations_cache(self, ctx: object) -> dict[Any, Any]:
+        cache: dict[Any, Any] = current_app.extensions.setdefault("survey_translations", {})
+        return cache
+
+    def get_translations(self) -> Any:
+        translations = super().get_translations()
+        if not getattr(translations, "survey_checked", False):
+            for source in drop_unsafe_translations(translations):
+                current_app.logger.warning(
+                    "translation into %s of %r left out: its placeholders differ from the source",
+                    get_locale(),
+                    source[:60],
+                )
+            translations.survey_checked = True
+        return translations
+
+
 def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIRECTORY))
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel keeps one default domain on the (shared) Babel object; ours caches per app.
+    babel.domain_instance = PlaceholderSafeDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
 
     @app.context_processor
     def language_context() -> dict[str, object]:
