@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 from flask_compress import Compress
 
 from .auth import init_login
@@ -58,6 +58,17 @@ def init_extensions(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip", "deflate"])
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 3600)
     Compress(app)
+
+    @app.after_request
+    def buffer_static_files(response: Response) -> Response:
+        # Registered after Compress, so it runs before it. Flask-Compress swaps a streamed body
+        # for its own generator without closing the file behind it (one leaked file handle per
+        # static request). Static files here are a few KB: read them into memory, and the
+        # file is closed with the response while Flask-Compress compresses the bytes.
+        if response.direct_passthrough:
+            response.direct_passthrough = False
+            response.make_sequence()
+        return response
 
 
 def register_blueprints(app: Flask) -> None:
