@@ -25,6 +25,7 @@ USER_CHANGED = "user_changed"
 USER_DISABLED = "user_disabled"
 TEAM_CREATED = "team_created"
 TEAM_DEACTIVATED = "team_deactivated"
+TEAM_ACTIVATED = "team_activated"
 CAMPAIGN_CREATED = "campaign_created"
 CAMPAIGN_CHANGED = "campaign_changed"
 

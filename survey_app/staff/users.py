@@ -1,0 +1,165 @@
+"""Staff accounts (admin): list, create, change role and teams, disable."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from .. import audit
+from ..auth import find_user, normalise_email
+from ..extensions import db
+from ..models import StaffRole, Team, User
+from ..passwords import hash_password, password_problem
+from . import blueprint
+from .access import allow, current_staff
+from .admin_forms import ConfirmForm, EditUserForm, NewUserForm, UserForm
+from .navigation import add_menu_entry
+
+ViewResult = str | WerkzeugResponse
+
+add_menu_entry(
+    "staff.users", _l("Konton"), _l("Skapa konton för personal och ge dem roll och team."), 70
+)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _team_choices(form: UserForm) -> None:
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    form.teams.choices = [
+        (team.id, team.name if team.active else _("%(name)s (inaktivt)", name=team.name))
+        for team in teams
+    ]
+
+
+def _chosen_teams(form: UserForm) -> list[Team]:
+    ids = form.teams.data or []
+    return list(db.session.scalars(select(Team).where(Team.id.in_(ids)).order_by(Team.name)))
+
+
+def _check_role_and_teams(form: UserForm) -> bool:
+    if form.role.data == StaffRole.COORDINATOR.value and not form.teams.data:
+        form.teams.errors = [*form.teams.errors, _("En samordnare behöver minst ett team.")]
+        return False
+    return True
+
+
+@blueprint.get("/users")
+@allow(StaffRole.ADMIN)
+def users() -> str:
+    rows = db.session.scalars(select(User).order_by(User.email)).all()
+    return render_template("staff/users/list.html", users=rows, confirm=ConfirmForm())
+
+
+@blueprint.route("/users/new", methods=["GET", "POST"])
+@allow(StaffRole.ADMIN)
+def new_user() -> ViewResult:
+    form = NewUserForm()
+    _team_choices(form)
+    if form.validate_on_submit() and _check_role_and_teams(form):
+        email = normalise_email(form.email.data)
+        problem = password_problem(form.password.data, email)
+        if find_user(email) is not None:
+            form.email.errors.append(_("Det finns redan ett konto med den e-postadressen."))
+        elif problem is not None:
+            form.password.errors.append(problem)
+        else:
+            user = User(
+                email=email,
+                password_hash=hash_password(form.password.data),
+                role=StaffRole(form.role.data),
+                language=form.language.data,
+                teams=_chosen_teams(form) if form.role.data == StaffRole.COORDINATOR else [],
+            )
+            db.session.add(user)
+            db.session.flush()
+            audit.record(
+                current_staff(),
+                audit.USER_CREATED,
+                "user",
+                user.id,
+                email=user.email,
+                role=user.role.value,
+                teams=[team.name for team in user.teams],
+            )
+            db.session.commit()
+            flash(_("Kontot för %(email)s är skapat.", email=user.email), "info")
+            return redirect(url_for("staff.users"))
+    return render_template("staff/users/form.html", form=form, user=None)
+
+
+@blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
+@allow(StaffRole.ADMIN)
+def edit_user(user_id: int) -> ViewResult:
+    user = _user_or_404(user_id)
+    form = EditUserForm(
+        data={
+            "email": user.email,
+            "role": user.role.value,
+            "teams": [team.id for team in user.teams],
+            "language": user.language,
+            "active": user.active,
+        }
+    )
+    _team_choices(form)
+    if form.validate_on_submit() and _check_role_and_teams(form):
+        email = normalise_email(form.email.data)
+        other = find_user(email)
+        if other is not None and other.id != user.id:
+            form.email.errors.append(_("Det finns redan ett konto med den e-postadressen."))
+        elif user.id == current_staff().id and (
+            form.role.data != StaffRole.ADMIN.value or not form.active.data
+        ):
+            form.role.errors.append(
+                _("Du kan inte ta bort din egen administratörsroll eller stänga av dig själv.")
+            )
+        else:
+            before = _snapshot(user)
+            user.email = email
+            user.role = StaffRole(form.role.data)
+            user.language = form.language.data
+            user.active = bool(form.active.data)
+            user.teams = _chosen_teams(form) if user.role == StaffRole.COORDINATOR else []
+            after = _snapshot(user)
+            changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+            if changes:
+                audit.record(current_staff(), audit.USER_CHANGED, "user", user.id, changes=changes)
+            db.session.commit()
+            flash(_("Ändringarna är sparade."), "info")
+            return redirect(url_for("staff.users"))
+    return render_template("staff/users/form.html", form=form, user=user)
+
+
+def _snapshot(user: User) -> dict[str, object]:
+    return {
+        "email": user.email,
+        "role": user.role.value,
+        "language": user.language,
+        "active": user.active,
+        "teams": [team.name for team in user.teams],
+    }
+
+
+@blueprint.post("/users/<int:user_id>/disable")
+@allow(StaffRole.ADMIN)
+def disable_user(user_id: int) -> WerkzeugResponse:
+    user = _user_or_404(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if user.id == current_staff().id:
+        flash(_("Du kan inte stänga av ditt eget konto."), "error")
+    elif user.active:
+        user.active = False
+        audit.record(current_staff(), audit.USER_DISABLED, "user", user.id, email=user.email)
+        db.session.commit()
+        flash(_("Kontot för %(email)s är avstängt.", email=user.email), "info")
+    return redirect(url_for("staff.users"))
