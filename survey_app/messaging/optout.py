@@ -61,15 +61,16 @@ def _mark(invitation_ids: list[int], now: datetime) -> None:
 
 
 def opt_out(invitation: Invitation, now: datetime | None = None) -> int:
-    """Stop SMS for this invitation and for children's links handed over to its phone.
+    """Stop SMS to this invitation's phone; returns the number of messages cancelled.
 
-    Returns the number of messages cancelled.
+    Only this invitation is marked opted out. Reminders of a child's link handed over to the
+    same phone are cancelled too (they would reach the same person), but the child is not
+    marked: the child may still answer on that phone after the guardian.
     """
     now = now or utcnow()
     handed_over = select(Invitation.id).where(Invitation.handover_from_id == invitation.id)
-    ids = [invitation.id, *db.session.scalars(handed_over)]
-    _mark(ids, now)
-    cancelled = _cancel_queued(ids)
+    _mark([invitation.id], now)
+    cancelled = _cancel_queued([invitation.id, *db.session.scalars(handed_over)])
     db.session.commit()
     return cancelled
 

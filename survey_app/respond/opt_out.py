@@ -1,0 +1,39 @@
+""" "Jag vill inte få fler sms": the start page's opt-out button.
+
+Records when (opted_out_at) and cancels the queued reminders; nothing else, not even why.
+The link keeps working: opting out of SMS is not refusing to answer.
+"""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ..messaging.optout import opt_out
+from ..models import Invitation
+from ..staff.access import public
+from . import blueprint
+
+
+class OptOutForm(FlaskForm):
+    """The opt-out button; carries only the CSRF token."""
+
+
+@blueprint.app_template_global("opt_out_form")
+def opt_out_form() -> OptOutForm:
+    return OptOutForm()
+
+
+@blueprint.post("/inga-fler-sms")
+@public(reason="family page; acts only on the invitation the session's own link opened")
+def stop_messages() -> str | WerkzeugResponse:
+    invitation: Invitation | None = g.invitation
+    if invitation is None:
+        return redirect(url_for(".start_page"))  # explains how to get back in
+    if not OptOutForm().validate_on_submit():
+        flash(_("Sidan hade varit öppen länge. Tryck på knappen en gång till."), "error")
+        return redirect(url_for(".start_page"))
+    opt_out(invitation)
+    return render_template("respond/opted_out.html")
