@@ -1,0 +1,153 @@
+"""Fixtures for the children's and young people's path: a live server and a phone in Chromium.
+
+The browser tests drive Debian's Chromium (never a downloaded browser) against the real app on
+127.0.0.1 with a real, migrated SQLite file. Each xdist worker gets its own browser; each test
+its own server on a free port and its own database copy.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Chromium must not reach the network on its own (updates, safe browsing, sync).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+#: A complete child questionnaire (sip-child), page by page: one item per page.
+CHILD_ANSWERS = ["3", "3", "2", "na", "1", "3", "2"]
+
+
+@pytest.fixture
+def begin() -> Callable[[FlaskClient, Any], None]:
+    """Open an invitation's link and press Start (test client)."""
+
+    def start(client: FlaskClient, invitation: Any) -> None:
+        assert client.get(f"/s/{invitation.token}").status_code == 302
+        response = client.post("/s/")
+        assert response.status_code == 302, response.text
+
+    return start
+
+
+@pytest.fixture
+def fresh(app: Flask) -> Callable[[], None]:
+    """End the test thread's read transaction, so it sees what the server thread wrote."""
+    from survey_app.extensions import db
+
+    def refresh() -> None:
+        db.session.rollback()
+        db.session.expire_all()
+
+    return refresh
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served on 127.0.0.1 (free port) in a thread; yields its origin."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium. A missing browser fails the tests: it never skips them."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Phone:
+    """A phone-sized browser page that remembers every request it made."""
+
+    page: Any
+    origin: str
+    requests: list[Any] = field(default_factory=list)
+
+    def goto(self, path: str) -> Any:
+        return self.page.goto(self.origin + path)
+
+    def foreign_requests(self) -> list[str]:
+        """Requests that went anywhere but the test server (there must be none)."""
+        foreign = []
+        for request in self.requests:
+            parts = urlsplit(request.url)
+            if parts.scheme == "data":
+                continue
+            if f"{parts.scheme}://{parts.netloc}" != self.origin:
+                foreign.append(request.url)
+        return foreign
+
+    def checked_answers(self) -> list[str]:
+        return self.page.eval_on_selector_all(
+            "input[type=radio]:checked", "els => els.map(e => e.value)"
+        )
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: str) -> Iterator[Callable[..., Phone]]:
+    """Open a new phone (a fresh browser context: no cookies, no history)."""
+    contexts: list[Any] = []
+    phones: list[Phone] = []
+
+    def open_phone(*, javascript: bool = True, init_script: str | None = None) -> Phone:
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            has_touch=True,
+            is_mobile=True,
+            java_script_enabled=javascript,
+            locale="sv-SE",
+        )
+        contexts.append(context)
+        if init_script:
+            context.add_init_script(init_script)
+        page = context.new_page()
+        opened = Phone(page=page, origin=live_server)
+        page.on("request", opened.requests.append)
+        phones.append(opened)
+        return opened
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+    for opened in phones:
+        assert opened.foreign_requests() == [], "a page made a third-party request"
+
+
+def axe_violations(page: Any) -> str:
+    """axe-core's violations on the page, as a readable report ('' when there are none)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    if results.violations_count == 0:
+        return ""
+    return f"{page.url}: {results.violations_count} violation(s)\n{results.generate_report()}"
