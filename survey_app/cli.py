@@ -11,16 +11,32 @@ from flask import Flask
 from .demo import DemoError, create_demo
 from .i18n_commands import init_translation_commands
 from .messaging.commands import init_messaging_commands
+from .reporting_commands import init_reporting_commands
+from .simulate import simulate_responses
 
 
 @click.command("demo")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-def demo_command(as_json: bool) -> None:
+@click.option(
+    "--simulate",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Also add N simulated completed responses (each run adds N more).",
+)
+def demo_command(as_json: bool, simulate: int) -> None:
     """Create demo data (idempotently) and print the demo links."""
     try:
         result = create_demo()
     except DemoError as error:
         raise click.ClickException(str(error)) from error
+    if simulate:
+        simulated = simulate_responses(result.campaign_id, simulate)
+        if not as_json:
+            click.echo(
+                f"Added {simulated.responses} simulated responses "
+                f"({simulated.invitations} invitations, {simulated.meetings} meetings)."
+            )
     if as_json:
         click.echo(json.dumps(asdict(result), ensure_ascii=False))
         return
@@ -37,3 +53,4 @@ def init_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     init_messaging_commands(app)
     init_translation_commands(app)
+    init_reporting_commands(app.cli.add_command)

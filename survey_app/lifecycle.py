@@ -1,0 +1,213 @@
+"""Opening and closing collection windows, and what closing does.
+
+Closing freezes the data in one transaction — no more sending, unfinished drafts counted and
+deleted, phone numbers deleted, message bodies (which carry personal links) redacted, state
+closed — and only after that commit produces the report, so a failing analysis can never
+leave a window half closed. Closing is idempotent: a closed window is left as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Select, delete, func, select, update
+
+from . import audit
+from .extensions import db
+from .messaging.outbox import redact
+from .models import (
+    Campaign,
+    CampaignState,
+    Draft,
+    Invitation,
+    Meeting,
+    MessageState,
+    OutboxMessage,
+    User,
+)
+from .reporting import has_report, replace_report
+
+logger = logging.getLogger(__name__)
+
+CAMPAIGN_CLOSED = "campaign_closed"
+ENDED_STATES = (CampaignState.CLOSED, CampaignState.ANALYSED)
+
+
+class UnknownCampaign(LookupError):
+    """No collection window has this id."""
+
+
+@dataclass(frozen=True)
+class CloseSummary:
+    """What one call of close_campaign did (all zero when the window was already closed)."""
+
+    campaign_id: int
+    already_closed: bool
+    messages_cancelled: int = 0
+    drafts_discarded: int = 0
+    phones_deleted: int = 0
+    bodies_redacted: int = 0
+    report_directory: Path | None = None
+    #: Why the report could not be produced (the window is closed all the same).
+    report_error: str | None = None
+
+
+def _invitations_of(campaign_id: int) -> Select[tuple[int]]:
+    return select(Invitation.id).join(Meeting).where(Meeting.campaign_id == campaign_id)
+
+
+def _redact_bodies(invitations: Select[tuple[int]]) -> int:
+    """Take the personal links out of every message of the window (the wording stays)."""
+    changed = 0
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.invitation_id.in_(invitations))
+        .execution_options(yield_per=500)
+    )
+    for message in messages:
+        body = redact(message.body)
+        if body != message.body:
+            message.body = body
+            changed += 1
+    return changed
+
+
+def _freeze(campaign_id: int, now: datetime, actor: User | None) -> CloseSummary | None:
+    """The closing transaction; None when another run (or an earlier one) closed it first."""
+    # The conditional UPDATE claims the close (and SQLite's write lock) before anything else,
+    # so of two racing closes only one does the work, and no draft appears after the count.
+    claimed = db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign_id, Campaign.state.not_in(ENDED_STATES))
+        .values(state=CampaignState.CLOSED, closed_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return None
+    invitations = _invitations_of(campaign_id)
+    drafts = (
+        db.session.scalar(
+            select(func.count()).select_from(Draft).where(Draft.invitation_id.in_(invitations))
+        )
+        or 0
+    )
+    db.session.execute(delete(Draft).where(Draft.invitation_id.in_(invitations)))
+    db.session.execute(
+        update(Campaign).where(Campaign.id == campaign_id).values(drafts_discarded=drafts)
+    )
+    # Messages a worker has already handed to the gateway (sending) cannot be called back.
+    cancelled = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.invitation_id.in_(invitations),
+            OutboxMessage.state == MessageState.QUEUED,
+        )
+        .values(state=MessageState.CANCELLED)
+    )
+    phones = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id.in_(invitations), Invitation.phone.is_not(None))
+        .values(phone=None)
+    )
+    redacted = _redact_bodies(invitations)
+    summary = CloseSummary(
+        campaign_id=campaign_id,
+        already_closed=False,
+        messages_cancelled=cancelled.rowcount,  # type: ignore[attr-defined]
+        drafts_discarded=drafts,
+        phones_deleted=phones.rowcount,  # type: ignore[attr-defined]
+        bodies_redacted=redacted,
+    )
+    if actor is not None:
+        audit.record(
+            actor,
+            CAMPAIGN_CLOSED,
+            "campaign",
+            campaign_id,
+            drafts_discarded=summary.drafts_discarded,
+            messages_cancelled=summary.messages_cancelled,
+        )
+    db.session.commit()
+    return summary
+
+
+def _report(summary: CloseSummary) -> CloseSummary:
+    """Produce the stored report after the freeze; mark the window analysed when it worked."""
+    try:
+        report = replace_report(summary.campaign_id)
+    except Exception as error:  # any analysis failure: the window stays closed, retry later
+        logger.exception("report for collection window %s failed", summary.campaign_id)
+        return replace(summary, report_error=f"{type(error).__name__}: {error}")
+    db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == summary.campaign_id, Campaign.state == CampaignState.CLOSED)
+        .values(state=CampaignState.ANALYSED)
+    )
+    db.session.commit()
+    return replace(summary, report_directory=report.directory)
+
+
+def close_campaign(campaign_id: int, now: datetime, actor: User | None = None) -> CloseSummary:
+    """Close a window (idempotent). `actor` is the staff member closing it by hand, if any.
+
+    On a window closed earlier nothing in the data changes; only a report that is missing
+    (because the analysis failed then) is produced again.
+    """
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise UnknownCampaign(campaign_id)
+    summary = None
+    if campaign.state not in ENDED_STATES:
+        summary = _freeze(campaign_id, now, actor)
+    if summary is None:
+        summary = CloseSummary(campaign_id=campaign_id, already_closed=True)
+        if has_report(campaign_id):
+            return summary
+    return _report(summary)
+
+
+def open_due_campaigns(now: datetime) -> list[int]:
+    """Open draft windows whose opening time has come (and whose end has not)."""
+    due = list(
+        db.session.scalars(
+            select(Campaign.id).where(
+                Campaign.state == CampaignState.DRAFT,
+                Campaign.opens_at <= now,
+                Campaign.closes_at > now,
+            )
+        )
+    )
+    if due:
+        db.session.execute(
+            update(Campaign)
+            .where(Campaign.id.in_(due), Campaign.state == CampaignState.DRAFT)
+            .values(state=CampaignState.OPEN)
+        )
+        db.session.commit()
+    return due
+
+
+def close_due_campaigns(now: datetime) -> list[CloseSummary]:
+    """Close every window whose closing time has passed and that is not closed yet."""
+    due = list(
+        db.session.scalars(
+            select(Campaign.id)
+            .where(Campaign.state.not_in(ENDED_STATES), Campaign.closes_at <= now)
+            .order_by(Campaign.id)
+        )
+    )
+    return [close_campaign(campaign_id, now) for campaign_id in due]
+
+
+@dataclass(frozen=True)
+class JobsSummary:
+    opened: list[int]
+    closed: list[CloseSummary]
+
+
+def run_due_jobs(now: datetime) -> JobsSummary:
+    """What the worker runs on every round: open what is due, then close what is due."""
+    return JobsSummary(opened=open_due_campaigns(now), closed=close_due_campaigns(now))

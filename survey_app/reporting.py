@@ -1,0 +1,87 @@
+"""A window's report: export the data set, then run the analysis on it, into one folder.
+
+The analysis reads only the exported folder (DIR/data), never the database, so the report
+made here and one made by FoU Välfärd with `python -m analysis DIR/data` are the same.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from flask import current_app
+
+from .export import DatasetSummary, Progress, build_dataset
+
+DATA_DIRECTORY = "data"
+RESULTS_FILE = "results.json"
+
+
+@dataclass(frozen=True)
+class Report:
+    directory: Path
+    dataset: DatasetSummary
+
+
+def reports_root() -> Path:
+    """REPORTS_DIRECTORY, or instance/reports when it is not set."""
+    configured = current_app.config.get("REPORTS_DIRECTORY")
+    return Path(configured) if configured else Path(current_app.instance_path) / "reports"
+
+
+def report_directory(campaign_id: int) -> Path:
+    """Where the closing report of a window lives."""
+    return reports_root() / str(campaign_id)
+
+
+def has_report(campaign_id: int) -> bool:
+    return (report_directory(campaign_id) / RESULTS_FILE).is_file()
+
+
+def produce_report(
+    campaign_id: int,
+    out_dir: Path,
+    *,
+    export_progress: Progress | None = None,
+    analysis_progress: Callable[..., object] | None = None,
+) -> Report:
+    """Write DIR/data (the data set) and the analysis outputs beside it."""
+    # Imported here: the analysis pulls in numpy, scipy and matplotlib, which the web
+    # processes only need when a report is made.
+    analysis = importlib.import_module("analysis")
+    out_dir = Path(out_dir)
+    dataset = build_dataset(campaign_id, out_dir / DATA_DIRECTORY, export_progress)
+    analysis.run(
+        out_dir / DATA_DIRECTORY,
+        out_dir,
+        min_group_size=int(current_app.config["MIN_GROUP_SIZE"]),
+        progress=analysis_progress,
+    )
+    return Report(out_dir, dataset)
+
+
+def replace_report(campaign_id: int) -> Report:
+    """(Re)build the window's stored report in a scratch folder, then swap it into place.
+
+    Staff pages read this folder, so they never see a half-written report.
+    """
+    target = report_directory(campaign_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{campaign_id}-", dir=target.parent))
+    try:
+        produced = produce_report(campaign_id, scratch)
+        if target.exists():
+            old = target.with_name(f".{campaign_id}-old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+            scratch.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            scratch.rename(target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return Report(target, replace(produced.dataset, directory=target / DATA_DIRECTORY))

@@ -1,0 +1,227 @@
+"""Simulated answers for the demo: meetings, invitations through a realistic funnel, responses.
+
+Answers are built by `answering.response_answers`, the function a family's submit uses, from
+draft answers as the pages would have posted them, so filters and scales are applied the same
+way. The rows are written in batches rather than one transaction per response (a submit
+waits for the disk), which makes a few thousand responses take seconds. Nothing here is used
+outside the demo.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from .answering import LOCAL_TIME, response_answers
+from .extensions import db
+from .models import (
+    AgeBand,
+    Campaign,
+    ChildAttended,
+    Invitation,
+    Meeting,
+    MeetingService,
+    Response,
+    Role,
+    Service,
+    Team,
+    utcnow,
+)
+from .questionnaires import NO_ANSWER, QUESTIONNAIRE_FOR_ROLE, Questionnaire, all_questionnaires
+from .tokens import hash_token, new_token
+
+#: Approximate population of Västerbotten's municipalities: meetings are drawn in proportion,
+#: so small inland municipalities get few answers and show suppression as real data would.
+POPULATION = {
+    "Dorotea": 2_400, "Lycksele": 12_100, "Malå": 3_000, "Sorsele": 2_400, "Storuman": 5_800,
+    "Vilhelmina": 6_600, "Åsele": 2_800, "Bjurholm": 2_400, "Nordmaling": 7_000,
+    "Robertsfors": 6_700, "Umeå": 131_000, "Vindeln": 5_400, "Vännäs": 8_700,
+    "Norsjö": 4_000, "Skellefteå": 77_000,
+}  # fmt: skip
+AGE_BANDS = ((AgeBand.UNDER_6, 0.18), (AgeBand.CHILD, 0.36), (AgeBand.YOUTH, 0.46))
+LANGUAGES = (("sv", 0.85), ("ar", 0.05), ("so", 0.03), ("en", 0.02), ("fa", 0.02),
+             ("fi", 0.02), ("ti", 0.01))  # fmt: skip
+#: P(opened | delivered), P(started | opened), P(completed | started) per role.
+FUNNEL = {Role.GUARDIAN: (0.75, 0.88, 0.9), Role.CHILD: (0.7, 0.82, 0.8),
+          Role.YOUTH: (0.62, 0.8, 0.82)}  # fmt: skip
+#: Children say "Vet inte" far more often than adults.
+DONT_KNOW = {Role.GUARDIAN: 0.04, Role.CHILD: 0.15, Role.YOUTH: 0.07}
+#: Weak spots seen in SIP follow-ups: influence and the plan are rated lower.
+DIMENSION_SHIFT = {"influence": -0.5, "plan": -0.25, "child_involvement": -0.3}
+COMMENT_RATE = {Role.GUARDIAN: 0.2, Role.YOUTH: 0.12, Role.CHILD: 0.0}
+COMMENTS = (
+    "Bra möte, alla var pålästa.",
+    "Mötet var för långt för mitt barn.",
+    "Jag hade önskat att skolan var med.",
+    "Det var svårt att hinna säga allt, det gick fort.",
+    "Vi fick kallelsen för sent.",
+    "Planen känns oklar, vem ringer vi när något händer?",
+    "Jag kände mig lyssnad på för första gången.",
+    "Tolken kom inte, så jag förstod inte allt.",
+    "Det var jobbigt att många vuxna pratade om mig.",
+    "Bra, men för många personer i rummet.",
+)
+#: Numbers set aside for fiction (070-174 06 05 … 070-174 06 99).
+FICTIONAL_NUMBERS = [f"+467017406{n:02d}" for n in range(5, 100)]
+#: Responses per transaction.
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class SimulationSummary:
+    campaign_id: int
+    meetings: int
+    invitations: int
+    responses: int
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[object, float], ...]) -> object:
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _draft_answers(
+    rng: random.Random, questionnaire: Questionnaire, role: Role
+) -> dict[str, str | None]:
+    """Answers as the pages would have posted them; the filter decides what is asked."""
+    mood = rng.gauss(0.6, 0.9)  # some families are pleased overall, some are not
+    answers: dict[str, str | None] = {}
+    for item in questionnaire.items:
+        if item.type == "text":
+            if rng.random() < COMMENT_RATE[role]:
+                answers[item.key] = rng.choice(COMMENTS)
+            continue
+        scale = item.choice_scale
+        values = sorted(scale.values)
+        if item.dimension == "filter":
+            answers[item.key] = str(_pick(rng, ((values[-1], 0.84), (values[1], 0.08),
+                                                (values[0], 0.08))))  # fmt: skip
+            continue
+        if scale.no_answer is not None and rng.random() < DONT_KNOW[role]:
+            answers[item.key] = NO_ANSWER
+            continue
+        score = mood + DIMENSION_SHIFT.get(item.dimension, 0.0) + rng.gauss(0.0, 0.8)
+        # Equal-width steps on the latent score, the top option the most common.
+        step = int((score + 1.6) / (2.6 / (len(values) - 1)))
+        answers[item.key] = str(values[max(0, min(len(values) - 1, step))])
+    return answers
+
+
+class _Simulation:
+    def __init__(self, campaign: Campaign, rng: random.Random, now: datetime) -> None:
+        self.campaign = campaign
+        self.rng = rng
+        self.now = now
+        self.start = max(campaign.opens_at, now - timedelta(days=60))
+        self.questionnaires = all_questionnaires()
+        teams = db.session.scalars(select(Team).where(Team.active.is_(True))).all()
+        self.teams = [t for t in teams if t.municipality.name in POPULATION]
+        self.weights = [POPULATION[t.municipality.name] for t in self.teams]
+        self.meetings = self.invitations = self.responses = 0
+
+    def moment(self) -> datetime:
+        span = (self.now - self.start).total_seconds()
+        return self.start + timedelta(seconds=self.rng.uniform(0, max(span, 1.0)))
+
+    def meeting(self) -> Meeting:
+        rng = self.rng
+        age_band = AgeBand(str(_pick(rng, AGE_BANDS)))
+        team = rng.choices(self.teams, weights=self.weights)[0]
+        attended = ChildAttended.NO if age_band == AgeBand.UNDER_6 else ChildAttended.YES
+        services = rng.sample([Service.SOCIAL_SERVICES, Service.SCHOOL_HEALTH,
+                               Service.PRIMARY_CARE, Service.CHILD_PSYCHIATRY], k=2)  # fmt: skip
+        meeting = Meeting(
+            campaign=self.campaign,
+            team=team,
+            held_on=self.moment().date() - timedelta(days=2),
+            age_band=age_band,
+            child_attended=attended,
+            services=[MeetingService(service=s) for s in services],
+        )
+        db.session.add(meeting)
+        self.meetings += 1
+        return meeting
+
+    def roles(self, meeting: Meeting) -> list[Role]:
+        roles = [Role.GUARDIAN] * (2 if self.rng.random() < 0.3 else 1)
+        if meeting.age_band == AgeBand.CHILD and self.rng.random() < 0.6:
+            roles.append(Role.CHILD)
+        if meeting.age_band == AgeBand.YOUTH and self.rng.random() < 0.75:
+            roles.append(Role.YOUTH)
+        return roles
+
+    def invite(self, meeting: Meeting, role: Role, may_complete: bool) -> None:
+        """One invitation through the funnel; a completed one is submitted as a family would."""
+        rng = self.rng
+        language = str(_pick(rng, LANGUAGES))
+        invitation = Invitation(
+            meeting=meeting,
+            role=role,
+            questionnaire_key=QUESTIONNAIRE_FOR_ROLE[role],
+            language=language,
+            token_hash=hash_token(new_token()),
+            phone=rng.choice(FICTIONAL_NUMBERS),
+        )
+        db.session.add(invitation)
+        self.invitations += 1
+        moment = self.moment()
+        opened, started, completed = FUNNEL[role]
+        if rng.random() < 0.99:
+            invitation.sent_at = moment
+            if rng.random() < 0.96:
+                invitation.delivered_at = moment
+                if rng.random() < 0.03:
+                    invitation.opted_out_at = moment
+                elif rng.random() < opened:
+                    invitation.opened_at = moment
+                    if rng.random() < started:
+                        invitation.started_at = moment
+        if not (may_complete and invitation.started_at and rng.random() < completed):
+            return
+        questionnaire = self.questionnaires[invitation.questionnaire_key]
+        invitation.completed_at = moment
+        db.session.add(
+            Response(
+                campaign_id=self.campaign.id,
+                questionnaire_key=questionnaire.key,
+                questionnaire_version=questionnaire.version,
+                role=role,
+                age_band=meeting.age_band,
+                team_id=meeting.team.id,
+                language=language,
+                submitted_on=moment.astimezone(LOCAL_TIME).date(),
+                answers=response_answers(questionnaire, _draft_answers(rng, questionnaire, role)),
+            )
+        )
+        self.responses += 1
+        if self.responses % BATCH == 0:
+            db.session.commit()
+
+
+def simulate_responses(campaign_id: int, count: int, seed: int | None = None) -> SimulationSummary:
+    """Add `count` more completed responses (and the unanswered invitations around them).
+
+    The seed defaults to the window's number of responses, so each call adds different
+    answers and a fresh demo is reproducible.
+    """
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise LookupError(f"no collection window with id {campaign_id}")
+    if seed is None:
+        seed = db.session.scalar(
+            select(func.count()).select_from(Response).where(Response.campaign_id == campaign_id)
+        )
+    simulation = _Simulation(campaign, random.Random(seed), utcnow())  # noqa: S311 (not secret)
+    if not simulation.teams:
+        raise LookupError("no teams: run `flask --app wsgi db upgrade` first")
+    while simulation.responses < count:
+        meeting = simulation.meeting()
+        for role in simulation.roles(meeting):
+            simulation.invite(meeting, role, may_complete=simulation.responses < count)
+    db.session.commit()
+    return SimulationSummary(
+        campaign_id, simulation.meetings, simulation.invitations, simulation.responses
+    )
