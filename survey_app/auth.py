@@ -6,7 +6,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from limits import RateLimitItem, parse
 from limits.strategies import MovingWindowRateLimiter
@@ -118,3 +118,9 @@ def init_login(app: Flask) -> None:
     # Flask-Login's session protection would tie sessions to a hash of the client address.
     login_manager.session_protection = None
     login_manager.user_loader(load_user)
+
+    @app.before_request
+    def forget_cached_user() -> None:
+        # Flask-Login caches the user in g, which outlives the request when an app context was
+        # pushed around it (tests, scripts): each request must load the user afresh.
+        g.pop("_login_user", None)

@@ -13,6 +13,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -117,8 +118,8 @@ class CampaignForm(StaffForm):
         return valid
 
 
-def role_choices() -> list[tuple[str, Any]]:
-    return [(role.value, ROLE_LABELS[role]) for role in StaffRole]
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in StaffRole]
 
 
 class UserForm(StaffForm):
@@ -131,7 +132,7 @@ class UserForm(StaffForm):
         validators=[Optional()],
     )
     language = SelectField(
-        _l("Språk"), choices=[(code, LANGUAGE_LABELS[code]) for code in STAFF_LANGUAGES]
+        _l("Språk"), choices=[SelectChoice(code, LANGUAGE_LABELS[code]) for code in STAFF_LANGUAGES]
     )
 
 

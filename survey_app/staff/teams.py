@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import SelectChoice
 
 from .. import audit
 from ..extensions import db
@@ -22,7 +23,7 @@ add_menu_entry("staff.teams", _l("Team"), _l("Se, lägg till och avveckla HLT-te
 def _team_form() -> TeamForm:
     form = TeamForm()
     municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
-    form.municipality.choices = [(m.id, m.name) for m in municipalities]
+    form.municipality.choices = [SelectChoice(str(m.id), m.name) for m in municipalities]
     return form
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import SelectChoice
 
 from .. import audit
 from ..auth import find_user, normalise_email
@@ -35,7 +36,9 @@ def _user_or_404(user_id: int) -> User:
 def _team_choices(form: UserForm) -> None:
     teams = db.session.scalars(select(Team).order_by(Team.name)).all()
     form.teams.choices = [
-        (team.id, team.name if team.active else _("%(name)s (inaktivt)", name=team.name))
+        SelectChoice(
+            str(team.id), team.name if team.active else _("%(name)s (inaktivt)", name=team.name)
+        )
         for team in teams
     ]
 
@@ -64,14 +67,17 @@ def users() -> str:
 def new_user() -> ViewResult:
     form = NewUserForm()
     _team_choices(form)
-    if form.validate_on_submit() and _check_role_and_teams(form):
-        email = normalise_email(form.email.data)
-        problem = password_problem(form.password.data, email)
+    if form.is_submitted():
+        # Every problem is reported at once, so one round of corrections is enough.
+        valid = form.validate()
+        valid = _check_role_and_teams(form) and valid
+        email = normalise_email(form.email.data or "")
+        problem = password_problem(form.password.data or "", email)
+        if problem is not None and not form.password.errors:
+            form.password.errors.append(problem)
         if find_user(email) is not None:
             form.email.errors.append(_("Det finns redan ett konto med den e-postadressen."))
-        elif problem is not None:
-            form.password.errors.append(problem)
-        else:
+        if valid and problem is None and not form.email.errors:
             user = User(
                 email=email,
                 password_hash=hash_password(form.password.data),

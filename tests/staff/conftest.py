@@ -7,15 +7,23 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask.testing import FlaskClient
 
+from survey_app import passwords
 from survey_app.extensions import db as _db
 from survey_app.extensions import limiter
 from survey_app.models import StaffRole, Team, User
 from survey_app.passwords import hash_password
 
 PASSWORD = "ett långt lösenord för test"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2, with the cheapest parameters: the tests are about behaviour, not cost."""
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 @pytest.fixture(autouse=True)
