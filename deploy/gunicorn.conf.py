@@ -1,0 +1,31 @@
+"""gunicorn settings for the SIP follow-up service: `gunicorn --config deploy/gunicorn.conf.py`.
+
+Environment overrides: SIP_BIND (default 127.0.0.1:8000, nginx in front), SIP_WORKERS.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "wsgi:app"
+bind = os.environ.get("SIP_BIND", "127.0.0.1:8000")
+# Requests are short and mostly wait on the database: the classic 2 × cores + 1 sync workers.
+workers = int(os.environ.get("SIP_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+# Load the app once in the master: a bad setting or an unreachable database stops the start
+# with one line (see wsgi.py) instead of workers failing to boot in a loop; workers share memory.
+preload_app = True
+# nginx buffers slow phones, so a worker never waits long on one client.
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that a slow leak can never grow without bound.
+max_requests = 5000
+max_requests_jitter = 500
+# No access log: a respondent's request line would carry the path (and, for /s/<token>, the
+# personal link) and the client address. nginx keeps a privacy-safe access log instead.
+accesslog = None
+errorlog = "-"
+loglevel = "info"
+# Behind nginx on the same host: trust X-Forwarded-Proto from loopback only.
+forwarded_allow_ips = "127.0.0.1"
+proxy_allow_ips = "127.0.0.1"
