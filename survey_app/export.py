@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -233,8 +233,13 @@ def _flag(column: Any) -> Any:
     return case((column.is_not(None), 1), else_=0)
 
 
-def _invitation_rows(campaign_id: int) -> Iterator[tuple[object, ...]]:
-    """Group columns and 0/1 flags only, sorted by those: no id, no phone, no time."""
+def invitation_rows(
+    campaign_id: int, team_ids: Collection[int] | None = None
+) -> Iterator[tuple[object, ...]]:
+    """Group columns and 0/1 flags only, sorted by those: no id, no phone, no time.
+
+    `team_ids` narrows the rows to some teams (a coordinator's own).
+    """
     flags = [
         _flag(Invitation.sent_at),
         _flag(Invitation.delivered_at),
@@ -252,6 +257,8 @@ def _invitation_rows(campaign_id: int) -> Iterator[tuple[object, ...]]:
         .where(Meeting.campaign_id == campaign_id)
         .execution_options(yield_per=BATCH_SIZE)
     )
+    if team_ids is not None:
+        query = query.where(Meeting.team_id.in_(team_ids))
     query = query.order_by(*[column for column in query.selected_columns])
     for row in db.session.execute(query):
         yield (row[0].value, row[1].value, *row[2:])
@@ -280,7 +287,7 @@ def build_dataset(
         json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     invitations = _write_csv(
-        out_dir / INVITATIONS_FILE, INVITATION_COLUMNS, _invitation_rows(campaign_id)
+        out_dir / INVITATIONS_FILE, INVITATION_COLUMNS, invitation_rows(campaign_id)
     )
     total = count_responses(campaign_id)
     answer_rows = _write_csv(

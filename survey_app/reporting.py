@@ -9,13 +9,16 @@ from __future__ import annotations
 import importlib
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 from flask import current_app
 
-from .export import DatasetSummary, Progress, build_dataset
+from analysis.results import Participation
+
+from .export import DatasetSummary, Progress, build_dataset, invitation_rows
 
 DATA_DIRECTORY = "data"
 RESULTS_FILE = "results.json"
@@ -85,3 +88,22 @@ def replace_report(campaign_id: int) -> Report:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return Report(target, replace(produced.dataset, directory=target / DATA_DIRECTORY))
+
+
+def live_participation(campaign_id: int, team_ids: Collection[int] | None = None) -> Participation:
+    """Participation now, straight from the database, suppressed as in the closing report.
+
+    The same analysis functions compute it, from the same rows the export writes, so a
+    figure shown while the window is open follows the same small-group rules.
+    """
+    from analysis.dataset import FUNNEL_STAGES, INVITATION_GROUPS, Invitations
+    from analysis.participation import compute_participation
+
+    rows = list(invitation_rows(campaign_id, team_ids))
+    column = {name: [str(row[i]) for row in rows] for i, name in enumerate(INVITATION_GROUPS)}
+    flags = [row[len(INVITATION_GROUPS) :] for row in rows]
+    invitations = Invitations(
+        **column,
+        flags=np.array(flags, dtype=np.int8).reshape(-1, len(FUNNEL_STAGES)),
+    )
+    return compute_participation(invitations, int(current_app.config["MIN_GROUP_SIZE"]))

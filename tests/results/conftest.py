@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher, profiles
 from flask.testing import FlaskClient
+
+from survey_app import passwords
+from survey_app.extensions import db as _db
+from survey_app.models import StaffRole, Team, User
 
 #: Complete answers per role; each page only reads its own fields, so all are posted each time.
 ANSWERS: dict[str, dict[str, str]] = {
@@ -69,3 +75,30 @@ def respond(app: Any) -> Callable[..., None]:
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+PASSWORD = "ett långt lösenord för test"
+
+
+@pytest.fixture
+def staff_client(app: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., FlaskClient]:
+    """A client logged in as a new staff member of the given role (and teams)."""
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+    def make(role: str = "analyst", teams: tuple[str, ...] = ()) -> FlaskClient:
+        number = _db.session.scalar(sa.select(sa.func.count(User.id)))
+        user = User(
+            email=f"{role}-{number}@example.se",
+            password_hash=passwords.hash_password(PASSWORD),
+            role=StaffRole(role),
+            teams=[_db.session.scalar(sa.select(Team).where(Team.name == n)) for n in teams],
+        )
+        _db.session.add(user)
+        _db.session.commit()
+        client = app.test_client()
+        response = client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.text
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return make

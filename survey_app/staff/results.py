@@ -1,0 +1,198 @@
+"""Results for staff: participation while a window is open, the compiled report once closed.
+
+Every figure comes from the analysis, already suppressed for small groups: the closing
+report's results.json, or (while a window is open, and for coordinators' own teams) the
+same participation function run on the live invitations. Individual answers and free text
+are never shown here; analysts get free text only as a file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from flask import abort, render_template, send_file
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from .. import audit
+from ..extensions import db
+from ..lifecycle import ENDED_STATES
+from ..models import Campaign, CampaignState, StaffRole, Team
+from ..reporting import DATA_DIRECTORY, RESULTS_FILE, live_participation, report_directory
+from . import blueprint
+from .access import ALL_STAFF, allow, current_staff, team_ids_for
+from .navigation import add_menu_entry
+
+EXPORTED_DATA = "exported_data"
+BOTH = frozenset({StaffRole.ADMIN, StaffRole.ANALYST})
+ANALYSTS = frozenset({StaffRole.ANALYST})
+#: What can be downloaded: file in the report folder → (label, mimetype, who may).
+#: Files that carry free text (responses.csv inside the data set, free_text.csv) are for
+#: analysts only.
+DOWNLOADS: dict[str, tuple[Any, str, frozenset[StaffRole]]] = {
+    "report.html": (_l("Rapport (HTML)"), "text/html", BOTH),
+    "report.pdf": (_l("Rapport (PDF)"), "application/pdf", BOTH),
+    "results.xlsx": (
+        _l("Resultattabeller (Excel)"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        BOTH,
+    ),
+    "responses.sav": (_l("Svar för SPSS (SAV)"), "application/x-spss-sav", ANALYSTS),
+    "data.zip": (_l("Data set (CSV och kodbok, zip)"), "application/zip", ANALYSTS),
+    "free_text.csv": (_l("Fritextsvar (CSV)"), "text/csv", ANALYSTS),
+}
+BREAKDOWNS = {
+    "role": _l("Svarande"),
+    "age_band": _l("Barnets ålder"),
+    "area": _l("Område"),
+    "municipality": _l("Kommun"),
+}
+GROUP_LABELS = {
+    "guardian": _l("Vårdnadshavare"),
+    "child": _l("Barn 6–11 år"),
+    "youth": _l("Unga 12–18 år"),
+    "0-5": _l("0–5 år"),
+    "6-11": _l("6–11 år"),
+    "12-18": _l("12–18 år"),
+}
+QUESTIONNAIRE_LABELS = {
+    "sip-guardian": _l("Vårdnadshavare"),
+    "sip-child": _l("Barn 6–11 år"),
+    "sip-youth": _l("Unga 12–18 år"),
+}
+
+add_menu_entry(
+    "staff.results",
+    _l("Resultat"),
+    _l("Hur många som har svarat, och sammanställda resultat när perioden är stängd."),
+    order=40,
+)
+
+
+def _campaign_or_404(campaign_id: int) -> Campaign:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.state == CampaignState.DRAFT:
+        abort(404)
+    return campaign
+
+
+def _stored_results(campaign: Campaign) -> dict[str, Any] | None:
+    """The closing report's results.json, once the window is closed and the report made."""
+    if campaign.state not in ENDED_STATES:
+        return None
+    path = report_directory(campaign.id) / RESULTS_FILE
+    if not path.is_file():
+        return None
+    results: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return results
+
+
+def _downloads_for(campaign: Campaign, role: StaffRole) -> list[tuple[str, Any]]:
+    if campaign.state not in ENDED_STATES:
+        return []
+    folder = report_directory(campaign.id)
+    available = []
+    for name, (label, _mimetype, roles) in DOWNLOADS.items():
+        exists = (
+            (folder / DATA_DIRECTORY).is_dir() if name == "data.zip" else (folder / name).is_file()
+        )
+        if exists and role in roles:
+            available.append((name, label))
+    return available
+
+
+def _charts(campaign: Campaign) -> list[str]:
+    folder = report_directory(campaign.id) / "charts"
+    if campaign.state not in ENDED_STATES or not folder.is_dir():
+        return []
+    return sorted(path.name for path in folder.glob("*.svg"))
+
+
+@blueprint.get("/results")
+@allow(*ALL_STAFF)
+def results() -> str:
+    campaigns = db.session.scalars(
+        select(Campaign)
+        .where(Campaign.state != CampaignState.DRAFT)
+        .order_by(Campaign.opens_at.desc())
+    ).all()
+    return render_template("staff/results/list.html", campaigns=campaigns)
+
+
+@blueprint.get("/results/<int:campaign_id>")
+@allow(*ALL_STAFF)
+def campaign_results(campaign_id: int) -> str:
+    campaign = _campaign_or_404(campaign_id)
+    user = current_staff()
+    own_teams = team_ids_for(user)
+    if own_teams is not None:
+        teams = db.session.scalars(
+            select(Team).where(Team.id.in_(own_teams)).order_by(Team.name)
+        ).all()
+        rows = [(team, live_participation(campaign.id, {team.id}).overall) for team in teams]
+        return render_template("staff/results/teams.html", campaign=campaign, rows=rows)
+    stored = _stored_results(campaign)
+    participation = stored["participation"] if stored else asdict(live_participation(campaign.id))
+    return render_template(
+        "staff/results/campaign.html",
+        campaign=campaign,
+        stored=stored,
+        participation=participation,
+        breakdowns=BREAKDOWNS,
+        group_labels=GROUP_LABELS,
+        questionnaire_labels=QUESTIONNAIRE_LABELS,
+        downloads=_downloads_for(campaign, user.role),
+        charts=_charts(campaign),
+    )
+
+
+def _zip_of(folder: Path) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                archive.write(path, arcname=f"data/{path.name}")
+    buffer.seek(0)
+    return buffer
+
+
+@blueprint.get("/results/<int:campaign_id>/download/<name>")
+@allow(StaffRole.ADMIN, StaffRole.ANALYST)
+def download(campaign_id: int, name: str) -> WerkzeugResponse:
+    """A report file or export; every download is recorded in the audit log."""
+    campaign = _campaign_or_404(campaign_id)
+    user = current_staff()
+    if name not in DOWNLOADS or campaign.state not in ENDED_STATES:
+        abort(404)
+    _label, mimetype, roles = DOWNLOADS[name]
+    if user.role not in roles:
+        abort(403)
+    folder = report_directory(campaign.id)
+    download_name = f"sip-uppfoljning-{campaign.id}-{name}"
+    if name == "data.zip":
+        if not (folder / DATA_DIRECTORY).is_dir():
+            abort(404)
+        body: Any = _zip_of(folder / DATA_DIRECTORY)
+    elif (folder / name).is_file():
+        body = str(folder / name)
+    else:
+        abort(404)
+    audit.record(user, EXPORTED_DATA, "campaign", campaign.id, file=name)
+    db.session.commit()
+    return send_file(body, mimetype=mimetype, as_attachment=True, download_name=download_name)
+
+
+@blueprint.get("/results/<int:campaign_id>/charts/<name>")
+@allow(StaffRole.ADMIN, StaffRole.ANALYST)
+def chart(campaign_id: int, name: str) -> WerkzeugResponse:
+    """One chart of the closing report (SVG, drawn from suppressed figures only)."""
+    campaign = _campaign_or_404(campaign_id)
+    if name not in _charts(campaign):
+        abort(404)
+    return send_file(report_directory(campaign.id) / "charts" / name, mimetype="image/svg+xml")

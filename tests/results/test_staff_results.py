@@ -1,0 +1,100 @@
+"""Results pages: suppressed figures only, coordinators see their own teams, downloads audited."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from survey_app.models import AgeBand, AuditEvent, CampaignState, utcnow
+
+
+def _cells(page: str, header: str) -> list[str]:
+    """The data cells of the table row whose header cell is `header`."""
+    row = re.search(rf"<th scope=\"row\">{re.escape(header)}</th>(.*?)</tr>", page, re.S)
+    assert row is not None, f"no row {header!r}"
+    return [
+        re.sub(r"\s+", " ", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    ]
+
+
+@pytest.fixture
+def open_window(db, make_campaign, make_meeting, make_invitation):
+    """Umeå 10 invited, 6 answered; Skellefteå 7 and 5; Åsele 2 and 1 (too small to show)."""
+    campaign = make_campaign()
+    now = utcnow()
+    for team, invited, answered in (
+        ("HLT Umeå", 10, 6),
+        ("HLT Skellefteå", 7, 5),
+        ("HLT Åsele", 2, 1),
+    ):
+        meeting = make_meeting(campaign=campaign, team=team, age_band=AgeBand.YOUTH)
+        for number in range(invited):
+            invitation = make_invitation(meeting=meeting, role="guardian")
+            invitation.sent_at = invitation.delivered_at = now
+            if number < answered:
+                invitation.opened_at = invitation.started_at = invitation.completed_at = now
+    db.session.commit()
+    return campaign
+
+
+def test_the_results_list_shows_windows_that_have_opened(staff_client, open_window, make_campaign):
+    make_campaign(name="Kommande", state=CampaignState.DRAFT)
+    page = staff_client("analyst").get("/staff/results").text
+    assert "Testfönster" in page
+    assert "Kommande" not in page
+
+
+def test_an_open_window_shows_live_participation_only(staff_client, open_window):
+    page = staff_client("analyst").get(f"/staff/results/{open_window.id}").text
+    assert "Perioden pågår" in page
+    assert _cells(page, "Alla")[:2] == ["19", "12"]
+    # Åsele is under the minimum size, so its area is too; the next smallest area is hidden
+    # with it, or Åsele's figures could be worked out from the total.
+    assert _cells(page, "Åsele") == ["för få"]
+    assert _cells(page, "Södra Lappland") == ["för få"]
+    assert _cells(page, "Skellefteå/Norsjö") == ["för få"]
+    assert _cells(page, "Umeå med krans")[:2] == ["10", "6"]
+    assert _cells(page, "Umeå")[:2] == ["10", "6"]
+    assert "Så upplevde familjerna" not in page
+    assert "Ladda ner" not in page
+
+
+def test_a_coordinator_sees_only_own_teams_suppressed_the_same_way(staff_client, open_window):
+    asele = staff_client("coordinator", teams=("HLT Åsele",))
+    page = asele.get(f"/staff/results/{open_window.id}").text
+    assert _cells(page, "HLT Åsele") == ["för få"]
+    assert "HLT Umeå" not in page
+    assert "Umeå" not in page
+    umea = staff_client("coordinator", teams=("HLT Umeå",)).get(f"/staff/results/{open_window.id}")
+    assert _cells(umea.text, "HLT Umeå")[:2] == ["10", "6"]
+    assert "Åsele" not in umea.text
+
+
+def test_a_coordinator_cannot_download(staff_client, open_window):
+    client = staff_client("coordinator", teams=("HLT Umeå",))
+    response = client.get(f"/staff/results/{open_window.id}/download/report.html")
+    assert response.status_code == 403
+
+
+def test_nothing_is_downloadable_while_the_window_is_open(staff_client, open_window, db):
+    client = staff_client("analyst")
+    response = client.get(f"/staff/results/{open_window.id}/download/report.html")
+    assert response.status_code == 404
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "exported_data")
+        )
+        == 0
+    )
+
+
+def test_unknown_windows_and_files_are_not_found(staff_client, open_window):
+    client = staff_client("admin")
+    assert client.get("/staff/results/999").status_code == 404
+    assert client.get(f"/staff/results/{open_window.id}/download/../../etc").status_code == 404
+    assert client.get(f"/staff/results/{open_window.id}/charts/x.svg").status_code == 404
