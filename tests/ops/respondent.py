@@ -1,0 +1,150 @@
+"""A family answering over real HTTP, and the server it answers: for tests that need processes."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+from flask_migrate import upgrade
+
+from survey_app import create_app
+from survey_app.extensions import db
+from survey_app.models import (
+    AgeBand,
+    Campaign,
+    CampaignState,
+    ChildAttended,
+    Invitation,
+    Meeting,
+    Role,
+    Team,
+    utcnow,
+)
+from survey_app.tokens import hash_token, new_token
+
+ROOT = Path(__file__).resolve().parents[2]
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+#: A complete, attended guardian questionnaire, page by page.
+GUARDIAN_PAGES: list[dict[str, str]] = [
+    {"G0": "3"},
+    {"G1": "4", "G2": "3", "G3": "na", "G4": "2", "G5": "1"},
+    {"G6": "4", "G7": "4", "G8": "3", "G9": "na"},
+    {"G10": "3", "G11": "4", "G12": "Mer tid till barnet."},
+]
+
+
+def migrated_sqlite_with_invitations(path: Path, count: int) -> list[str]:
+    """Build the schema with the migrations and invite `count` guardians; returns their tokens."""
+    app = create_app(
+        {"SURVEY_ENV": "testing", "SECRET_KEY": "x", "SURVEY_DATABASE_URL": f"sqlite:///{path}"}
+    )
+    tokens = [new_token() for _ in range(count)]
+    with app.app_context():
+        upgrade()
+        now = utcnow()
+        campaign = Campaign(
+            name="Hållbarhet",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+            state=CampaignState.OPEN,
+        )
+        team = db.session.scalar(db.select(Team).where(Team.name == "HLT Umeå"))
+        meeting = Meeting(
+            campaign=campaign,
+            team=team,
+            held_on=date(2026, 11, 20),
+            age_band=AgeBand.CHILD,
+            child_attended=ChildAttended.YES,
+        )
+        db.session.add_all(
+            Invitation(
+                meeting=meeting,
+                role=Role.GUARDIAN,
+                questionnaire_key="sip-guardian",
+                language="sv",
+                token_hash=hash_token(token),
+            )
+            for token in tokens
+        )
+        db.session.commit()
+        db.engine.dispose()
+    return tokens
+
+
+def unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_gunicorn(
+    database_url: str, port: int, log: Path, workers: int = 2
+) -> subprocess.Popen[bytes]:
+    """gunicorn with the production settings (deploy/gunicorn.conf.py), in its own session."""
+    environment = {
+        **os.environ,
+        "SURVEY_ENV": "production",
+        "SECRET_KEY": "durability-test-only",
+        "SURVEY_DATABASE_URL": database_url,
+        "SURVEY_BASE_URL": f"http://127.0.0.1:{port}",
+        "SIP_BIND": f"127.0.0.1:{port}",
+        "SIP_WORKERS": str(workers),
+        # Production refuses to start without a real gateway; nothing is sent from the web
+        # process, and the address below goes nowhere if it ever were.
+        "SMS_GATEWAY": "46elks",
+        "SMS_SENDER": "RegionVbtn",
+        "ELKS_API_USER": "test",
+        "ELKS_API_PASSWORD": "test",
+        "ELKS_API_URL": "http://127.0.0.1:9",
+    }
+    with log.open("wb") as stderr:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "--config", "deploy/gunicorn.conf.py"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,  # so the whole group (master and workers) can be killed
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}: {log.read_text()}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/s/", timeout=2)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def _csrf(response: httpx.Response) -> str:
+    found = CSRF.search(response.text)
+    if found is None:
+        raise AssertionError(f"no CSRF token on {response.url}")
+    return found.group(1)
+
+
+def answer_guardian_questionnaire(base_url: str, token: str) -> bool:
+    """Walk the whole path; True when the last POST was answered with the thank-you redirect."""
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        assert client.get(f"/s/{token}").headers["location"].endswith("/s/")
+        csrf = _csrf(client.get("/s/"))
+        client.post("/s/", data={"csrf_token": csrf})
+        last = None
+        for number, answers in enumerate(GUARDIAN_PAGES, start=1):
+            client.get(f"/s/q/{number}")
+            last = client.post(
+                f"/s/q/{number}", data={**answers, "csrf_token": csrf, "action": "next"}
+            )
+            assert last.status_code == 302, last.text
+        assert last is not None
+        return last.headers["location"].endswith("/s/tack")

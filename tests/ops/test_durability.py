@@ -1,0 +1,107 @@
+"""Kill the server mid-flight: every submit that got its thank-you page is stored, exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import threading
+from pathlib import Path
+from queue import Empty, Queue
+
+import httpx
+
+from survey_app import create_app
+from survey_app.extensions import db
+
+from .respondent import (
+    answer_guardian_questionnaire,
+    migrated_sqlite_with_invitations,
+    start_gunicorn,
+    unused_port,
+)
+
+RESPONDENTS = 60
+THREADS = 8
+#: Kill the server once this many families have their thank-you page; the rest are in flight.
+KILL_AFTER = 16
+
+
+def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
+    app = create_app(
+        {"SURVEY_ENV": "testing", "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    )
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        db.engine.dispose()
+
+
+def test_acknowledged_submits_survive_a_killed_server(tmp_path: Path) -> None:
+    database = tmp_path / "survey.sqlite3"
+    tokens = migrated_sqlite_with_invitations(database, RESPONDENTS)
+    port = unused_port()
+    server = start_gunicorn(f"sqlite:///{database}", port, tmp_path / "gunicorn.log")
+    base_url = f"http://127.0.0.1:{port}"
+
+    waiting: Queue[str] = Queue()
+    for token in tokens:
+        waiting.put(token)
+    acknowledged: list[str] = []
+    failed: list[str] = []  # cut off by the kill: stored or not, but never twice
+    enough = threading.Event()
+    lock = threading.Lock()
+
+    def respondent() -> None:
+        while True:
+            try:
+                token = waiting.get_nowait()
+            except Empty:
+                return
+            try:
+                thanked = answer_guardian_questionnaire(base_url, token)
+            except (httpx.TransportError, AssertionError, KeyError):
+                with lock:
+                    failed.append(token)
+                continue
+            with lock:
+                (acknowledged if thanked else failed).append(token)
+                if len(acknowledged) >= KILL_AFTER:
+                    enough.set()
+
+    threads = [threading.Thread(target=respondent) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert enough.wait(timeout=120), f"only {len(acknowledged)} thank-you pages in 120 s"
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)  # master and workers, no chance to clean up
+        server.wait(timeout=30)
+        for thread in threads:
+            thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert failed, "the kill came after everyone had finished: nothing was in flight"
+
+    # Opening the file runs SQLite's recovery from the WAL, as a restarted service would.
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        completed = {
+            token_hash
+            for (token_hash,) in connection.execute(
+                "SELECT token_hash FROM invitations WHERE completed_at IS NOT NULL"
+            )
+        }
+        responses = connection.execute("SELECT count(*) FROM responses").fetchone()[0]
+        answers = connection.execute("SELECT count(*) FROM answers").fetchone()[0]
+        drafts_of_completed = connection.execute(
+            "SELECT count(*) FROM drafts JOIN invitations ON invitations.id = drafts.invitation_id"
+            " WHERE invitations.completed_at IS NOT NULL"
+        ).fetchone()[0]
+
+    from survey_app.tokens import hash_token
+
+    assert {hash_token(token) for token in acknowledged} <= completed
+    assert responses == len(completed)  # exactly one Response per completed invitation
+    assert answers == 13 * responses  # G0–G12: every response whole, none half-written
+    assert drafts_of_completed == 0
+    assert len(acknowledged) >= KILL_AFTER
