@@ -128,11 +128,13 @@ def phone(browser: Any, live_server: str) -> Iterator[Callable[..., Phone]]:
             locale="sv-SE",
         )
         contexts.append(context)
+        # A missing element fails fast instead of after Playwright's 30 s default.
+        context.set_default_timeout(10_000)
         if init_script:
             context.add_init_script(init_script)
         page = context.new_page()
         opened = Phone(page=page, origin=live_server)
-        page.on("request", opened.requests.append)
+        page.on("request", lambda request: opened.requests.append(request))
         phones.append(opened)
         return opened
 
@@ -151,3 +153,15 @@ def axe_violations(page: Any) -> str:
     if results.violations_count == 0:
         return ""
     return f"{page.url}: {results.violations_count} violation(s)\n{results.generate_report()}"
+
+
+@pytest.fixture
+def begin_in_browser() -> Callable[[Phone, Any], None]:
+    """Open an invitation's link on a phone and press Start."""
+
+    def start(opened: Phone, invitation: Any) -> None:
+        opened.goto(f"/s/{invitation.token}")
+        opened.page.get_by_role("button", name="Börja").click()
+        assert "/s/q/" in opened.page.url
+
+    return start

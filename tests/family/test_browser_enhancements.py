@@ -1,0 +1,140 @@
+"""What family.js adds, in real Chromium: read-aloud, quick exit, no double submit."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+#: A stand-in for the browser's speech synthesis that records what it is asked to say.
+#: Headless Chromium has no voices, so the real one would (rightly) keep the button hidden.
+FAKE_SPEECH = """
+(() => {
+  const listeners = [];
+  window.__spoken = [];
+  window.__voices = [];
+  const synth = {
+    getVoices: () => window.__voices,
+    speak: (utterance) => window.__spoken.push({text: utterance.text, lang: utterance.lang}),
+    cancel: () => {},
+    addEventListener: (type, listener) => {
+      if (type === "voiceschanged") listeners.push(listener);
+    },
+  };
+  window.__voicesArrive = (voices) => { window.__voices = voices; listeners.forEach((l) => l()); };
+  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
+})();
+"""
+NO_SPEECH = "delete window.speechSynthesis; delete Window.prototype.speechSynthesis;"
+
+
+def _child_question(phone, begin_in_browser, make_invitation, **options):
+    invitation = make_invitation(role="child", **options.pop("invitation", {}))
+    child = phone(**options)
+    begin_in_browser(child, invitation)
+    child.page.get_by_role("radio", name="Ja", exact=True).check()
+    child.page.get_by_role("button", name="Nästa").click()
+    child.page.wait_for_url("**/s/q/2")
+    child.page.wait_for_load_state()  # family.js (deferred) has run
+    return child
+
+
+def test_read_aloud_appears_when_a_voice_arrives_and_reads_question_and_answers(
+    phone, begin_in_browser, make_invitation
+):
+    child = _child_question(phone, begin_in_browser, make_invitation, init_script=FAKE_SPEECH)
+    page = child.page
+    button = page.get_by_role("button", name="Läs upp")
+    assert button.count() == 0  # no voice yet: nothing to press
+    page.evaluate("window.__voicesArrive([{lang: 'sv-SE', name: 'Alva'}])")
+    assert button.is_visible()
+    button.click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken == [
+        {
+            "text": "Visste du varför ni hade mötet?. Ja. Lite. Nej. Vet inte",
+            "lang": "sv",
+        }
+    ]
+
+
+def test_read_aloud_stays_hidden_without_a_voice_for_the_language(
+    phone, begin_in_browser, make_invitation
+):
+    child = _child_question(
+        phone,
+        begin_in_browser,
+        make_invitation,
+        init_script=FAKE_SPEECH,
+        invitation={"language": "fi"},
+    )
+    page = child.page
+    assert page.locator("html").get_attribute("lang") == "fi"
+    page.evaluate("window.__voicesArrive([{lang: 'sv-SE', name: 'Alva'}])")
+    assert page.get_by_role("button", name="Läs upp").count() == 0
+
+
+def test_read_aloud_is_not_offered_without_speech_synthesis(
+    phone, begin_in_browser, make_invitation
+):
+    child = _child_question(phone, begin_in_browser, make_invitation, init_script=NO_SPEECH)
+    page = child.page
+    assert page.evaluate("typeof window.speechSynthesis") == "undefined"
+    assert page.locator("[data-read-aloud]").count() == 1
+    assert not page.locator("[data-read-aloud]").is_visible()
+
+
+def test_quick_exit_leaves_and_takes_the_page_out_of_the_history(
+    app, phone, live_server, make_invitation
+):
+    app.config["QUICK_EXIT_URL"] = f"{live_server}/s/ut"  # a local stand-in for smhi.se
+    invitation = make_invitation(role="child")
+    child = phone()
+    page = child.page
+    child.goto("/tillganglighet")
+    child.goto(f"/s/{invitation.token}")
+    assert page.url == f"{live_server}/s/"
+    page.get_by_role("link", name="Lämna sidan snabbt").click()
+    page.wait_for_url(f"{live_server}/s/ut")
+    page.go_back()
+    assert page.url == f"{live_server}/tillganglighet"  # the survey page is gone from history
+
+
+def test_escape_three_times_leaves_too(app, phone, live_server, begin_in_browser, make_invitation):
+    app.config["QUICK_EXIT_URL"] = f"{live_server}/s/ut"
+    child = _child_question(phone, begin_in_browser, make_invitation)
+    page = child.page
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    assert "/s/q/" in page.url
+    page.keyboard.press("Escape")
+    page.wait_for_url(f"{live_server}/s/ut")
+
+
+def test_a_double_tap_sends_the_page_once(phone, begin_in_browser, make_invitation):
+    child = _child_question(phone, begin_in_browser, make_invitation)
+    page = child.page
+    posts: list[str] = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    page.get_by_role("radio", name="Lite", exact=True).check()
+    with page.expect_navigation():
+        page.evaluate(
+            """() => {
+              const form = document.querySelector("form[method=post]");
+              const next = form.querySelector("button[value=next]");
+              form.requestSubmit(next);
+              form.requestSubmit(next);
+            }"""
+        )
+    assert len(posts) == 1
+    assert page.locator(".progress").inner_text() == "Fråga 3 av 7"
+
+
+def test_error_summary_takes_the_focus(phone, begin_in_browser, make_invitation):
+    invitation = make_invitation(role="guardian")
+    guardian = phone()
+    begin_in_browser(guardian, invitation)
+    page = guardian.page
+    page.get_by_role("button", name="Nästa").click()
+    assert page.locator(".error-summary").is_visible()
+    assert page.evaluate("document.activeElement.className") == "error-summary"
