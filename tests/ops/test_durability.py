@@ -50,10 +50,11 @@ def test_acknowledged_submits_survive_a_killed_server(tmp_path: Path) -> None:
     acknowledged: list[str] = []
     failed: list[str] = []  # cut off by the kill: stored or not, but never twice
     enough = threading.Event()
+    killed = threading.Event()
     lock = threading.Lock()
 
     def respondent() -> None:
-        while True:
+        while not killed.is_set():
             try:
                 token = waiting.get_nowait()
             except Empty:
@@ -76,6 +77,7 @@ def test_acknowledged_submits_survive_a_killed_server(tmp_path: Path) -> None:
         assert enough.wait(timeout=120), f"only {len(acknowledged)} thank-you pages in 120 s"
     finally:
         os.killpg(server.pid, signal.SIGKILL)  # master and workers, no chance to clean up
+        killed.set()
         server.wait(timeout=30)
         for thread in threads:
             thread.join(timeout=60)
