@@ -35,3 +35,4 @@ def staff_menu() -> dict[str, object]:
 from . import login, home, errors  # noqa: E402,F401,I001
 from . import display, campaigns, users, teams, audit_log  # noqa: E402, F401
 from . import results  # noqa: E402, F401
+from . import meetings, outbox  # noqa: E402, F401  (SIP meetings, SMS status and outbox)

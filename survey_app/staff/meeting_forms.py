@@ -1,0 +1,146 @@
+"""The form for registering a SIP meeting: one page, sensible defaults, nothing typed lost."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    TelField,
+)
+from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..i18n import FAMILY_LANGUAGES
+from ..meetings import Child, Guardian, MeetingDetails
+from ..messaging.schedule import LOCAL_TIME
+from ..models import AgeBand, ChildAttended, Service
+from .forms import StaffForm
+
+AGE_BANDS = [
+    SelectChoice(AgeBand.UNDER_6.value, _l("0–5 år (barnet får ingen egen enkät)")),
+    SelectChoice(AgeBand.CHILD.value, _l("6–11 år")),
+    SelectChoice(AgeBand.YOUTH.value, _l("12–18 år")),
+]
+ATTENDED = [
+    SelectChoice(ChildAttended.YES.value, _l("Ja")),
+    SelectChoice(ChildAttended.PARTLY.value, _l("En del av mötet")),
+    SelectChoice(ChildAttended.NO.value, _l("Nej")),
+]
+SERVICES = [
+    SelectChoice(Service.SOCIAL_SERVICES.value, _l("Socialtjänst")),
+    SelectChoice(Service.PRIMARY_CARE.value, _l("Primärvård")),
+    SelectChoice(Service.SCHOOL_HEALTH.value, _l("Skola och elevhälsa")),
+    SelectChoice(Service.CHILD_PSYCHIATRY.value, _l("Barn- och ungdomspsykiatri")),
+    SelectChoice(Service.HABILITATION.value, _l("Habilitering")),
+    SelectChoice(Service.OTHER.value, _l("Annan verksamhet")),
+]
+HANDOVER = [
+    SelectChoice("", _l("Nej, barnet har eget nummer (eller får ingen länk)")),
+    SelectChoice("1", _l("Ja, till vårdnadshavare 1")),
+    SelectChoice("2", _l("Ja, till vårdnadshavare 2")),
+]
+PHONE_HINT = _l("Mobilnummer, t.ex. 070-123 45 67. Utländskt nummer med +landskod.")
+
+
+def language_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(language.code, language.native_name) for language in FAMILY_LANGUAGES.values()
+    ]
+
+
+def local_today() -> date:
+    return datetime.now(LOCAL_TIME).date()
+
+
+class MeetingDateField(DateField):
+    """A date input whose unreadable value gets a message in our words."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Skriv datumet som 2026-11-23."))) from error
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MeetingForm(StaffForm):
+    team_id = SelectField(
+        _l("Team"), coerce=int, validators=[InputRequired(_l("Välj ett av dina team."))]
+    )
+    held_on = MeetingDateField(
+        _l("Datum för SIP-mötet"),
+        default=local_today,
+        validators=[InputRequired(_l("Ange mötesdatumet."))],
+    )
+    age_band = RadioField(
+        _l("Barnets ålder"),
+        choices=AGE_BANDS,
+        validators=[InputRequired(_l("Välj barnets ålder."))],
+    )
+    child_attended = RadioField(
+        _l("Var barnet med på mötet?"),
+        choices=ATTENDED,
+        validators=[InputRequired(_l("Svara om barnet var med på mötet."))],
+    )
+    services = CheckboxesField(_l("Verksamheter som var med"), choices=SERVICES)
+    guardian_1_phone = TelField(
+        _l("Vårdnadshavare 1: mobilnummer"),
+        description=PHONE_HINT,
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+    guardian_1_language = SelectField(_l("Vårdnadshavare 1: språk"), default="sv")
+    guardian_2_phone = TelField(
+        _l("Vårdnadshavare 2: mobilnummer (om det finns)"),
+        description=PHONE_HINT,
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+    guardian_2_language = SelectField(_l("Vårdnadshavare 2: språk"), default="sv")
+    child_phone = TelField(
+        _l("Barnets eget mobilnummer (6–18 år, om barnet har ett)"),
+        description=PHONE_HINT,
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+    child_handover = SelectField(
+        _l("Har barnet ingen egen telefon? Skicka barnets länk till en vårdnadshavare"),
+        choices=HANDOVER,
+        default="",
+    )
+    child_language = SelectField(_l("Barnets språk"), default="sv")
+
+    def __init__(self, *args: Any, teams: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.team_id.choices = [SelectChoice(team_id, name) for team_id, name in teams]
+        if len(teams) == 1 and not self.team_id.data:
+            self.team_id.data = teams[0][0]
+        for name in ("guardian_1_language", "guardian_2_language", "child_language"):
+            self[name].choices = language_choices()
+
+    def details(self) -> MeetingDetails:
+        """The typed values for the domain (which checks numbers and combinations)."""
+        return MeetingDetails(
+            team_id=self.team_id.data,
+            held_on=self.held_on.data,
+            age_band=AgeBand(self.age_band.data),
+            child_attended=ChildAttended(self.child_attended.data),
+            services=tuple(Service(value) for value in self.services.data or ()),
+            guardians=(
+                Guardian(self.guardian_1_phone.data or "", self.guardian_1_language.data),
+                Guardian(self.guardian_2_phone.data or "", self.guardian_2_language.data),
+            ),
+            child=Child(
+                phone=self.child_phone.data or "",
+                language=self.child_language.data,
+                handover_to=int(self.child_handover.data) if self.child_handover.data else None,
+            ),
+        )

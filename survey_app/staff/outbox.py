@@ -1,0 +1,55 @@
+"""The SMS outbox for admins: what is queued, sent, failed and why. Never a live link.
+
+The text is shown redacted, except with the console gateway in development, where the demo
+links are meant to be clicked from here.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..messaging.outbox import redact
+from ..messaging.settings import sms_settings
+from ..models import OutboxMessage, StaffRole
+from . import blueprint
+from .access import allow
+from .navigation import add_menu_entry
+
+SHOWN = 200
+
+add_menu_entry(
+    "staff.outbox",
+    _l("Sms-kö"),
+    _l("Sms som väntar, har skickats eller inte gick att skicka, och varför."),
+    order=80,
+)
+
+
+@blueprint.get("/outbox")
+@allow(StaffRole.ADMIN)
+def outbox() -> str:
+    settings = sms_settings()
+    messages = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(SHOWN)
+    ).all()
+    counts: dict[str, int] = {
+        state.value: count
+        for state, count in db.session.execute(
+            select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+        )
+    }
+    texts = {
+        message.id: message.body if settings.keep_sent_bodies else redact(message.body)
+        for message in messages
+    }
+    return render_template(
+        "staff/meetings/outbox.html",
+        messages=messages,
+        counts=counts,
+        texts=texts,
+        gateway=settings.gateway,
+        shows_links=settings.keep_sent_bodies,
+    )
