@@ -142,25 +142,38 @@ def compile_catalogs(
     return problems
 
 
+#: Tests and translators can point the commands at a copy of the catalogs.
+directory_option = click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=TRANSLATIONS_DIRECTORY,
+    show_default=True,
+    help="Where messages.pot and the <language>/LC_MESSAGES catalogs live.",
+)
+
+
 @translations_cli.command("extract")
-def extract_command() -> None:
-    """Collect every marked string into translations/messages.pot."""
+@directory_option
+def extract_command(directory: Path) -> None:
+    """Collect every marked string into messages.pot."""
     catalog = extract_catalog()
-    write_template(catalog)
-    click.echo(f"{len(catalog)} strings written to {TEMPLATE_FILE.relative_to(PROJECT_ROOT)}")
+    write_template(catalog, directory / TEMPLATE_FILE.name)
+    click.echo(f"{len(catalog)} strings written to {directory / TEMPLATE_FILE.name}")
 
 
 @translations_cli.command("update")
-def update_command() -> None:
+@directory_option
+def update_command(directory: Path) -> None:
     """Merge messages.pot into every language's messages.po."""
-    for path in update_catalogs():
-        click.echo(f"updated {path.relative_to(PROJECT_ROOT)}")
+    for path in update_catalogs(directory):
+        click.echo(f"updated {path}")
 
 
 @translations_cli.command("compile")
-def compile_command() -> None:
+@directory_option
+def compile_command(directory: Path) -> None:
     """Compile every messages.po to messages.mo; fail on a catalog with errors."""
-    problems = compile_catalogs()
+    problems = compile_catalogs(directory)
     failed = False
     for language, errors in problems.items():
         for error in errors:
