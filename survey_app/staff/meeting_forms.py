@@ -14,7 +14,7 @@ from wtforms import (
     SelectMultipleField,
     TelField,
 )
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import FAMILY_LANGUAGES
@@ -69,13 +69,21 @@ class MeetingDateField(DateField):
             raise ValueError(str(_l("Skriv datumet som 2026-11-23."))) from error
 
 
+class TeamField(SelectField):
+    """The coordinator's teams; another team's id gets our message, not WTForms' English."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in {choice.value for choice in self.choices or ()}:
+            raise ValidationError(str(_l("Välj ett av dina team.")))
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
 class MeetingForm(StaffForm):
-    team_id = SelectField(
+    team_id = TeamField(
         _l("Team"), coerce=int, validators=[InputRequired(_l("Välj ett av dina team."))]
     )
     held_on = MeetingDateField(
