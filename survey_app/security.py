@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -16,6 +16,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+#: A year, once the service is served over https only.
+HSTS_MAX_AGE = 365 * 24 * 3600
 
 
 def init_security_headers(app: Flask) -> None:
@@ -25,9 +27,14 @@ def init_security_headers(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
+        # Family links carry a token and staff pages name teams: no page tells another site
+        # where the person came from (staff links within the site need no referrer either).
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if current_app.config.get("SESSION_COOKIE_SECURE"):
+            headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_MAX_AGE}")
         if not request.path.startswith("/static/"):
             # Personal pages must not be kept by the browser or any proxy in between.
             headers["Cache-Control"] = "no-store"

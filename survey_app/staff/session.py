@@ -19,7 +19,8 @@ NOT_KEPT = ("csrf_token", "password", "current_password", "new_password", "confi
 KEPT_FORM_MAX_CHARS = 2000
 
 
-def _keep_posted_form() -> bool:
+def keep_posted_form() -> bool:
+    """Keep the posted fields (not secrets) for the same page's next GET; False if too large."""
     fields = [
         (name, value)
         for name, values in request.form.lists()
@@ -41,7 +42,7 @@ def end_idle_session() -> WerkzeugResponse | None:
     seen = session.get(SEEN_KEY)
     idle_seconds = float(current_app.config["STAFF_IDLE_MINUTES"]) * 60
     if isinstance(seen, int | float) and now - seen > idle_seconds:
-        kept = request.method == "POST" and _keep_posted_form()
+        kept = request.method == "POST" and keep_posted_form()
         logout_user()
         session.pop(SEEN_KEY, None)
         if kept:
