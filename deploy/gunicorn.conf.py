@@ -29,3 +29,6 @@ loglevel = "info"
 # Behind nginx on the same host: trust X-Forwarded-Proto from loopback only.
 forwarded_allow_ips = "127.0.0.1"
 proxy_allow_ips = "127.0.0.1"
+# gunicorn's runtime control socket would live in $HOME (read-only under systemd's ProtectHome)
+# and be shared by every gunicorn of the same user; systemctl does what it offers.
+control_socket_disable = True
