@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .i18n import FAMILY_LANGUAGES
+from .messaging.outbox import queue_messages
 from .models import (
     AgeBand,
     Campaign,
@@ -158,14 +159,20 @@ def create_demo() -> DemoResult:
             )
             db.session.add(meeting)
             for inv in spec.invitations:
-                meeting.invitations.append(
-                    Invitation(
-                        role=inv.role,
-                        questionnaire_key=QUESTIONNAIRE_FOR_ROLE[inv.role],
-                        language=inv.language,
-                        token_hash=hash_token(tokens[inv.label]),
-                        phone=next(numbers),
-                    )
+                invitation = Invitation(
+                    role=inv.role,
+                    questionnaire_key=QUESTIONNAIRE_FOR_ROLE[inv.role],
+                    language=inv.language,
+                    token_hash=hash_token(tokens[inv.label]),
+                    phone=next(numbers),
+                )
+                meeting.invitations.append(invitation)
+                # Through the real outbox, so `flask sms send-due` shows the demo's SMS.
+                queue_messages(
+                    invitation,
+                    tokens[inv.label],
+                    campaign=campaign,
+                    municipality=team.municipality.name,
                 )
         else:
             for _inv in spec.invitations:
