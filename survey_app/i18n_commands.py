@@ -118,7 +118,8 @@ def update_catalogs(directory: Path = TRANSLATIONS_DIRECTORY) -> list[Path]:
                 language_team=f"{language} (see translations/STATUS.yaml)",
                 fuzzy=False,
             )
-        catalog.update(template)
+        # No fuzzy matching: a guess from a similar Swedish string misleads more than it helps.
+        catalog.update(template, no_fuzzy_matching=True)
         _write_atomically(path, write_po, catalog)
         written.append(path)
     return written
