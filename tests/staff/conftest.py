@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -82,3 +83,40 @@ def staff_client(app: Flask, make_user: Callable[..., User]) -> Callable[..., Fl
         return client
 
     return make
+
+
+class _QuestionPage(HTMLParser):
+    """The answerable fields of a question page: radio names with their values, text fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.radios: dict[str, list[str]] = {}
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        name = found.get("name") or ""
+        if tag == "input" and found.get("type") == "radio":
+            self.radios.setdefault(name, []).append(found.get("value") or "")
+        elif tag == "textarea" or (tag == "input" and found.get("type") == "text"):
+            self.texts.append(name)
+
+
+def answer_everything(client: FlaskClient, token: str, free_text: str) -> None:
+    """Walk the real family path from the link to the thank-you page, typing `free_text`."""
+    assert client.get(f"/s/{token}").status_code == 302
+    response = client.post("/s/")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    location = response.headers["Location"]
+    for _step in range(30):
+        if location.endswith("/s/tack"):
+            return
+        page = _QuestionPage()
+        page.feed(client.get(location).get_data(as_text=True))
+        data = {name: values[0] for name, values in page.radios.items()}
+        data.update({name: free_text for name in page.texts})
+        data["action"] = "next"
+        response = client.post(location, data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        location = response.headers["Location"]
+    raise AssertionError("the questionnaire never ended")
