@@ -13,7 +13,8 @@ from .access import rule_for
 from .navigation import menu_for_current_user
 from .session import end_idle_session
 
-blueprint = Blueprint("staff", __name__, url_prefix="/staff")
+# cli_group=None puts the staff commands (`flask users ...`) at the top level.
+blueprint = Blueprint("staff", __name__, url_prefix="/staff", cli_group=None)
 
 
 @blueprint.before_request
@@ -34,5 +35,6 @@ def staff_menu() -> dict[str, object]:
 # The view modules register their routes on the blueprint (one line per feature).
 from . import login, home, errors  # noqa: E402,F401,I001
 from . import display, campaigns, users, teams, audit_log  # noqa: E402, F401
+from . import commands  # noqa: E402, F401  (flask users create|list|disable)
 from . import results  # noqa: E402, F401
 from . import meetings, outbox  # noqa: E402, F401  (SIP meetings, SMS status and outbox)
