@@ -1,0 +1,186 @@
+"""Shared set-up for the benchmarks: databases with invitations, a gunicorn server, the machine."""
+
+from __future__ import annotations
+
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from survey_app import create_app  # noqa: E402
+from survey_app.extensions import db  # noqa: E402
+from survey_app.models import (  # noqa: E402
+    AgeBand,
+    Campaign,
+    CampaignState,
+    ChildAttended,
+    Invitation,
+    Meeting,
+    Role,
+    Team,
+    utcnow,
+)
+from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE  # noqa: E402
+from survey_app.tokens import hash_token, new_token  # noqa: E402
+
+#: A complete, attended guardian questionnaire, page by page.
+GUARDIAN_PAGES: list[dict[str, str]] = [
+    {"G0": "3"},
+    {"G1": "4", "G2": "3", "G3": "na", "G4": "2", "G5": "1"},
+    {"G6": "4", "G7": "4", "G8": "3", "G9": "na"},
+    {"G10": "3", "G11": "4", "G12": "Mer tid till barnet."},
+]
+#: The production server needs a real gateway configured; nothing is sent from the web process.
+SERVER_ENVIRONMENT = {
+    "SURVEY_ENV": "production",
+    "SECRET_KEY": "benchmark-only-not-secret",
+    "SMS_GATEWAY": "46elks",
+    "SMS_SENDER": "RegionVbtn",
+    "ELKS_API_USER": "bench",
+    "ELKS_API_PASSWORD": "bench",
+    "ELKS_API_URL": "http://127.0.0.1:9",
+}
+
+
+def machine() -> dict[str, Any]:
+    model = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    memory_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def fresh_postgres_database(server_url: str, name: str) -> str:
+    url = sa.engine.make_url(server_url)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def prepare_database(url: str, invitations: int, role: str = "guardian") -> list[str]:
+    """Migrate `url` and invite `invitations` people to one open window; returns the tokens."""
+    from flask_migrate import upgrade
+
+    app = create_app({"SURVEY_ENV": "testing", "SECRET_KEY": "x", "SURVEY_DATABASE_URL": url})
+    tokens = [new_token() for _ in range(invitations)]
+    with app.app_context():
+        upgrade()
+        now = utcnow()
+        campaign = Campaign(
+            name="Benchmark",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+            state=CampaignState.OPEN,
+        )
+        meeting = Meeting(
+            campaign=campaign,
+            team=db.session.scalar(sa.select(Team).where(Team.name == "HLT Umeå")),
+            held_on=date(2026, 11, 20),
+            age_band=AgeBand.YOUTH if role == "youth" else AgeBand.CHILD,
+            child_attended=ChildAttended.YES,
+        )
+        db.session.add(meeting)
+        db.session.flush()
+        db.session.execute(
+            sa.insert(Invitation),
+            [
+                {
+                    "meeting_id": meeting.id,
+                    "role": Role(role),
+                    "questionnaire_key": QUESTIONNAIRE_FOR_ROLE[role],
+                    "language": "sv",
+                    "token_hash": hash_token(token),
+                    "created_at": now,
+                    "reminders_sent": 0,
+                }
+                for token in tokens
+            ],
+        )
+        db.session.commit()
+        db.engine.dispose()
+    return tokens
+
+
+def unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int | None = None) -> Iterator[str]:
+    """gunicorn with deploy/gunicorn.conf.py on a loopback port; yields the base URL."""
+    port = unused_port()
+    environment = {
+        **os.environ,
+        **SERVER_ENVIRONMENT,
+        "SURVEY_DATABASE_URL": database_url,
+        "SURVEY_BASE_URL": f"http://127.0.0.1:{port}",
+        "SIP_BIND": f"127.0.0.1:{port}",
+    }
+    if workers:
+        environment["SIP_WORKERS"] = str(workers)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--config", "deploy/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {server.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start within 60 s") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]

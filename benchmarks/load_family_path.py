@@ -1,0 +1,268 @@
+"""Load test of the family path against gunicorn on 127.0.0.1: complete respondents per second,
+latency per request, errors; and first-page GETs per second.
+
+  python benchmarks/load_family_path.py --database sqlite --concurrency 10 50 --seconds 20
+  python benchmarks/load_family_path.py --database postgresql --postgres-url postgresql+psycopg://…
+
+The load generator is a deliberately small asyncio HTTP/1.1 client (one connection per request,
+as gunicorn's sync workers close every connection): httpx spends several times more CPU per
+request, and on a 2-core machine the generator shares the cores with the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import (
+    GUARDIAN_PAGES,
+    fresh_postgres_database,
+    gunicorn,
+    machine,
+    percentile,
+    prepare_database,
+)
+
+CSRF = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
+COOKIE = re.compile(rb"^set-cookie: *sip=([^;]*)", re.IGNORECASE | re.MULTILINE)
+LOCATION = re.compile(rb"^location: *(\S+)", re.IGNORECASE | re.MULTILINE)
+#: A slow request is one thing; a hung one must not stall the whole run.
+REQUEST_TIMEOUT = 30.0
+
+
+class Failure(Exception):
+    """A response the family would not have expected (wrong status, missing redirect)."""
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    completed: int = 0
+    errors: list[str] = field(default_factory=list)
+    requests: int = 0
+
+
+@dataclass
+class Visitor:
+    host: str
+    port: int
+    tally: Tally
+    cookie: bytes = b""
+
+    async def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, bytes, bytes]:
+        body = urlencode(form).encode() if form is not None else b""
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            "Accept-Encoding: gzip",
+            "Connection: close",
+        ]
+        if self.cookie:
+            lines.append(f"Cookie: sip={self.cookie.decode()}")
+        if form is not None:
+            lines += [
+                "Content-Type: application/x-www-form-urlencoded",
+                f"Content-Length: {len(body)}",
+            ]
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        started = time.perf_counter()
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        try:
+            writer.write(raw)
+            response = await reader.read(-1)
+        finally:
+            writer.close()
+        self.tally.latencies.append(time.perf_counter() - started)
+        self.tally.requests += 1
+        head, _, payload = response.partition(b"\r\n\r\n")
+        status = int(head[9:12]) if head.startswith(b"HTTP/1.") else 0
+        cookie = COOKIE.search(head)
+        if cookie:
+            self.cookie = cookie.group(1)
+        if b"content-encoding: gzip" in head.lower():
+            payload = gzip.decompress(payload)
+        return status, head, payload
+
+    async def expect_redirect(
+        self, method: str, path: str, form: dict[str, str] | None = None, to: str = ""
+    ) -> str:
+        status, head, _payload = await self.request(method, path, form)
+        location = LOCATION.search(head)
+        if status != 302 or location is None:
+            raise Failure(f"{method} {path}: {status} instead of a redirect")
+        target = urlsplit(location.group(1).decode()).path
+        if to and target != to:
+            raise Failure(f"{method} {path}: redirected to {target}, not {to}")
+        return target
+
+    async def expect_page(self, path: str) -> bytes:
+        status, _head, payload = await self.request("GET", path)
+        if status != 200:
+            raise Failure(f"GET {path}: {status}")
+        return payload
+
+    async def start(self, token: str) -> str:
+        """Open the link and press Start; returns the CSRF token for the question pages."""
+        await self.expect_redirect("GET", f"/s/{token}", to="/s/")
+        found = CSRF.search(await self.expect_page("/s/"))
+        if found is None:
+            raise Failure("no CSRF token on the start page")
+        csrf = found.group(1).decode()
+        await self.expect_redirect("POST", "/s/", {"csrf_token": csrf}, to="/s/q/1")
+        return csrf
+
+    async def answer_all(self, token: str) -> None:
+        csrf = await self.start(token)
+        for number, answers in enumerate(GUARDIAN_PAGES, start=1):
+            await self.expect_page(f"/s/q/{number}")
+            last = number == len(GUARDIAN_PAGES)
+            await self.expect_redirect(
+                "POST",
+                f"/s/q/{number}",
+                {**answers, "csrf_token": csrf, "action": "next"},
+                to="/s/tack" if last else f"/s/q/{number + 1}",
+            )
+        await self.expect_page("/s/tack")
+
+
+async def _run_for(seconds: float, concurrency: int, work: object) -> float:
+    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+
+    async def user(index: int) -> None:
+        while time.perf_counter() < deadline:
+            await work(index)  # type: ignore[operator]
+
+    await asyncio.gather(*(user(i) for i in range(concurrency)))
+    return time.perf_counter() - started
+
+
+async def complete_respondents(
+    base_url: str, tokens: list[str], concurrency: int, seconds: float
+) -> dict[str, object]:
+    url = urlsplit(base_url)
+    tally = Tally()
+    pending = iter(tokens)
+
+    async def one(_index: int) -> None:
+        token = next(pending, None)
+        if token is None:
+            raise RuntimeError("ran out of invitations: seed more")
+        visitor = Visitor(url.hostname or "127.0.0.1", url.port or 80, tally)
+        try:
+            await asyncio.wait_for(visitor.answer_all(token), REQUEST_TIMEOUT * 12)
+            tally.completed += 1
+        except (Failure, OSError, TimeoutError) as error:
+            tally.errors.append(f"{type(error).__name__}: {error}")
+
+    elapsed = await _run_for(seconds, concurrency, one)
+    return {
+        "concurrency": concurrency,
+        "seconds": round(elapsed, 2),
+        "respondents_per_s": round(tally.completed / elapsed, 1),
+        "requests_per_s": round(tally.requests / elapsed, 1),
+        "p50_ms": round(percentile(tally.latencies, 0.50) * 1000, 1),
+        "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1),
+        "completed": tally.completed,
+        "errors": len(tally.errors),
+        "first_errors": tally.errors[:3],
+    }
+
+
+async def first_page_gets(
+    base_url: str, tokens: list[str], concurrency: int, seconds: float
+) -> dict[str, object]:
+    """GET /s/q/1 again and again, each virtual user as its own started respondent."""
+    url = urlsplit(base_url)
+    setup = Tally()
+    visitors = [Visitor(url.hostname or "127.0.0.1", url.port or 80, setup) for _ in tokens]
+    await asyncio.gather(*(v.start(t) for v, t in zip(visitors, tokens, strict=True)))
+    tally = Tally()
+    for visitor in visitors:
+        visitor.tally = tally
+
+    async def one(index: int) -> None:
+        try:
+            await visitors[index].expect_page("/s/q/1")
+        except (Failure, OSError) as error:
+            tally.errors.append(f"{type(error).__name__}: {error}")
+
+    elapsed = await _run_for(seconds, concurrency, one)
+    return {
+        "concurrency": concurrency,
+        "seconds": round(elapsed, 2),
+        "gets_per_s": round(tally.requests / elapsed, 1),
+        "p50_ms": round(percentile(tally.latencies, 0.50) * 1000, 1),
+        "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1),
+        "errors": len(tally.errors),
+        "first_errors": tally.errors[:3],
+    }
+
+
+def run(
+    database: str,
+    concurrencies: list[int],
+    seconds: float,
+    postgres_url: str,
+    workers: int | None,
+    invitations: int,
+) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="sip-bench-") as scratch:
+        if database == "sqlite":
+            url = f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"
+        else:
+            url = fresh_postgres_database(postgres_url, "sip_bench")
+        tokens = prepare_database(url, invitations)
+        results: dict[str, object] = {"database": database, "machine": machine()}
+        with gunicorn(url, workers) as base_url:
+            for concurrency in concurrencies:
+                chunk, tokens = tokens[: max(concurrencies)], tokens[max(concurrencies) :]
+                results[f"first_page_{concurrency}"] = asyncio.run(
+                    first_page_gets(base_url, chunk[:concurrency], concurrency, seconds)
+                )
+            for concurrency in concurrencies:
+                results[f"complete_{concurrency}"] = asyncio.run(
+                    complete_respondents(base_url, tokens, concurrency, seconds)
+                )
+                used = results[f"complete_{concurrency}"]
+                tokens = tokens[int(used["completed"]) + int(used["errors"]) + concurrency :]  # type: ignore[call-overload]
+        return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--postgres-url", default="", help="server URL (a database is created)")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[10, 50])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py")
+    parser.add_argument("--invitations", type=int, default=20_000)
+    arguments = parser.parse_args()
+    if arguments.database == "postgresql" and not arguments.postgres_url:
+        parser.error("--postgres-url is needed for --database postgresql")
+    results = run(
+        arguments.database,
+        arguments.concurrency,
+        arguments.seconds,
+        arguments.postgres_url,
+        arguments.workers,
+        arguments.invitations,
+    )
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
