@@ -50,7 +50,10 @@ def demo_command(as_json: bool, simulate: int) -> None:
 
 
 def init_commands(app: Flask) -> None:
+    from .backup import backup_command
+
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
     init_messaging_commands(app)
     init_translation_commands(app)
     init_reporting_commands(app.cli.add_command)
