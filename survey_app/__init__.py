@@ -46,6 +46,7 @@ def init_extensions(app: Flask) -> None:
             "text/html",
             "text/css",
             "application/javascript",
+            "text/javascript",  # what Python's mimetypes now says for .js
             "image/svg+xml",
             "application/json",
             "text/csv",

@@ -32,8 +32,8 @@ def _child_question(phone, begin_in_browser, make_invitation, **options):
     invitation = make_invitation(role="child", **options.pop("invitation", {}))
     child = phone(**options)
     begin_in_browser(child, invitation)
-    child.page.get_by_role("radio", name="Ja", exact=True).check()
-    child.page.get_by_role("button", name="Nästa").click()
+    child.page.locator("#C0 input[value='3']").check()
+    child.page.locator("button[value=next]").click()
     child.page.wait_for_url("**/s/q/2")
     child.page.wait_for_load_state()  # family.js (deferred) has run
     return child

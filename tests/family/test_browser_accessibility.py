@@ -1,0 +1,160 @@
+"""axe-core finds no violation on any family page, in a phone-sized Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from survey_app.extensions import db
+from survey_app.models import CampaignState, utcnow
+
+from .conftest import Phone, axe_violations
+from .test_browser_enhancements import FAKE_SPEECH
+
+pytestmark = pytest.mark.browser
+
+
+def _start(role: str, language: str = "sv") -> Callable[..., None]:
+    def go(opened: Phone, make_invitation: Any, **_: Any) -> None:
+        opened.goto(f"/s/{make_invitation(role=role, language=language).token}")
+        assert opened.page.locator("form[action='/s/']").count() == 1
+
+    return go
+
+
+def _question(role: str, answers: dict[str, str], page_number: int) -> Callable[..., None]:
+    def go(opened: Phone, make_invitation: Any, begin_in_browser: Any, **_: Any) -> None:
+        begin_in_browser(opened, make_invitation(role=role))
+        page = opened.page
+        for key, label in answers.items():
+            page.locator(f"#{key}").get_by_role("radio", name=label, exact=True).check()
+            page.get_by_role("button", name="Nästa").click()
+        page.wait_for_url(f"**/s/q/{page_number}")
+        page.wait_for_load_state()
+
+    return go
+
+
+def _child_question_with_read_aloud(opened: Phone, **fixtures: Any) -> None:
+    _question("child", {"C0": "Ja"}, 2)(opened, **fixtures)
+    opened.page.evaluate("window.__voicesArrive([{lang: 'sv-SE', name: 'Alva'}])")
+    assert opened.page.get_by_role("button", name="Läs upp").is_visible()
+
+
+def _guardian_errors(opened: Phone, make_invitation: Any, begin_in_browser: Any, **_: Any) -> None:
+    begin_in_browser(opened, make_invitation(role="guardian"))
+    opened.page.get_by_role("button", name="Nästa").click()
+    assert opened.page.locator(".error-summary").is_visible()
+
+
+def _thanks(role: str, handover: bool) -> Callable[..., None]:
+    def go(opened: Phone, make_invitation: Any, begin_in_browser: Any, **_: Any) -> None:
+        invitation = make_invitation(role=role)
+        if handover:
+            child = make_invitation(role="child", meeting=invitation.meeting, phone=None)
+            child.handover_from_id = invitation.id
+            db.session.commit()
+        begin_in_browser(opened, invitation)
+        page = opened.page
+        first = {"guardian": "#G0", "child": "#C0", "youth": "#Y0"}[role]
+        page.locator(first).get_by_role("radio", name="Nej", exact=True).check()
+        while page.get_by_role("heading", name="Tack för dina svar!").count() == 0:
+            page.get_by_role("button", name="Nästa").or_(
+                page.get_by_role("button", name="Skicka svaren")
+            ).click()
+            for group in page.locator("fieldset").all():
+                group.get_by_role("radio").first.check()
+        if handover:
+            assert page.get_by_role("button", name="Nu är det barnets tur").is_visible()
+
+    return go
+
+
+def _already_answered(opened: Phone, make_invitation: Any, **_: Any) -> None:
+    invitation = make_invitation(role="child")
+    now = utcnow()
+    invitation.opened_at = invitation.started_at = invitation.completed_at = now
+    db.session.commit()
+    opened.goto(f"/s/{invitation.token}")
+    assert opened.page.get_by_role("heading", name="Du har redan svarat").is_visible()
+
+
+def _campaign_page(opens_in: timedelta, closes_in: timedelta, heading: str) -> Callable[..., None]:
+    def go(opened: Phone, make_invitation: Any, make_campaign: Any, make_meeting: Any, **_: Any):
+        now = utcnow()
+        campaign = make_campaign(
+            opens_at=now + opens_in,
+            closes_at=now + closes_in,
+            state=CampaignState.OPEN,
+        )
+        invitation = make_invitation(role="youth", meeting=make_meeting(campaign=campaign))
+        opened.goto(f"/s/{invitation.token}")
+        assert opened.page.get_by_role("heading", name=heading).is_visible()
+
+    return go
+
+
+def _path(path: str, heading: str) -> Callable[..., None]:
+    def go(opened: Phone, **_: Any) -> None:
+        opened.goto(path)
+        assert opened.page.get_by_role("heading", level=1).inner_text() == heading
+
+    return go
+
+
+def _goodbye(opened: Phone, make_invitation: Any, **_: Any) -> None:
+    _start("child")(opened, make_invitation)
+    opened.page.get_by_role("link", name="Jag vill inte svara").click()
+    assert opened.page.get_by_role("heading", name="Du behöver inte svara").is_visible()
+
+
+def _opted_out(opened: Phone, make_invitation: Any, **_: Any) -> None:
+    _start("guardian")(opened, make_invitation)
+    opened.page.get_by_role("button", name="Jag vill inte få fler sms").click()
+    assert opened.page.get_by_role("heading", name="Du får inga fler sms").is_visible()
+
+
+DAY = timedelta(days=1)
+PAGES: dict[str, Callable[..., None]] = {
+    "start-guardian": _start("guardian"),
+    "start-child": _start("child"),
+    "start-youth": _start("youth"),
+    "start-child-arabic-rtl": _start("child", "ar"),
+    "question-guardian": _question("guardian", {"G0": "Ja"}, 2),
+    "question-guardian-error-summary": _guardian_errors,
+    "question-child-faces-read-aloud": _child_question_with_read_aloud,
+    "question-youth": _question("youth", {"Y0": "Ja"}, 2),
+    "question-youth-free-text": _question(
+        "youth", {f"Y{n}": "Ja" if n == 0 else "Ja, helt" for n in range(8)}, 9
+    ),
+    "thanks-guardian-hand-over": _thanks("guardian", handover=True),
+    "thanks-child": _thanks("child", handover=False),
+    "already-answered": _already_answered,
+    "not-open-yet": _campaign_page(DAY, 30 * DAY, "Enkäten har inte öppnat än"),
+    "closed": _campaign_page(-30 * DAY, -DAY, "Enkäten är stängd"),
+    "link-not-valid": _path("/s/not-a-real-link", "Länken fungerar inte"),
+    "no-session": _path("/s/", "Öppna länken i sms:et igen"),
+    "goodbye": _goodbye,
+    "opted-out": _opted_out,
+    "accessibility-statement": _path("/tillganglighet", "Tillgänglighetsredogörelse"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_family_page_has_no_axe_violations(
+    name, phone, make_invitation, make_campaign, make_meeting, begin_in_browser
+):
+    opened = phone(init_script=FAKE_SPEECH)
+    PAGES[name](
+        opened,
+        make_invitation=make_invitation,
+        make_campaign=make_campaign,
+        make_meeting=make_meeting,
+        begin_in_browser=begin_in_browser,
+    )
+    report = axe_violations(opened.page)
+    assert report == "", report
+    assert opened.foreign_requests() == []
