@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, func, select, type_coerce
 
 from .extensions import db
 from .models import Answer, Area, Campaign, Invitation, Meeting, Municipality, Response, Team
@@ -87,13 +87,16 @@ def neutralise_formula(cell: object) -> object:
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """UTF-8 with BOM and CRLF, so Excel opens Swedish text correctly; returns the row count."""
+    """UTF-8 with BOM and CRLF, so Excel opens Swedish text correctly; returns the row count.
+
+    Rows come already neutralised against formula injection (see the row generators).
+    """
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(header)
         for row in rows:
-            writer.writerow([neutralise_formula(cell) for cell in row])
+            writer.writerow(row)
             count += 1
     return count
 
@@ -152,31 +155,27 @@ def _place_columns() -> tuple[Any, ...]:
     )
 
 
-def _in_questionnaire_order(
-    rows: list[tuple[object, ...]], questionnaire: Questionnaire
-) -> list[tuple[object, ...]]:
-    position = {item.key: n for n, item in enumerate(questionnaire.items)}
-    item_column = RESPONSE_COLUMNS.index("item")
-    return sorted(rows, key=lambda row: position.get(str(row[item_column]), len(position)))
-
-
 def _response_rows(
     campaign_id: int,
     questionnaires: dict[str, Questionnaire],
     progress: Progress | None,
     total: int,
-) -> Iterator[tuple[object, ...]]:
-    """Long rows ordered by the random response id; items in questionnaire order."""
+) -> Iterator[Sequence[object]]:
+    """Long rows ordered by the random response id; items in questionnaire order.
+
+    Plain rows straight from the connection (no ORM objects, no enum conversion) and the
+    background cells of a response neutralised once: a large window is mostly rows.
+    """
     query = (
         select(
             Response.id,
             Response.questionnaire_key,
             Response.questionnaire_version,
-            Response.role,
-            Response.age_band,
+            type_coerce(Response.role, String),
+            type_coerce(Response.age_band, String),
             *_place_columns(),
             Response.language,
-            Response.submitted_on,
+            type_coerce(Response.submitted_on, String),
             Answer.item_key,
             Answer.value,
             Answer.text,
@@ -187,46 +186,41 @@ def _response_rows(
         .join(Area, Area.id == Municipality.area_id)
         .where(Response.campaign_id == campaign_id)
         .order_by(Response.id)
-        .execution_options(yield_per=BATCH_SIZE)
     )
+    positions = {
+        key: {item.key: n for n, item in enumerate(q.items)} for key, q in questionnaires.items()
+    }
     done = 0
-    pending: list[tuple[object, ...]] = []
-    questionnaire: Questionnaire | None = None
-    for row in db.session.execute(query):
-        if pending and pending[0][0] != row.id and questionnaire is not None:
-            yield from _in_questionnaire_order(pending, questionnaire)
-            pending = []
-            done += 1
-            if progress is not None:
-                progress(done, total)
-        if not pending:
-            questionnaire = questionnaires.get(row.questionnaire_key)
-            if questionnaire is None:
-                raise ExportError(
-                    f"a response uses unknown questionnaire {row.questionnaire_key!r}"
-                )
-        pending.append(
+    current: object = None
+    meta: tuple[object, ...] = ()
+    answers: list[tuple[int, str, object, object]] = []
+    position: dict[str, int] = {}
+    rows = db.session.connection().execution_options(yield_per=BATCH_SIZE).execute(query)
+    for rid, qkey, version, role, band, area, town, team, language, day, item, value, text in rows:
+        if rid != current:
+            for _order, *answer in sorted(answers):
+                yield (*meta, *answer)
+            if current is not None:
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+            if qkey not in positions:
+                raise ExportError(f"a response uses unknown questionnaire {qkey!r}")
+            current, position, answers = rid, positions[qkey], []
+            background = (rid, campaign_id, qkey, version, role, band, area, town, team, language)
+            meta = (*map(neutralise_formula, background), str(day))
+        answers.append(
             (
-                row.id,
-                campaign_id,
-                row.questionnaire_key,
-                row.questionnaire_version,
-                row.role.value,
-                row.age_band.value,
-                row.area,
-                row.municipality,
-                row.team,
-                row.language,
-                row.submitted_on.isoformat(),
-                row.item_key,
-                "" if row.value is None else row.value,
-                row.text or "",
+                position.get(item, len(position)),
+                item,
+                "" if value is None else value,
+                neutralise_formula(text) if text else "",
             )
         )
-    if pending and questionnaire is not None:
-        yield from _in_questionnaire_order(pending, questionnaire)
-        if progress is not None:
-            progress(done + 1, total)
+    for _order, *answer in sorted(answers):
+        yield (*meta, *answer)
+    if current is not None and progress is not None:
+        progress(done + 1, total)
 
 
 def _flag(column: Any) -> Any:
@@ -249,19 +243,25 @@ def invitation_rows(
         _flag(Invitation.opted_out_at),
     ]
     query = (
-        select(Invitation.role, Meeting.age_band, *_place_columns(), Invitation.language, *flags)
+        select(
+            type_coerce(Invitation.role, String),
+            type_coerce(Meeting.age_band, String),
+            *_place_columns(),
+            Invitation.language,
+            *flags,
+        )
         .join(Meeting, Meeting.id == Invitation.meeting_id)
         .join(Team, Team.id == Meeting.team_id)
         .join(Municipality, Municipality.id == Team.municipality_id)
         .join(Area, Area.id == Municipality.area_id)
         .where(Meeting.campaign_id == campaign_id)
-        .execution_options(yield_per=BATCH_SIZE)
     )
     if team_ids is not None:
         query = query.where(Meeting.team_id.in_(team_ids))
     query = query.order_by(*[column for column in query.selected_columns])
-    for row in db.session.execute(query):
-        yield (row[0].value, row[1].value, *row[2:])
+    yield from (
+        db.session.connection().execution_options(yield_per=BATCH_SIZE).execute(query).tuples()
+    )
 
 
 def count_responses(campaign_id: int) -> int:
@@ -287,7 +287,9 @@ def build_dataset(
         json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     invitations = _write_csv(
-        out_dir / INVITATIONS_FILE, INVITATION_COLUMNS, invitation_rows(campaign_id)
+        out_dir / INVITATIONS_FILE,
+        INVITATION_COLUMNS,
+        (tuple(map(neutralise_formula, row)) for row in invitation_rows(campaign_id)),
     )
     total = count_responses(campaign_id)
     answer_rows = _write_csv(
