@@ -28,6 +28,7 @@ from .models import (
     utcnow,
 )
 from .questionnaires import QUESTIONNAIRE_FOR_ROLE
+from .staff.demo_accounts import ensure_demo_accounts
 from .tokens import hash_token
 
 DEMO_CAMPAIGN_NAME = "Demo: SIP-uppföljning"
@@ -186,5 +187,6 @@ def create_demo() -> DemoResult:
                     team=team.name,
                 )
             )
+    result.staff = ensure_demo_accounts(teams)
     db.session.commit()
     return result
