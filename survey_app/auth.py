@@ -13,6 +13,7 @@ from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import func, select
 
 from . import audit  # noqa: F401  (installs the audit trail's append-only guard)
+from .config import ConfigurationError
 from .extensions import db, limiter, login_manager
 from .models import User, utcnow
 from .passwords import hash_password, needs_rehash, spend_verification_time, verify_password
@@ -107,9 +108,13 @@ def count_failed_login(email: str) -> None:
 
 
 def init_login(app: Flask) -> None:
-    app.config.setdefault("LOGIN_FAILURE_LIMIT", "10 per 15 minutes")
-    app.config.setdefault("STAFF_IDLE_MINUTES", 30)
-    app.config.setdefault("LINK_FAILURE_LIMIT", "20 per minute")
+    for setting in ("LOGIN_FAILURE_LIMIT", "LINK_FAILURE_LIMIT"):
+        try:
+            parse(str(app.config[setting]))
+        except ValueError as error:
+            raise ConfigurationError(
+                f"{setting}={app.config[setting]!r} is not a rate such as '10 per 15 minutes'"
+            ) from error
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
     login_manager.login_message = _l("Logga in för att se sidan.")

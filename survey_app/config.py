@@ -29,6 +29,12 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Staff sessions end after this many minutes without a request.
+    "STAFF_IDLE_MINUTES": 30,
+    # Failed staff logins allowed per account and per client address before a lock.
+    "LOGIN_FAILURE_LIMIT": "10 per 15 minutes",
+    # Failed look-ups of family links allowed per client (a burst of guesses is stopped).
+    "LINK_FAILURE_LIMIT": "20 per minute",
     "RATELIMIT_HEADERS_ENABLED": False,
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
@@ -45,6 +51,9 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "QUICK_EXIT_URL": str,
     "ACCESSIBILITY_CONTACT": str,
     "RATELIMIT_STORAGE_URI": str,
+    "STAFF_IDLE_MINUTES": int,
+    "LOGIN_FAILURE_LIMIT": str,
+    "LINK_FAILURE_LIMIT": str,
     # Where closing a window writes its report (default: instance/reports/<window id>/).
     "REPORTS_DIRECTORY": str,
 }
@@ -105,5 +114,7 @@ def load_config(
     app.config["SURVEY_BASE_URL"] = base_url
     app.config["SESSION_COOKIE_SECURE"] = base_url.startswith("https://")
 
+    if int(app.config["STAFF_IDLE_MINUTES"]) < 1:
+        raise ConfigurationError("STAFF_IDLE_MINUTES must be at least 1")
     if int(app.config["MIN_GROUP_SIZE"]) < 1:
         raise ConfigurationError("MIN_GROUP_SIZE must be at least 1")
