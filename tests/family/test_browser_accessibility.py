@@ -11,7 +11,7 @@ import pytest
 from survey_app.extensions import db
 from survey_app.models import CampaignState, utcnow
 
-from .conftest import Phone, axe_violations
+from .conftest import ARTIFACTS, Phone, axe_violations
 from .test_browser_enhancements import FAKE_SPEECH
 
 pytestmark = pytest.mark.browser
@@ -155,6 +155,7 @@ def test_family_page_has_no_axe_violations(
         make_meeting=make_meeting,
         begin_in_browser=begin_in_browser,
     )
+    opened.page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
     report = axe_violations(opened.page)
     assert report == "", report
     assert opened.foreign_requests() == []
