@@ -39,9 +39,23 @@ def compiled_translations(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+class OwnContextClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    The `app` fixture keeps an app context open for the whole test; requests would otherwise
+    share its `g`, where Flask-Babel caches the locale, and a language chosen in one request
+    would not show in the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_factory: Callable[..., Flask], compiled_translations: Path) -> Iterator[Flask]:
     application = app_factory(BABEL_TRANSLATION_DIRECTORIES=str(compiled_translations))
+    application.test_client_class = OwnContextClient
     with application.app_context():
         yield application
 
