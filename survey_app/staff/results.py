@@ -33,18 +33,18 @@ EXPORTED_DATA = "exported_data"
 BOTH = frozenset({StaffRole.ADMIN, StaffRole.ANALYST})
 ANALYSTS = frozenset({StaffRole.ANALYST})
 #: What can be downloaded: file in the report folder → (label, mimetype, who may).
-#: Files that carry free text (responses.csv inside the data set, free_text.csv) are for
-#: analysts only.
+#: Everything at the level of single responses (the data set as CSV, Excel and SPSS files,
+#: and free text) is for analysts only; admins get the report.
 DOWNLOADS: dict[str, tuple[Any, str, frozenset[StaffRole]]] = {
     "report.html": (_l("Rapport (HTML)"), "text/html", BOTH),
     "report.pdf": (_l("Rapport (PDF)"), "application/pdf", BOTH),
-    "results.xlsx": (
-        _l("Resultattabeller (Excel)"),
+    "data.zip": (_l("Data set (CSV och kodbok, zip)"), "application/zip", ANALYSTS),
+    "dataset.xlsx": (
+        _l("Data set (Excel)"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        BOTH,
+        ANALYSTS,
     ),
     "responses.sav": (_l("Svar för SPSS (SAV)"), "application/x-spss-sav", ANALYSTS),
-    "data.zip": (_l("Data set (CSV och kodbok, zip)"), "application/zip", ANALYSTS),
     "free_text.csv": (_l("Fritextsvar (CSV)"), "text/csv", ANALYSTS),
 }
 BREAKDOWNS = {
