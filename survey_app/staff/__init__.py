@@ -38,3 +38,4 @@ from . import display, campaigns, users, teams, audit_log  # noqa: E402, F401
 from . import commands  # noqa: E402, F401  (flask users create|list|disable)
 from . import results  # noqa: E402, F401
 from . import meetings, outbox  # noqa: E402, F401  (SIP meetings, SMS status and outbox)
+from . import translations  # noqa: E402, F401  (translation status for admins)
