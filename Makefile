@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 export SURVEY_ENV ?= development
 export SMS_GATEWAY ?= console
 
-.PHONY: run test lint typecheck check install install-dev translations bench clean
+.PHONY: run test lint typecheck check install install-dev translations translations-update bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Compile the .po catalogs to .mo (git-ignored). Fails on a broken catalog; fuzzy entries are
+# left out so an unconfirmed guess never reaches a family. Workflow: translations/README.md.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --domain messages --directory translations --use-fuzzy --statistics 2>&1 | tail -n 3 || true
+	$(FLASK) translations compile
+
+# After adding or changing strings: re-extract messages.pot and merge it into every .po.
+translations-update: $(VENV)/.installed
+	$(FLASK) translations extract
+	$(FLASK) translations update
 
 run: install translations
 	$(FLASK) db upgrade
