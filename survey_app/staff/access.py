@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, abort, current_app
+from flask import Flask, abort, current_app, flash, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import login_manager
 from ..models import StaffRole, Team, User
+from .session import keep_posted_form
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -53,6 +55,9 @@ def allow(*roles: StaffRole) -> Callable[[View], View]:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
+                if request.method == "POST" and keep_posted_form():
+                    # The session had ended (e.g. the browser was closed): the form waits.
+                    flash(_("Logga in igen, så finns det du skrev kvar i formuläret."), "info")
                 return login_manager.unauthorized()
             if current_user.role not in rule.roles:
                 abort(403)

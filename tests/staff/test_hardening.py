@@ -196,3 +196,18 @@ def test_no_inline_styles_or_scripts_in_staff_templates() -> None:
         assert "<script>" not in text, template
         assert " on" + "click=" not in text, template
         assert "|safe" not in text.replace(" ", ""), template
+
+
+def test_a_form_posted_after_the_session_is_gone_waits_for_the_login(
+    app: Flask, make_user: Callable[..., User]
+) -> None:
+    user = make_user("admin")
+    client = app.test_client()  # e.g. the browser was closed and its session cookie is gone
+    response = client.post("/staff/campaigns/new", data=CAMPAIGN)
+    assert response.status_code == 302
+    assert "/staff/login?next=" in response.headers["Location"]
+    assert "finns det du skrev kvar" in client.get("/staff/login").get_data(as_text=True)
+    log_in(client, user.email)
+    form = client.get("/staff/campaigns/new").get_data(as_text=True)
+    assert 'value="Vårens period"' in form
+    assert db.session.scalar(sa.select(sa.func.count(Campaign.id))) == 0
