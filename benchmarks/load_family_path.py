@@ -234,11 +234,11 @@ def run(
                     first_page_gets(base_url, chunk[:concurrency], concurrency, seconds)
                 )
             for concurrency in concurrencies:
-                results[f"complete_{concurrency}"] = asyncio.run(
-                    complete_respondents(base_url, tokens, concurrency, seconds)
-                )
-                used = results[f"complete_{concurrency}"]
-                tokens = tokens[int(used["completed"]) + int(used["errors"]) + concurrency :]  # type: ignore[call-overload]
+                complete = asyncio.run(complete_respondents(base_url, tokens, concurrency, seconds))
+                results[f"complete_{concurrency}"] = complete
+                # Links already used (or cut off at the deadline) are not handed out again.
+                used = int(complete["completed"]) + int(complete["errors"]) + concurrency  # type: ignore[call-overload]
+                tokens = tokens[used:]
         return results
 
 

@@ -67,7 +67,7 @@ class Resetter:
 
     def _reset_script(self) -> str:
         """The whole reset as one SQL script: one round trip per test instead of dozens."""
-        statements: list[sa.Executable] = [table.delete() for table in reversed(self.tables)]
+        statements: list[sa.ClauseElement] = [table.delete() for table in reversed(self.tables)]
         for table in self.tables:  # parents before children
             statements += [table.insert().values(**row) for row in self.rows.get(table.name, [])]
         for sequence, highest in self.sequences:
