@@ -5,10 +5,12 @@ Every view declares who may use it with `access.allow(...)`; a view without a ru
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, g, request
+from flask_babel import refresh
 from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ..i18n import STAFF_LANGUAGES
 from .access import rule_for
 from .navigation import menu_for_current_user
 from .session import end_idle_session
@@ -24,6 +26,11 @@ def guard_staff_request() -> WerkzeugResponse | None:
     if rule_for(current_app._get_current_object(), endpoint) is None:  # type: ignore[attr-defined]
         current_app.logger.error("staff view %s declares no access rule: refused", endpoint)
         raise Forbidden()
+    # Staff pages speak Swedish or English: a visitor not yet logged in gets the browser's choice.
+    # The locale is chosen afresh (Flask-Babel caches it in an app context that may outlive a
+    # request, as in tests and scripts).
+    refresh()
+    g.staff_language = request.accept_languages.best_match(STAFF_LANGUAGES) or "sv"
     return end_idle_session()
 
 

@@ -124,7 +124,9 @@ def role_choices() -> list[SelectChoice]:
 
 class UserForm(StaffForm):
     email = EmailField(_l("E-postadress"), validators=email_validators())
-    role = SelectField(_l("Roll"), choices=role_choices, validators=[InputRequired()])
+    role = SelectField(
+        _l("Roll"), choices=role_choices, validators=[InputRequired(_l("Välj en roll."))]
+    )
     teams = SelectMultipleField(
         _l("Team"),
         coerce=int,

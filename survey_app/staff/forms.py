@@ -32,12 +32,18 @@ class StaffForm(FlaskForm):
 class LoginForm(StaffForm):
     email = EmailField(
         _l("E-postadress"),
-        validators=[DataRequired(_l("Skriv din e-postadress.")), Length(max=254)],
+        validators=[
+            DataRequired(_l("Skriv din e-postadress.")),
+            Length(max=254, message=_l("E-postadressen får ha högst %(max)d tecken.")),
+        ],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Lösenord"),
-        validators=[DataRequired(_l("Skriv ditt lösenord.")), Length(max=MAX_LENGTH)],
+        validators=[
+            DataRequired(_l("Skriv ditt lösenord.")),
+            Length(max=MAX_LENGTH, message=_l("Lösenordet får ha högst %(max)d tecken.")),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
 
@@ -45,7 +51,10 @@ class LoginForm(StaffForm):
 class PasswordChangeForm(StaffForm):
     current_password = PasswordField(
         _l("Nuvarande lösenord"),
-        validators=[DataRequired(_l("Skriv ditt nuvarande lösenord.")), Length(max=MAX_LENGTH)],
+        validators=[
+            DataRequired(_l("Skriv ditt nuvarande lösenord.")),
+            Length(max=MAX_LENGTH, message=_l("Lösenordet får ha högst %(max)d tecken.")),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(

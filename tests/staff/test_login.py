@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
+import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from flask import Flask
+from flask.testing import FlaskClient
 
+from survey_app import passwords
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, User
 
@@ -107,3 +112,55 @@ def test_login_never_redirects_off_the_staff_area(
             data={"email": user.email, "password": PASSWORD},
         )
         assert response.headers["Location"].endswith("/staff/"), target
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("a" * 300 + "@example.se", PASSWORD, "E-postadressen får ha högst 254 tecken."),
+        ("admin@example.se", "x" * 5000, "Lösenordet får ha högst 256 tecken."),
+        ("", PASSWORD, "Skriv din e-postadress."),
+        ("admin@example.se", "", "Skriv ditt lösenord."),
+    ],
+)
+def test_over_long_or_missing_login_input_is_explained(
+    client: FlaskClient, email: str, password: str, message: str
+) -> None:
+    response = client.post("/staff/login", data={"email": email, "password": password})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert password not in page or not password
+
+
+class _CountingHasher(PasswordHasher):
+    """Real argon2 that also counts verifications."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
+        self.verified = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        self.verified += 1
+        return super().verify(hash, password)
+
+
+def test_an_unknown_email_costs_the_same_password_check_as_a_known_one(
+    app: Flask, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = make_user("admin")
+    hasher = _CountingHasher()
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    passwords._dummy_hash.cache_clear()
+    log_in(app.test_client(), user.email, "fel lösenord för kontot")
+    known = hasher.verified
+    log_in(app.test_client(), "okand-person@example.se", "fel lösenord för kontot")
+    assert known == 1
+    assert hasher.verified - known == 1
+
+
+def test_staff_pages_speak_swedish_or_english_never_a_family_language(client: FlaskClient) -> None:
+    arabic = client.get("/staff/login", headers={"Accept-Language": "ar"})
+    assert 'lang="sv"' in arabic.get_data(as_text=True)
+    english = client.get("/staff/login", headers={"Accept-Language": "en"})
+    assert 'lang="en"' in english.get_data(as_text=True)
