@@ -22,7 +22,8 @@ find_bin() {
 # PostgreSQL refuses to run as root: run its tools as the unprivileged `postgres` user.
 as_owner() {
     if [ "$(id -u)" = "0" ]; then
-        runuser -u postgres -- "$@"
+        # From /: the checkout may be in a directory the postgres user cannot enter.
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
