@@ -6,7 +6,6 @@ made here and one made by FoU Välfärd with `python -m analysis DIR/data` are t
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import tempfile
 from collections.abc import Callable, Collection
@@ -50,12 +49,13 @@ def produce_report(
     out_dir: Path,
     *,
     export_progress: Progress | None = None,
-    analysis_progress: Callable[..., object] | None = None,
+    analysis_progress: Callable[[str, float], None] | None = None,
 ) -> Report:
     """Write DIR/data (the data set) and the analysis outputs beside it."""
     # Imported here: the analysis pulls in numpy, scipy and matplotlib, which the web
     # processes only need when a report is made.
-    analysis = importlib.import_module("analysis")
+    import analysis
+
     out_dir = Path(out_dir)
     dataset = build_dataset(campaign_id, out_dir / DATA_DIRECTORY, export_progress)
     analysis.run(

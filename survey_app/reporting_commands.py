@@ -50,20 +50,28 @@ def _campaign(campaign_id: int) -> Campaign:
 
 
 class ProgressBar:
-    """A progress callback that draws a bar once it learns the total, for large windows only."""
+    """Progress callbacks that draw one bar on stderr (stdout stays clean for scripts)."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, enabled: bool) -> None:
         self.label = label
+        self.enabled = enabled
         self.bar: Any = None
 
-    def __call__(self, done: int, total: int) -> None:
-        if total < PROGRESS_FROM:
+    def _advance(self, done: int, total: int) -> None:
+        if not self.enabled:
             return
         if self.bar is None:
-            # stderr, so that the report's messages on stdout stay clean for scripts
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(max(0, done - self.bar.pos))
+
+    def rows(self, done: int, total: int) -> None:
+        """The export's callback: responses written so far."""
+        self._advance(done, total)
+
+    def stages(self, _stage: str, fraction: float) -> None:
+        """The analysis's callback: the overall fraction done."""
+        self._advance(round(fraction * 100), 100)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -179,10 +187,15 @@ def report_command(campaign_id: int, out_dir: Path) -> None:
                 id=campaign_id,
             )
         )
-    export_bar, analysis_bar = ProgressBar(_("Exporterar svar")), ProgressBar(_("Analyserar"))
+    large = count_responses(campaign_id) >= PROGRESS_FROM
+    export_bar = ProgressBar(_("Exporterar svar"), large)
+    analysis_bar = ProgressBar(_("Analyserar"), large)
     try:
         report = produce_report(
-            campaign_id, out_dir, export_progress=export_bar, analysis_progress=analysis_bar
+            campaign_id,
+            out_dir,
+            export_progress=export_bar.rows,
+            analysis_progress=analysis_bar.stages,
         )
     except (ExportError, DatasetError, OSError) as error:
         raise click.ClickException(

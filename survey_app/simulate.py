@@ -117,7 +117,9 @@ class _Simulation:
         self.now = now
         self.start = max(campaign.opens_at, now - timedelta(days=60))
         self.questionnaires = all_questionnaires()
-        teams = db.session.scalars(select(Team).where(Team.active.is_(True))).all()
+        teams = db.session.scalars(
+            select(Team).where(Team.active.is_(True)).order_by(Team.id)
+        ).all()
         self.teams = [t for t in teams if t.municipality.name in POPULATION]
         self.weights = [POPULATION[t.municipality.name] for t in self.teams]
         self.meetings = self.invitations = self.responses = 0

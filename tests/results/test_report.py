@@ -1,0 +1,164 @@
+"""`flask report` and the closing report: the same results as FoU Välfärd's own run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from survey_app.lifecycle import close_campaign
+from survey_app.models import AgeBand, AuditEvent, Campaign, CampaignState, utcnow
+
+from .conftest import ANSWERS
+
+XSS = '<script>alert("sip")</script><img src=x onerror=alert(1)>'
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def answered_window(make_campaign, make_meeting, make_invitation, respond):
+    """Six guardians (one writes a script into the free text) and one child answered."""
+    campaign = make_campaign()
+    meeting = make_meeting(campaign=campaign, team="HLT Umeå", age_band=AgeBand.CHILD)
+    for number in range(6):
+        guardian = make_invitation(meeting=meeting, role="guardian")
+        comment = XSS if number == 0 else ANSWERS["guardian"]["G12"]
+        respond(guardian, {**ANSWERS["guardian"], "G12": comment})
+    respond(make_invitation(meeting=meeting, role="child"))
+    make_invitation(meeting=meeting, role="guardian")  # never answers
+    return campaign
+
+
+def _status(client, url):
+    """The status of a GET, closing the response (downloads stream from open files)."""
+    response = client.get(url)
+    response.close()
+    return response.status_code
+
+
+def _report(runner, campaign_id, out):
+    result = runner.invoke(args=["report", str(campaign_id), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_flask_report_and_python_m_analysis_give_identical_results(
+    runner, answered_window, tmp_path
+):
+    _report(runner, answered_window.id, tmp_path / "service")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            str(tmp_path / "service" / "data"),
+            "--out",
+            str(tmp_path / "fou"),
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    service = (tmp_path / "service" / "results.json").read_bytes()
+    assert service == (tmp_path / "fou" / "results.json").read_bytes()
+    results = json.loads(service)
+    assert results["generated_from"]["responses"] == 7
+    assert results["generated_from"]["invitations"] == 8
+
+
+def test_a_report_for_an_open_window_says_it_is_preliminary(runner, answered_window, tmp_path):
+    result = _report(runner, answered_window.id, tmp_path)
+    assert "preliminär" in result.output
+    assert (tmp_path / "report.html").is_file()
+
+
+def test_an_empty_window_gives_a_report_that_says_so(runner, make_campaign, tmp_path):
+    campaign = make_campaign(state=CampaignState.CLOSED)
+    result = _report(runner, campaign.id, tmp_path)
+    assert "preliminär" not in result.output
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert results["empty"] is True
+    assert (tmp_path / "report.html").is_file()
+
+
+def test_one_response_gives_a_report_without_figures(runner, make_invitation, respond, tmp_path):
+    invitation = make_invitation()
+    respond(invitation)
+    _report(runner, invitation.meeting.campaign_id, tmp_path)
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert results["participation"]["overall"]["suppressed"] is True
+    assert all(item["suppressed"] for item in results["items"]["sip-guardian"].values())
+
+
+def test_the_closing_report_is_stored_and_the_window_marked_analysed(
+    app, db, answered_window, tmp_path
+):
+    app.config["REPORTS_DIRECTORY"] = str(tmp_path)
+    summary = close_campaign(answered_window.id, utcnow())
+    assert summary.report_error is None
+    assert summary.report_directory == tmp_path / str(answered_window.id)
+    assert (summary.report_directory / "results.json").is_file()
+    assert (summary.report_directory / "data" / "responses.csv").is_file()
+    db.session.expire_all()
+    assert db.session.get(Campaign, answered_window.id).state == CampaignState.ANALYSED
+
+
+@pytest.fixture
+def closed_window(app, answered_window, tmp_path):
+    app.config["REPORTS_DIRECTORY"] = str(tmp_path)
+    close_campaign(answered_window.id, utcnow())
+    return answered_window
+
+
+def test_an_analyst_sees_figures_for_a_closed_window(staff_client, closed_window):
+    page = staff_client("analyst").get(f"/staff/results/{closed_window.id}").text
+    assert "Så upplevde familjerna SIP-mötet" in page
+    assert "Fick du säga det som var viktigt för dig?" in page
+    assert "Perioden pågår" not in page
+    # Six guardians answered: their items have figures. One child: no figures at all.
+    guardian_table = page.split("<caption>Vårdnadshavare</caption>")[1].split("</table>")[0]
+    assert "för få" not in guardian_table.split("Fick du säga")[1].split("</tr>")[0]
+    child_table = page.split("<caption>Barn 6–11 år</caption>")[1].split("</table>")[0]
+    assert child_table.count("för få") == child_table.count("<tr>") - 1
+
+
+def test_downloads_are_audited_and_free_text_is_for_analysts_only(staff_client, closed_window, db):
+    analyst = staff_client("analyst")
+    page = analyst.get(f"/staff/results/{closed_window.id}").text
+    assert "Fritextsvar" in page
+    response = analyst.get(f"/staff/results/{closed_window.id}/download/report.html")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    response.close()
+    assert _status(analyst, f"/staff/results/{closed_window.id}/download/data.zip") == 200
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "exported_data")
+    ).all()
+    assert [event.details["file"] for event in events] == ["report.html", "data.zip"]
+    assert {event.actor_id for event in events} == {analyst.user.id}
+    admin = staff_client("admin")
+    assert "Fritextsvar" not in admin.get(f"/staff/results/{closed_window.id}").text
+    for name in ("free_text.csv", "data.zip", "dataset.xlsx", "responses.sav"):
+        assert _status(admin, f"/staff/results/{closed_window.id}/download/{name}") == 403
+    assert _status(admin, f"/staff/results/{closed_window.id}/download/report.pdf") == 200
+
+
+def test_free_text_never_reaches_a_results_page_or_the_report(
+    staff_client, closed_window, tmp_path
+):
+    pages = []
+    for role, teams in (("analyst", ()), ("admin", ()), ("coordinator", ("HLT Umeå",))):
+        client = staff_client(role, teams=teams)
+        pages.append(client.get("/staff/results").text)
+        pages.append(client.get(f"/staff/results/{closed_window.id}").text)
+    for page in pages:
+        assert "<script>alert" not in page
+        assert "onerror" not in page
+        assert "Mer tid till barnet" not in page  # no free text at all, escaped or not
+    report = (tmp_path / str(closed_window.id) / "report.html").read_text(encoding="utf-8")
+    assert '<script>alert("sip")' not in report
+    assert "<img src=x" not in report
