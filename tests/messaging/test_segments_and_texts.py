@@ -75,7 +75,11 @@ def test_no_typographic_quotes_or_emoji_in_the_swedish_texts(app: Flask) -> None
 
 
 def test_the_shipped_texts_pass_the_check(app: Flask) -> None:
-    assert check_templates(REALISTIC_BASE) == []
+    # Swedish (the requirement) and English fit the realistic production URL; every shipped
+    # language fits a short one. Longer URLs are refused at start for the languages that do
+    # not fit them (translations/STATUS.yaml lists each language's longest base URL).
+    assert check_templates(REALISTIC_BASE, ("sv", "en")) == []
+    assert check_templates("https://sip.example.se") == []
 
 
 def test_a_base_url_that_makes_the_text_too_long_is_refused(app: Flask) -> None:
