@@ -14,22 +14,35 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 SEEN_KEY = "staff_seen"
 KEPT_FORM_KEY = "staff_kept_form"
 #: Never carried across a login: secrets and the old form's CSRF token.
-NOT_KEPT = ("csrf_token", "password", "current_password", "new_password", "confirm_password")
+NOT_KEPT = ("csrf_token",)
+#: Parts of field names never kept: passwords, and families' phone numbers, which must not
+#: sit in a cookie (the session is a signed, not an encrypted, cookie).
+NOT_KEPT_PARTS = ("password", "phone")
 #: The session is a cookie (about 4 kB in all): a larger form is not kept, and the person is told.
 KEPT_FORM_MAX_CHARS = 2000
+
+
+def _kept(name: str) -> bool:
+    return name not in NOT_KEPT and not any(part in name for part in NOT_KEPT_PARTS)
 
 
 def keep_posted_form() -> bool:
     """Keep the posted fields (not secrets) for the same page's next GET; False if too large."""
     fields = [
-        (name, value)
-        for name, values in request.form.lists()
-        if name not in NOT_KEPT
-        for value in values
+        (name, value) for name, values in request.form.lists() if _kept(name) for value in values
     ]
     if sum(len(name) + len(value) for name, value in fields) > KEPT_FORM_MAX_CHARS:
         return False
-    session[KEPT_FORM_KEY] = {"path": request.path, "fields": fields}
+    phones_dropped = any(
+        "phone" in name and value.strip()
+        for name, values in request.form.lists()
+        for value in values
+    )
+    session[KEPT_FORM_KEY] = {
+        "path": request.path,
+        "fields": fields,
+        "phones_dropped": phones_dropped,
+    }
     return True
 
 
@@ -75,4 +88,6 @@ def take_kept_form() -> MultiDict[str, Any] | None:
     if request.method != "GET" or not isinstance(kept, dict) or kept.get("path") != request.path:
         return None
     session.pop(KEPT_FORM_KEY)
+    if kept.get("phones_dropped"):
+        flash(_("Telefonnummer sparas inte medan du är utloggad: skriv in dem igen."), "info")
     return MultiDict([(str(name), str(value)) for name, value in kept.get("fields", [])])

@@ -211,3 +211,18 @@ def test_a_form_posted_after_the_session_is_gone_waits_for_the_login(
     form = client.get("/staff/campaigns/new").get_data(as_text=True)
     assert 'value="Vårens period"' in form
     assert db.session.scalar(sa.select(sa.func.count(Campaign.id))) == 0
+
+
+def test_phone_numbers_are_never_kept_in_the_session_cookie(
+    staff_client: Callable[..., FlaskClient],
+) -> None:
+    client = staff_client("admin")
+    with client.session_transaction() as session:
+        session["staff_seen"] = time.time() - 31 * 60
+    client.post("/staff/campaigns/new", data={**CAMPAIGN, "guardian_1_phone": "070-1740605"})
+    with client.session_transaction() as session:
+        assert "1740605" not in repr(dict(session))
+    log_in(client, client.user.email)  # type: ignore[attr-defined]
+    form = client.get("/staff/campaigns/new").get_data(as_text=True)
+    assert "Telefonnummer sparas inte medan du är utloggad" in form
+    assert 'value="Vårens period"' in form
