@@ -1,7 +1,8 @@
 """Small faces drawn beside the child scale's words: support for reading, never the label.
 
 The faces lean positive (happy, calm, neutral; no sad face for "Nej"): sad-to-happy smiley
-scales make children avoid the sad end, positive-leaning faces are used more evenly. They are
+scales separate children's answers poorly, positive-leaning faces are used more evenly
+(Hall et al. 2016). They are
 inline SVG, so they cost no request and need no image permission in the CSP, and aria-hidden,
 so a screen reader reads only the word.
 """

@@ -67,6 +67,8 @@
   var offer = function () { button.hidden = !hasVoice(); };
   offer();
   if (synth.addEventListener) { synth.addEventListener("voiceschanged", offer); }
+  /* Stop talking when the page goes (Next, Back, quick exit): the next page has its own text. */
+  window.addEventListener("pagehide", function () { synth.cancel(); });
   button.addEventListener("click", function () {
     var parts = [];
     var read = function (selector) {
