@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 
 from survey_app.extensions import db
-from survey_app.models import Answer, Campaign, CampaignState, Team, User, utcnow
+from survey_app.models import Answer, Campaign, CampaignState, StaffRole, Team, User, utcnow
+from survey_app.staff.access import rule_for
 
 from .conftest import answer_everything, team_named
 
@@ -78,6 +79,22 @@ def test_free_text_answers_and_staff_entered_names_are_escaped_on_staff_pages(
     pages.update({f"coordinator {k}": v for k, v in _staff_pages(coordinator, "/staff/").items()})
     analyst = staff_client("analyst")
     pages.update({f"analyst {k}": v for k, v in _staff_pages(analyst, "/staff/").items()})
+
+    # And every other staff page without URL parameters, for every role allowed to open it.
+    for role, client in (("admin", admin), ("coordinator", coordinator), ("analyst", analyst)):
+        for rule in app.url_map.iter_rules():
+            access = rule_for(app, rule.endpoint)
+            if (
+                rule.endpoint.startswith("staff.")
+                and not rule.arguments
+                and "GET" in (rule.methods or set())
+                and access is not None
+                and not access.is_public
+                and access.admits(StaffRole(role))
+            ):
+                response = client.get(rule.rule)
+                assert response.status_code == 200, (role, rule.rule)
+                pages[f"{role} {rule.rule}"] = response.get_data(as_text=True)
 
     for name, page in pages.items():
         for payload in DANGEROUS:
