@@ -1,0 +1,170 @@
+"""Tests between roles on the parallel items and between areas on each item (Holm-adjusted)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.codebook import COMMON_CATEGORIES, Codebook
+from analysis.dataset import NO_ANSWER, Dataset
+from analysis.results import Comparison, ItemSummary
+from analysis.satisfaction import respondent_areas
+from analysis.stats import (
+    NotTestable,
+    TestResult,
+    chi_square_independence,
+    holm_adjust,
+    kruskal_wallis,
+    mann_whitney,
+)
+
+
+def _comparison(
+    kind: str,
+    subject: str,
+    questionnaire: str | None,
+    items: dict[str, str],
+    groups: list[str],
+    excluded: list[str],
+    distributions: dict[str, dict[str, int]] | None,
+    n: int,
+    outcome: TestResult | str,
+) -> Comparison:
+    if isinstance(outcome, str):
+        return Comparison(
+            kind,
+            subject,
+            questionnaire,
+            items,
+            groups,
+            excluded,
+            distributions,
+            n,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            outcome,
+            False,
+        )
+    return Comparison(
+        kind,
+        subject,
+        questionnaire,
+        items,
+        groups,
+        excluded,
+        distributions,
+        n,
+        outcome.test,
+        outcome.statistic,
+        outcome.df,
+        outcome.p,
+        None,
+        outcome.effect_name,
+        outcome.effect,
+        outcome.note,
+        True,
+    )
+
+
+def compare_roles(dataset: Dataset, items: dict[str, dict[str, ItemSummary]]) -> list[Comparison]:
+    """Roles compared on each parallel item, on the common positive/partly/negative scale."""
+    codebook: Codebook = dataset.codebook
+    parallels: dict[str, dict[str, tuple[str, str]]] = {}
+    for qkey, questionnaire in codebook.questionnaires.items():
+        for item in questionnaire.choice_items:
+            if item.parallel is not None:
+                parallels.setdefault(item.parallel, {})[questionnaire.role] = (qkey, item.key)
+    comparisons = []
+    for subject, members in parallels.items():
+        groups: list[str] = []
+        excluded: list[str] = []
+        distributions: dict[str, dict[str, int]] = {}
+        for role, (qkey, key) in members.items():
+            summary = items[qkey][key]
+            if summary.suppressed or summary.counts is None:
+                excluded.append(role)
+                continue
+            scale = codebook.scales[summary.scale]
+            if scale.common is None:
+                # Codebook validation refuses parallel items without a common mapping.
+                raise ValueError(f"scale {scale.key} of parallel item {key} has no common mapping")
+            # Map each value to its common category; the numbers themselves are never mixed.
+            counts = dict.fromkeys(COMMON_CATEGORIES, 0)
+            for value, count in summary.counts.items():
+                counts[scale.common[int(value)]] += count
+            groups.append(role)
+            distributions[role] = counts
+        table = np.array(
+            [[distributions[g][c] for c in COMMON_CATEGORIES] for g in groups], dtype=np.int64
+        ).reshape(len(groups), len(COMMON_CATEGORIES))
+        outcome: TestResult | str
+        try:
+            outcome = chi_square_independence(table)
+        except NotTestable as exc:
+            outcome = str(exc)
+        comparisons.append(
+            _comparison(
+                "roles",
+                subject,
+                None,
+                {role: key for role, (_, key) in members.items()},
+                groups,
+                excluded,
+                distributions,
+                int(table.sum()),
+                outcome,
+            )
+        )
+    return comparisons
+
+
+def compare_areas(dataset: Dataset, items: dict[str, dict[str, ItemSummary]]) -> list[Comparison]:
+    """Areas compared on each choice item: Kruskal–Wallis, or Mann–Whitney for two areas."""
+    comparisons = []
+    for qkey, matrix in dataset.answers.items():
+        areas = respondent_areas(dataset, matrix)
+        for j, item in enumerate(matrix.items):
+            summary = items[qkey][item.key]
+            groups = [a for a, g in summary.by_area.items() if not g.suppressed and g.n]
+            excluded = [a for a in summary.by_area if a not in groups]
+            column = matrix.values[:, j]
+            samples = [column[(areas == a) & (column > NO_ANSWER)] for a in groups]
+            outcome: TestResult | str
+            try:
+                if len(samples) == 2:
+                    outcome = mann_whitney(samples[0], samples[1])
+                else:
+                    outcome = kruskal_wallis(samples)
+            except NotTestable as exc:
+                outcome = str(exc)
+            comparisons.append(
+                _comparison(
+                    "areas",
+                    item.key,
+                    qkey,
+                    {matrix.questionnaire.role: item.key},
+                    groups,
+                    excluded,
+                    None,
+                    int(sum(s.size for s in samples)),
+                    outcome,
+                )
+            )
+    return comparisons
+
+
+def compute_comparisons(
+    dataset: Dataset, items: dict[str, dict[str, ItemSummary]]
+) -> list[Comparison]:
+    """All comparisons, with Holm-adjusted p-values across every test in the report."""
+    comparisons = compare_roles(dataset, items) + compare_areas(dataset, items)
+    tested = [c for c in comparisons if c.p is not None]
+    for comparison, adjusted in zip(
+        tested, holm_adjust([c.p for c in tested if c.p is not None]), strict=True
+    ):
+        comparison.p_holm = adjusted
+    return comparisons

@@ -1,0 +1,598 @@
+"""Loading and validating a data set folder (responses.csv, invitations.csv, codebook.json)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from analysis.codebook import Codebook, Item, Questionnaire, Scale, load_codebook
+from analysis.errors import DatasetError
+
+RESPONSES_FILE = "responses.csv"
+INVITATIONS_FILE = "invitations.csv"
+CODEBOOK_FILE = "codebook.json"
+
+RESPONSE_COLUMNS = (
+    "response_id",
+    "campaign_id",
+    "questionnaire",
+    "questionnaire_version",
+    "role",
+    "age_band",
+    "area",
+    "municipality",
+    "team",
+    "language",
+    "submitted_on",
+    "item",
+    "value",
+    "text",
+)
+# Columns that describe the whole response and must repeat unchanged on each of its rows.
+RESPONSE_META = RESPONSE_COLUMNS[1:11]
+INVITATION_GROUPS = ("role", "age_band", "area", "municipality", "team", "language")
+FUNNEL_STAGES = ("sent", "delivered", "opened", "started", "completed", "opted_out")
+INVITATION_COLUMNS = INVITATION_GROUPS + FUNNEL_STAGES
+
+ROLES = ("guardian", "child", "youth")
+AGE_BANDS = ("0-5", "6-11", "12-18")
+AREAS = ("Södra Lappland", "Umeå med krans", "Skellefteå/Norsjö")
+LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "fi")
+# Children and young people answer for themselves, so their role fixes their age band.
+ROLE_AGE_BAND = {"child": "6-11", "youth": "12-18"}
+
+NOT_SHOWN = -1
+NO_ANSWER = 0
+
+_INTEGER = re.compile(r"-?[0-9]+")
+_RESPONSE_ID = re.compile(r"[0-9a-fA-F]{32}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PROGRESS_EVERY = 50_000
+
+LoadProgress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """One free-text answer, kept out of the reports."""
+
+    response: int
+    item: str
+    text: str
+
+
+@dataclass
+class Responses:
+    """One row per submitted response, with its background columns as arrays."""
+
+    ids: list[str]
+    campaign_id: npt.NDArray[np.int64]
+    questionnaire: list[str]
+    version: npt.NDArray[np.int64]
+    role: list[str]
+    age_band: list[str]
+    area: list[str]
+    municipality: list[str]
+    team: list[str]
+    language: list[str]
+    submitted_on: list[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class AnswerMatrix:
+    """Choice answers of one questionnaire: respondents x choice items."""
+
+    questionnaire: Questionnaire
+    # Rows of `Responses` that answered this questionnaire, in file order.
+    responses: npt.NDArray[np.int64]
+    items: tuple[Item, ...]
+    # NOT_SHOWN (-1): skipped by a filter; NO_ANSWER (0): shown but not answered; else value.
+    values: npt.NDArray[np.int16]
+
+    def column(self, key: str) -> npt.NDArray[np.int16]:
+        """Answers to one item."""
+        for j, item in enumerate(self.items):
+            if item.key == key:
+                return self.values[:, j]
+        raise KeyError(key)
+
+
+@dataclass
+class Invitations:
+    """One row per invitation: background columns and the 0/1 funnel flags."""
+
+    role: list[str]
+    age_band: list[str]
+    area: list[str]
+    municipality: list[str]
+    team: list[str]
+    language: list[str]
+    # Columns in FUNNEL_STAGES order.
+    flags: npt.NDArray[np.int8]
+
+    def __len__(self) -> int:
+        return len(self.role)
+
+    def stage(self, name: str) -> npt.NDArray[np.int8]:
+        """The 0/1 column of one funnel stage."""
+        return self.flags[:, FUNNEL_STAGES.index(name)]
+
+
+@dataclass
+class Dataset:
+    """A validated data set."""
+
+    path: Path
+    codebook: Codebook
+    responses: Responses
+    answers: dict[str, AnswerMatrix]
+    invitations: Invitations
+    free_text: list[FreeText] = field(default_factory=list)
+    answer_rows: int = 0
+
+
+def _error(file: str, row: int | None, column: str | None, message: str) -> DatasetError:
+    where = file
+    if row is not None:
+        where += f", row {row}"
+    if column is not None:
+        where += f", column {column}"
+    return DatasetError(f"{where}: {message}")
+
+
+def unescape_cell(text: str) -> str:
+    """Undo the contract's formula-injection prefix (a ' before =, +, - or @)."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
+
+
+def scale_range(scale: Scale) -> str:
+    """Human description of a scale's values, e.g. '1–4'."""
+    codes = scale.ascending
+    if codes == tuple(range(codes[0], codes[-1] + 1)) and len(codes) > 1:
+        return f"{codes[0]}–{codes[-1]}"
+    return ", ".join(str(c) for c in codes)
+
+
+def _open_rows(
+    path: Path, expected: Sequence[str]
+) -> tuple[Iterator[list[str]], dict[str, int], Callable[[], None]]:
+    name = path.name
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise _error(name, None, None, f"file not found in {path.parent}") from None
+    except IsADirectoryError:
+        raise _error(name, None, None, "is a folder, not a file") from None
+    reader = csv.reader(handle, strict=True)
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            yield from reader
+        except UnicodeDecodeError:
+            raise _error(name, reader.line_num + 1, None, "not UTF-8 text") from None
+        except csv.Error as exc:
+            raise _error(name, reader.line_num, None, f"not valid CSV ({exc})") from None
+
+    iterator = rows()
+    try:
+        positions = _check_header(name, next(iterator, None), expected)
+    except DatasetError:
+        handle.close()
+        raise
+    return iterator, positions, handle.close
+
+
+def _check_header(name: str, header: list[str] | None, expected: Sequence[str]) -> dict[str, int]:
+    if header is None:
+        raise _error(name, None, None, "the file is empty (no header row)")
+    positions = {column: i for i, column in enumerate(header)}
+    for column in header:
+        if column not in expected:
+            raise _error(name, 1, column, f"unexpected column (expected {', '.join(expected)})")
+    if len(positions) != len(header):
+        raise _error(name, 1, None, "a column name appears twice")
+    for column in expected:
+        if column not in positions:
+            raise _error(name, 1, None, f"missing column {column}")
+    return positions
+
+
+class _ResponseLoader:
+    """Streams responses.csv into per-questionnaire answer matrices, validating each row."""
+
+    def __init__(self, codebook: Codebook, municipality_area: dict[str, str]) -> None:
+        self.codebook = codebook
+        self.municipality_area = municipality_area
+        self.index_of: dict[str, int] = {}
+        self.meta: list[tuple[str, ...]] = []
+        self.meta_row: list[int] = []
+        # Parsed (questionnaire, item, value) -> (questionnaire no, column, code); most rows hit.
+        self.cell_cache: dict[tuple[str, str, str], tuple[int, int, int]] = {}
+        self.qkeys = list(codebook.questionnaires)
+        self.columns = [
+            {item.key: j for j, item in enumerate(q.choice_items)}
+            for q in codebook.questionnaires.values()
+        ]
+        # Text items get columns after the choice items, used only for the duplicate check.
+        self.text_items = [
+            {item.key: len(q.choice_items) + j for j, item in enumerate(q.text_items)}
+            for q in codebook.questionnaires.values()
+        ]
+        self.cells: list[list[int]] = [[] for _ in self.qkeys]
+        self.cell_rows: list[list[int]] = [[] for _ in self.qkeys]
+        self.free_text: list[FreeText] = []
+
+    def check_meta(self, meta: tuple[str, ...], row: int) -> None:
+        """Validate the background columns of a new response."""
+        name = RESPONSES_FILE
+        values = dict(zip(RESPONSE_META, meta, strict=True))
+        if not _INTEGER.fullmatch(values["campaign_id"]):
+            raise _error(name, row, "campaign_id", f"{values['campaign_id']!r} is not an integer")
+        qkey = values["questionnaire"]
+        questionnaire = self.codebook.questionnaires.get(qkey)
+        if questionnaire is None:
+            known = ", ".join(self.codebook.questionnaires) or "none"
+            raise _error(
+                name,
+                row,
+                "questionnaire",
+                f"{qkey!r} is not a questionnaire in codebook.json (known: {known})",
+            )
+        version = values["questionnaire_version"]
+        if not _INTEGER.fullmatch(version):
+            raise _error(name, row, "questionnaire_version", f"{version!r} is not an integer")
+        if int(version) != questionnaire.version:
+            raise _error(
+                name,
+                row,
+                "questionnaire_version",
+                f"version {version} of {qkey} does not match codebook.json "
+                f"(version {questionnaire.version})",
+            )
+        role = values["role"]
+        if role != questionnaire.role:
+            raise _error(
+                name,
+                row,
+                "role",
+                f"{role!r} does not match codebook.json, where {qkey} is answered by "
+                f"{questionnaire.role}",
+            )
+        band = values["age_band"]
+        if band not in AGE_BANDS:
+            raise _error(
+                name, row, "age_band", f"{band!r} is not an age band ({', '.join(AGE_BANDS)})"
+            )
+        if role in ROLE_AGE_BAND and band != ROLE_AGE_BAND[role]:
+            raise _error(
+                name,
+                row,
+                "age_band",
+                f"{band} does not fit role {role} (age band {ROLE_AGE_BAND[role]})",
+            )
+        _check_place(
+            name,
+            row,
+            values["area"],
+            values["municipality"],
+            values["team"],
+            self.municipality_area,
+        )
+        if values["language"] not in LANGUAGES:
+            raise _error(
+                name,
+                row,
+                "language",
+                f"{values['language']!r} is not a language ({', '.join(LANGUAGES)})",
+            )
+        day = values["submitted_on"]
+        try:
+            if not _ISO_DATE.fullmatch(day):
+                raise ValueError
+            dt.date.fromisoformat(day)
+        except ValueError:
+            raise _error(name, row, "submitted_on", f"{day!r} is not a date YYYY-MM-DD") from None
+
+    def parse_cell(self, qkey: str, item_key: str, value: str, row: int) -> tuple[int, int, int]:
+        """Validate an (item, value) pair: (questionnaire no, column, code); code -1 is text."""
+        q_no = self.qkeys.index(qkey)
+        questionnaire = self.codebook.questionnaires[qkey]
+        if item_key in self.text_items[q_no]:
+            if value != "":
+                raise _error(
+                    RESPONSES_FILE,
+                    row,
+                    "value",
+                    f"{value!r} given for text item {item_key}, which takes no value",
+                )
+            return q_no, self.text_items[q_no][item_key], -1
+        column = self.columns[q_no].get(item_key)
+        if column is None:
+            owner = next(
+                (
+                    q.key
+                    for q in self.codebook.questionnaires.values()
+                    if any(i.key == item_key for i in q.items)
+                ),
+                None,
+            )
+            if owner is not None:
+                message = f"{item_key!r} is an item of {owner}, not of {qkey}"
+            else:
+                message = f"{item_key!r} is not an item of {qkey} in codebook.json"
+            raise _error(RESPONSES_FILE, row, "item", message)
+        if value == "":
+            return q_no, column, NO_ANSWER
+        item = questionnaire.choice_items[column]
+        scale = self.codebook.scale_of(item)
+        if not _INTEGER.fullmatch(value):
+            raise _error(RESPONSES_FILE, row, "value", f"{value!r} is not an integer")
+        code = int(value)
+        if code not in scale.codes:
+            raise _error(
+                RESPONSES_FILE,
+                row,
+                "value",
+                f"{code} is not on scale {scale.key} ({scale_range(scale)}) for item {item_key}",
+            )
+        return q_no, column, code
+
+
+def _check_place(
+    name: str, row: int, area: str, municipality: str, team: str, municipality_area: dict[str, str]
+) -> None:
+    if area not in AREAS:
+        raise _error(name, row, "area", f"{area!r} is not an area ({', '.join(AREAS)})")
+    if not municipality:
+        raise _error(name, row, "municipality", "empty")
+    known = municipality_area.setdefault(municipality, area)
+    if known != area:
+        # Municipality figures are suppressed within their area, so the nesting must hold.
+        raise _error(
+            name,
+            row,
+            "area",
+            f"{municipality} is in {known} elsewhere in the data set, here in {area}",
+        )
+    if not team:
+        raise _error(name, row, "team", "empty")
+
+
+def _load_responses(
+    path: Path, codebook: Codebook, municipality_area: dict[str, str], progress: LoadProgress | None
+) -> tuple[Responses, dict[str, AnswerMatrix], list[FreeText], int]:
+    rows, positions, close = _open_rows(path, RESPONSE_COLUMNS)
+    loader = _ResponseLoader(codebook, municipality_area)
+    get_meta = itemgetter(*(positions[c] for c in RESPONSE_META))
+    c_id, c_item, c_value, c_text = (positions[c] for c in ("response_id", "item", "value", "text"))
+    q_in_meta = RESPONSE_META.index("questionnaire")
+    width = len(RESPONSE_COLUMNS)
+    index_of, metas, cache = loader.index_of, loader.meta, loader.cell_cache
+    row = 1
+    size = path.stat().st_size
+    try:
+        for row, record in enumerate(rows, start=2):
+            if len(record) != width:
+                if not record:
+                    raise _error(RESPONSES_FILE, row, None, "empty row")
+                raise _error(
+                    RESPONSES_FILE, row, None, f"expected {width} cells, got {len(record)}"
+                )
+            rid = record[c_id]
+            meta = get_meta(record)
+            idx = index_of.get(rid)
+            if idx is None:
+                if not _RESPONSE_ID.fullmatch(rid):
+                    raise _error(
+                        RESPONSES_FILE,
+                        row,
+                        "response_id",
+                        f"{rid!r} is not 32 hexadecimal characters",
+                    )
+                loader.check_meta(meta, row)
+                idx = len(metas)
+                index_of[rid] = idx
+                metas.append(meta)
+                loader.meta_row.append(row)
+            elif metas[idx] != meta:
+                first = metas[idx]
+                differing = next(
+                    c for c, a, b in zip(RESPONSE_META, first, meta, strict=True) if a != b
+                )
+                raise _error(
+                    RESPONSES_FILE,
+                    row,
+                    differing,
+                    f"differs from row {loader.meta_row[idx]} of the same response",
+                )
+            key = (meta[q_in_meta], record[c_item], record[c_value])
+            parsed = cache.get(key)
+            if parsed is None:
+                parsed = loader.parse_cell(*key, row)
+                cache[key] = parsed
+            q_no, column, code = parsed
+            text = record[c_text]
+            if code < 0:
+                if text:
+                    loader.free_text.append(FreeText(idx, record[c_item], unescape_cell(text)))
+                code = NO_ANSWER
+            elif text:
+                raise _error(
+                    RESPONSES_FILE, row, "text", f"choice item {record[c_item]} takes no text"
+                )
+            cells = loader.cells[q_no]
+            cells.append(idx)
+            cells.append(column)
+            cells.append(code)
+            loader.cell_rows[q_no].append(row)
+            if progress is not None and row % _PROGRESS_EVERY == 0:
+                progress(row, max(row, size // 72))
+    finally:
+        close()
+    responses = _build_responses(loader)
+    answers = _build_matrices(loader, codebook, responses)
+    return responses, answers, loader.free_text, row - 1
+
+
+def _build_responses(loader: _ResponseLoader) -> Responses:
+    columns = list(zip(*loader.meta, strict=True)) if loader.meta else [() for _ in RESPONSE_META]
+    by_name = dict(zip(RESPONSE_META, columns, strict=True))
+    return Responses(
+        ids=list(loader.index_of),
+        campaign_id=np.array([int(v) for v in by_name["campaign_id"]], dtype=np.int64),
+        questionnaire=list(by_name["questionnaire"]),
+        version=np.array([int(v) for v in by_name["questionnaire_version"]], dtype=np.int64),
+        role=list(by_name["role"]),
+        age_band=list(by_name["age_band"]),
+        area=list(by_name["area"]),
+        municipality=list(by_name["municipality"]),
+        team=[unescape_cell(t) for t in by_name["team"]],
+        language=list(by_name["language"]),
+        submitted_on=list(by_name["submitted_on"]),
+    )
+
+
+def _build_matrices(
+    loader: _ResponseLoader, codebook: Codebook, responses: Responses
+) -> dict[str, AnswerMatrix]:
+    matrices: dict[str, AnswerMatrix] = {}
+    for q_no, (qkey, questionnaire) in enumerate(codebook.questionnaires.items()):
+        members = np.array(
+            [i for i, q in enumerate(responses.questionnaire) if q == qkey], dtype=np.int64
+        )
+        n_choice = len(loader.columns[q_no])
+        n_all = n_choice + len(loader.text_items[q_no])
+        cells = np.array(loader.cells[q_no], dtype=np.int64).reshape(-1, 3)
+        position = np.full(len(responses), -1, dtype=np.int64)
+        position[members] = np.arange(len(members))
+        keys = position[cells[:, 0]] * max(n_all, 1) + cells[:, 1]
+        _check_duplicates(keys, loader.cell_rows[q_no], cells, questionnaire, n_choice)
+        values = np.full((len(members), n_choice), NOT_SHOWN, dtype=np.int16)
+        choice = cells[:, 1] < n_choice
+        values[position[cells[choice, 0]], cells[choice, 1]] = cells[choice, 2]
+        matrices[qkey] = AnswerMatrix(questionnaire, members, questionnaire.choice_items, values)
+    return matrices
+
+
+def _check_duplicates(
+    keys: npt.NDArray[np.int64],
+    rows: list[int],
+    cells: npt.NDArray[np.int64],
+    questionnaire: Questionnaire,
+    n_choice: int,
+) -> None:
+    if len(keys) < 2:
+        return
+    order = np.argsort(keys, kind="stable")
+    repeated = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+    if len(repeated) == 0:
+        return
+    # Report the earliest row in the file that repeats an earlier answer.
+    later = order[repeated + 1]
+    earlier = order[repeated]
+    first = int(np.argmin(np.asarray(rows)[later]))
+    column = int(cells[later[first], 1])
+    item = (
+        questionnaire.choice_items[column].key
+        if column < n_choice
+        else questionnaire.text_items[column - n_choice].key
+    )
+    raise _error(
+        RESPONSES_FILE,
+        rows[int(later[first])],
+        "item",
+        f"item {item} answered twice in one response (also row {rows[int(earlier[first])]})",
+    )
+
+
+def _load_invitations(path: Path, municipality_area: dict[str, str]) -> Invitations:
+    rows, positions, close = _open_rows(path, INVITATION_COLUMNS)
+    get_groups = itemgetter(*(positions[c] for c in INVITATION_GROUPS))
+    get_flags = itemgetter(*(positions[c] for c in FUNNEL_STAGES))
+    width = len(INVITATION_COLUMNS)
+    checked: set[tuple[str, ...]] = set()
+    groups: list[tuple[str, ...]] = []
+    flags: list[tuple[int, ...]] = []
+    flag_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
+    try:
+        for row, record in enumerate(rows, start=2):
+            if len(record) != width:
+                raise _error(
+                    INVITATIONS_FILE, row, None, f"expected {width} cells, got {len(record)}"
+                )
+            group = get_groups(record)
+            if group not in checked:
+                _check_invitation_group(group, row, municipality_area)
+                checked.add(group)
+            groups.append(group)
+            raw_flags = get_flags(record)
+            parsed = flag_cache.get(raw_flags)
+            if parsed is None:
+                for stage, value in zip(FUNNEL_STAGES, raw_flags, strict=True):
+                    if value not in ("0", "1"):
+                        raise _error(INVITATIONS_FILE, row, stage, f"{value!r} is not 0 or 1")
+                parsed = tuple(int(v) for v in raw_flags)
+                flag_cache[raw_flags] = parsed
+            flags.append(parsed)
+    finally:
+        close()
+    columns = list(zip(*groups, strict=True)) if groups else [() for _ in INVITATION_GROUPS]
+    return Invitations(
+        role=list(columns[0]),
+        age_band=list(columns[1]),
+        area=list(columns[2]),
+        municipality=list(columns[3]),
+        team=[unescape_cell(t) for t in columns[4]],
+        language=list(columns[5]),
+        flags=np.array(flags, dtype=np.int8).reshape(-1, len(FUNNEL_STAGES)),
+    )
+
+
+def _check_invitation_group(
+    group: tuple[str, ...], row: int, municipality_area: dict[str, str]
+) -> None:
+    role, band, area, municipality, team, language = group
+    name = INVITATIONS_FILE
+    if role not in ROLES:
+        raise _error(name, row, "role", f"{role!r} is not a role ({', '.join(ROLES)})")
+    if band not in AGE_BANDS:
+        raise _error(name, row, "age_band", f"{band!r} is not an age band ({', '.join(AGE_BANDS)})")
+    if role in ROLE_AGE_BAND and band != ROLE_AGE_BAND[role]:
+        raise _error(
+            name,
+            row,
+            "age_band",
+            f"{band} does not fit role {role} (age band {ROLE_AGE_BAND[role]})",
+        )
+    _check_place(name, row, area, municipality, team, municipality_area)
+    if language not in LANGUAGES:
+        raise _error(
+            name, row, "language", f"{language!r} is not a language ({', '.join(LANGUAGES)})"
+        )
+
+
+def load_dataset(path: Path, progress: LoadProgress | None = None) -> Dataset:
+    """Read and validate a data set folder; raise DatasetError naming file, row and column."""
+    path = Path(path)
+    if not path.is_dir():
+        raise DatasetError(f"{path}: not a folder")
+    codebook = load_codebook(path / CODEBOOK_FILE)
+    municipality_area: dict[str, str] = {}
+    invitations = _load_invitations(path / INVITATIONS_FILE, municipality_area)
+    responses, answers, free_text, answer_rows = _load_responses(
+        path / RESPONSES_FILE, codebook, municipality_area, progress
+    )
+    return Dataset(path, codebook, responses, answers, invitations, free_text, answer_rows)

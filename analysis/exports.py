@@ -1,0 +1,275 @@
+"""Exports for analysts: the data set as XLSX and SPSS .sav, and the free-text answers."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from pyreadstat.pyclasses import MissingRange
+
+from analysis.codebook import Codebook, Questionnaire
+from analysis.dataset import (
+    INVITATIONS_FILE,
+    NO_ANSWER,
+    NOT_SHOWN,
+    RESPONSES_FILE,
+    Dataset,
+)
+
+XLSX_FILE = "dataset.xlsx"
+SAV_FILE = "responses.sav"
+# SPSS code for "shown but not answered"; declared user-missing so it never enters a mean.
+SAV_NO_ANSWER = 99
+# Excel's limit is 1,048,576 rows including the header; longer files continue on a new sheet.
+XLSX_MAX_ROWS = 1_048_575
+FREE_TEXT_WARNING = (
+    "VARNING: fritextsvar kan innehålla namn och andra uppgifter som pekar ut personer. "
+    "Granska och avidentifiera innan något delas. Rubrikraden är rad 2."
+)
+FREE_TEXT_COLUMNS = (
+    "response_id",
+    "questionnaire",
+    "role",
+    "area",
+    "municipality",
+    "submitted_on",
+    "item",
+    "question",
+    "text",
+)
+_INTEGER_COLUMNS = {
+    RESPONSES_FILE: {"campaign_id", "questionnaire_version", "value"},
+    INVITATIONS_FILE: {"sent", "delivered", "opened", "started", "completed", "opted_out"},
+}
+META_LABELS = {
+    "response_id": "Svarets id",
+    "campaign_id": "Insamlingsperiod",
+    "questionnaire": "Enkät",
+    "questionnaire_version": "Enkätversion",
+    "role": "Roll",
+    "age_band": "Barnets åldersgrupp",
+    "area": "Område",
+    "municipality": "Kommun",
+    "team": "Team",
+    "language": "Språk",
+    "submitted_on": "Inskickat",
+}
+
+RowProgress = Callable[[int, int], None]
+
+
+def escape_cell(text: str) -> str:
+    """Formula-injection guard for spreadsheet cells (the contract's rule)."""
+    if text and text[0] in "=+-@":
+        return "'" + text
+    return text
+
+
+def write_free_text(dataset: Dataset, path: Path) -> int:
+    """free_text.csv with a warning first row; returns the number of answers written."""
+    responses = dataset.responses
+    questions = {
+        item.key: item.text
+        for q in dataset.codebook.questionnaires.values()
+        for item in q.text_items
+    }
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([FREE_TEXT_WARNING])
+        writer.writerow(FREE_TEXT_COLUMNS)
+        for answer in dataset.free_text:
+            i = answer.response
+            writer.writerow(
+                [
+                    escape_cell(v)
+                    for v in (
+                        responses.ids[i],
+                        responses.questionnaire[i],
+                        responses.role[i],
+                        responses.area[i],
+                        responses.municipality[i],
+                        responses.submitted_on[i],
+                        answer.item,
+                        questions.get(answer.item, ""),
+                        answer.text,
+                    )
+                ]
+            )
+    return len(dataset.free_text)
+
+
+def _typed_rows(path: Path) -> Iterator[list[Any]]:
+    """Rows of an already validated CSV file, with integer columns as numbers."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        yield header
+        integer = [i for i, c in enumerate(header) if c in _INTEGER_COLUMNS[path.name]]
+        for record in reader:
+            row: list[Any] = record
+            for i in integer:
+                row[i] = int(record[i]) if record[i] else None
+            yield row
+
+
+def _count_rows(path: Path) -> int:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
+    yield [
+        "questionnaire",
+        "version",
+        "role",
+        "title",
+        "item",
+        "type",
+        "text",
+        "scale",
+        "dimension",
+        "parallel",
+        "max_length",
+        "values",
+        "positive",
+        "no_answer_label",
+        "common_positive",
+        "common_partly",
+        "common_negative",
+    ]
+    for qkey, questionnaire in codebook.questionnaires.items():
+        for item in questionnaire.items:
+            scale = codebook.scales.get(item.scale) if item.scale else None
+            row: list[Any] = [
+                qkey,
+                questionnaire.version,
+                questionnaire.role,
+                questionnaire.title,
+                item.key,
+                item.type,
+                item.text,
+                item.scale,
+                item.dimension,
+                item.parallel,
+                item.max_length,
+            ]
+            if scale is None:
+                row += [None] * 6
+            else:
+                common = scale.common or {}
+                row += [
+                    "; ".join(f"{v.value} = {v.label}" for v in scale.values),
+                    ", ".join(str(v) for v in scale.codes if v in scale.positive),
+                    scale.no_answer_label,
+                    *(
+                        ", ".join(str(v) for v in scale.codes if common.get(v) == category) or None
+                        for category in ("positive", "partly", "negative")
+                    ),
+                ]
+            yield [escape_cell(v) if isinstance(v, str) else v for v in row]
+
+
+def write_xlsx(dataset: Dataset, path: Path, progress: RowProgress | None = None) -> None:
+    """The data set as one workbook: responses, invitations and codebook sheets."""
+    # Write-only mode streams rows to disk; a normal workbook would hold every cell in memory.
+    workbook = Workbook(write_only=True)
+    total = dataset.answer_rows + len(dataset.invitations)
+    written = 0
+    for name in (RESPONSES_FILE, INVITATIONS_FILE):
+        rows = _typed_rows(dataset.path / name)
+        header = next(rows)
+        title = name.removesuffix(".csv")
+        sheet = workbook.create_sheet(title)
+        sheet.append(header)
+        in_sheet = 0
+        part = 1
+        for row in rows:
+            if in_sheet == XLSX_MAX_ROWS:
+                part += 1
+                sheet = workbook.create_sheet(f"{title} ({part})")
+                sheet.append(header)
+                in_sheet = 0
+            sheet.append(row)
+            in_sheet += 1
+            written += 1
+            if progress is not None and written % 50_000 == 0:
+                progress(written, total)
+    sheet = workbook.create_sheet("codebook")
+    for codebook_row in _codebook_rows(dataset.codebook):
+        sheet.append(codebook_row)
+    workbook.save(path)
+
+
+def _label(text: str, limit: int = 250) -> str:
+    # SPSS stores labels in bytes; cut on a character boundary within the byte limit.
+    encoded = text.encode("utf-8")[:limit]
+    return encoded.decode("utf-8", errors="ignore")
+
+
+def _item_labels(questionnaire: Questionnaire) -> dict[str, str]:
+    return {item.key: _label(f"{item.key} {item.text}") for item in questionnaire.items}
+
+
+def write_sav(dataset: Dataset, path: Path) -> None:
+    """SPSS file, one row per response; no answer is 99 (user-missing), not shown is empty."""
+    # pyreadstat writes only from a pandas or polars data frame.
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+    import pyreadstat
+
+    codebook = dataset.codebook
+    responses = dataset.responses
+    n = len(responses)
+    columns: dict[str, Any] = {
+        "response_id": responses.ids,
+        "campaign_id": responses.campaign_id.astype(float),
+        "questionnaire": responses.questionnaire,
+        "questionnaire_version": responses.version.astype(float),
+        "role": responses.role,
+        "age_band": responses.age_band,
+        "area": responses.area,
+        "municipality": responses.municipality,
+        "team": responses.team,
+        "language": responses.language,
+        "submitted_on": [dt.date.fromisoformat(d) for d in responses.submitted_on],
+    }
+    column_labels = dict(META_LABELS)
+    value_labels: dict[str, dict[float, str]] = {}
+    missing: dict[str, list[int | float | str | MissingRange]] = {}
+    texts: dict[str, list[str]] = {}
+    for qkey, questionnaire in codebook.questionnaires.items():
+        column_labels |= _item_labels(questionnaire)
+        matrix = dataset.answers[qkey]
+        for j, item in enumerate(matrix.items):
+            scale = codebook.scale_of(item)
+            data = [float("nan")] * n
+            for row, value in zip(
+                matrix.responses.tolist(), matrix.values[:, j].tolist(), strict=True
+            ):
+                if value == NO_ANSWER:
+                    data[row] = float(SAV_NO_ANSWER)
+                elif value != NOT_SHOWN:
+                    data[row] = float(value)
+            columns[item.key] = data
+            value_labels[item.key] = {float(v.value): _label(v.label, 120) for v in scale.values}
+            value_labels[item.key][float(SAV_NO_ANSWER)] = _label(
+                scale.no_answer_label or "Inget svar", 120
+            )
+            missing[item.key] = [float(SAV_NO_ANSWER)]
+        for item in questionnaire.text_items:
+            texts[item.key] = [""] * n
+    for answer in dataset.free_text:
+        texts[answer.item][answer.response] = answer.text
+    columns |= texts
+    frame = pd.DataFrame(columns)
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        column_labels={k: v for k, v in column_labels.items() if k in frame.columns},
+        variable_value_labels=value_labels,
+        missing_ranges=missing,
+        variable_measure={key: "ordinal" for key in value_labels},
+    )

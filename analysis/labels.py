@@ -1,0 +1,106 @@
+"""Swedish labels and number formats shared by the charts and both reports."""
+
+from __future__ import annotations
+
+ROLE_LABELS = {"guardian": "Vårdnadshavare", "child": "Barn 6–11 år", "youth": "Unga 12–18 år"}
+ROLE_SHORT = {"guardian": "Vårdnadshavare", "child": "Barn", "youth": "Unga"}
+AGE_BAND_LABELS = {"0-5": "0–5 år", "6-11": "6–11 år", "12-18": "12–18 år"}
+BREAKDOWN_LABELS = {
+    "role": "Roll",
+    "age_band": "Barnets ålder",
+    "area": "Område",
+    "municipality": "Kommun",
+}
+DIMENSION_LABELS = {
+    "filter": "Närvaro",
+    "space": "Utrymme",
+    "voice": "Röst",
+    "audience": "Publik (att bli lyssnad på)",
+    "influence": "Inflytande",
+    "plan": "Planen",
+    "child_involvement": "Barnets delaktighet",
+    "overall": "Helhetsomdöme",
+    "comment": "Kommentar",
+}
+PARALLEL_LABELS = {
+    "voice": "Fick säga det hen ville",
+    "audience": "Blev lyssnad på",
+    "understanding": "Förstod det som sades",
+    "influence": "Fick vara med och bestämma",
+}
+COMMON_LABELS = {"negative": "Nej", "partly": "Delvis", "positive": "Ja"}
+FUNNEL_LABELS = {
+    "invited": "Inbjudna",
+    "sent": "Skickade",
+    "delivered": "Levererade",
+    "opened": "Öppnade länken",
+    "started": "Påbörjade",
+    "completed": "Besvarade",
+    "opted_out": "Avböjde",
+}
+TEST_LABELS = {
+    "chi-square": "χ²-test",
+    "kruskal-wallis": "Kruskal–Wallis",
+    "mann-whitney": "Mann–Whitney U",
+}
+EFFECT_LABELS = {
+    "cramers_v": "Cramérs V",
+    "epsilon_squared": "ε²",
+    "rank_biserial_r": "rangbiserial r",
+}
+SUPPRESSED = "för få svar"
+NOTHING_TO_REPORT = "Det finns inget att rapportera ännu."
+NO_VALUE = "–"
+
+
+def role_label(role: str) -> str:
+    """Swedish name of a respondent role."""
+    return ROLE_LABELS.get(role, role)
+
+
+def group_label(breakdown: str, group: str) -> str:
+    """Swedish name of a group in a breakdown (areas and municipalities are already Swedish)."""
+    if breakdown == "role":
+        return role_label(group)
+    if breakdown == "age_band":
+        return AGE_BAND_LABELS.get(group, group)
+    return group
+
+
+def percent(share: float | None, decimals: int = 0) -> str:
+    """A share as Swedish percent, e.g. '52 %' (non-breaking space, decimal comma)."""
+    if share is None:
+        return NO_VALUE
+    return f"{share * 100:.{decimals}f}".replace(".", ",") + "\u00a0%"
+
+
+def interval(ci: tuple[float, float] | list[float] | None) -> str:
+    """A 95% interval of shares as '45–59 %'."""
+    if ci is None:
+        return NO_VALUE
+    return f"{ci[0] * 100:.0f}–{ci[1] * 100:.0f}\u00a0%"
+
+
+def number(value: float | None, decimals: int = 2) -> str:
+    """A decimal number with a Swedish decimal comma."""
+    if value is None:
+        return NO_VALUE
+    if decimals == 0:
+        return f"{value:,.0f}".replace(",", "\u00a0")
+    return f"{value:.{decimals}f}".replace(".", ",").replace("-", "−")
+
+
+def count(value: int | None) -> str:
+    """A count with a thin space as thousands separator."""
+    if value is None:
+        return NO_VALUE
+    return f"{value:,}".replace(",", "\u00a0")
+
+
+def p_value(p: float | None) -> str:
+    """A p-value as printed in the report ('< 0,001' for very small values)."""
+    if p is None:
+        return NO_VALUE
+    if p < 0.001:
+        return "<\u00a00,001"
+    return number(p, 3)

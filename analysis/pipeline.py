@@ -1,0 +1,109 @@
+"""analysis.run: load, compute, draw, report and export, with progress reporting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from analysis.charts import Chart, render_charts
+from analysis.compute import FREE_TEXT_FILE, compute_results
+from analysis.dataset import load_dataset
+from analysis.exports import SAV_FILE, XLSX_FILE, write_free_text, write_sav, write_xlsx
+from analysis.report_content import build_report
+from analysis.report_html import write_html
+from analysis.report_pdf import write_pdf
+from analysis.results import Results
+
+Progress = Callable[[str, float], None]
+"""Called with a stage name and the overall fraction done (0.0 to 1.0)."""
+
+RESULTS_FILE = "results.json"
+HTML_FILE = "report.html"
+PDF_FILE = "report.pdf"
+CHARTS_DIR = "charts"
+# Rough share of the total time per stage, so the fraction moves evenly on large data sets.
+STAGES = {"load": 0.3, "compute": 0.05, "charts": 0.1, "report": 0.1, "exports": 0.45}
+
+
+class _Tracker:
+    """Turns stage changes and within-stage progress into one overall fraction."""
+
+    def __init__(self, callback: Progress | None, stages: dict[str, float]) -> None:
+        self.callback = callback
+        total = sum(stages.values())
+        self.weights = {name: weight / total for name, weight in stages.items()}
+        self.stage = ""
+        self.start = 0.0
+
+    def begin(self, stage: str) -> None:
+        if self.stage:
+            self.start += self.weights[self.stage]
+        self.stage = stage
+        self.report(0.0)
+
+    def report(self, within: float) -> None:
+        if self.callback is not None:
+            weight = self.weights[self.stage]
+            self.callback(self.stage, min(1.0, self.start + weight * min(max(within, 0.0), 1.0)))
+
+    def finish(self) -> None:
+        if self.callback is not None:
+            self.callback("done", 1.0)
+
+
+def _write_charts(charts: list[Chart], folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    # A rerun into the same folder must not leave charts of an earlier data set behind.
+    for old in folder.glob("*.svg"):
+        old.unlink()
+    for chart in charts:
+        (folder / f"{chart.key}.svg").write_text(chart.standalone_svg, encoding="utf-8")
+
+
+def run(
+    dataset_dir: Path,
+    out_dir: Path,
+    *,
+    min_group_size: int = 5,
+    progress: Progress | None = None,
+    exports: bool = True,
+) -> Results:
+    """Analyse a data set folder and write results.json, the reports and the exports.
+
+    Raises DatasetError when the data set does not follow the contract (see README.md).
+    """
+    if min_group_size < 1:
+        raise ValueError("min_group_size must be at least 1")
+    stages = dict(STAGES) if exports else {k: v for k, v in STAGES.items() if k != "exports"}
+    tracker = _Tracker(progress, stages)
+    tracker.begin("load")
+    dataset = load_dataset(
+        Path(dataset_dir), progress=lambda done, total: tracker.report(done / max(total, 1))
+    )
+    tracker.begin("compute")
+    results = compute_results(dataset, min_group_size)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    results.write(out / RESULTS_FILE)
+    tracker.begin("charts")
+    charts = render_charts(results, dataset.codebook)
+    _write_charts(charts, out / CHARTS_DIR)
+    tracker.begin("report")
+    report = build_report(results, dataset.codebook, charts)
+    write_html(report, out / HTML_FILE)
+    tracker.report(0.3)
+    write_pdf(report, out / PDF_FILE)
+    # Free text never goes into the reports, only to this file for analysts.
+    write_free_text(dataset, out / FREE_TEXT_FILE)
+    if exports:
+        tracker.begin("exports")
+        # Beside the reports, not in the data set folder, which holds only the input files.
+        write_sav(dataset, out / SAV_FILE)
+        tracker.report(0.05)
+        write_xlsx(
+            dataset,
+            out / XLSX_FILE,
+            progress=lambda done, total: tracker.report(0.05 + 0.95 * done / total),
+        )
+    tracker.finish()
+    return results

@@ -1,0 +1,178 @@
+"""Result dataclasses and their JSON form (results.json, documented in README.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+RESULTS_FORMAT = 1
+
+Interval = tuple[float, float]
+
+
+@dataclass
+class RateGroup:
+    """Participation of one group of invitations (all figures None when suppressed)."""
+
+    invited: int | None
+    completed: int | None
+    rate: float | None
+    ci: Interval | None
+    suppressed: bool
+
+
+@dataclass
+class Funnel:
+    """Invitations passing each step, for the whole data set."""
+
+    invited: int | None
+    sent: int | None
+    delivered: int | None
+    opened: int | None
+    started: int | None
+    completed: int | None
+    opted_out: int | None
+    suppressed: bool
+
+
+@dataclass
+class Participation:
+    """Response rates overall and by role, age band, area and municipality."""
+
+    overall: RateGroup
+    funnel: Funnel
+    by: dict[str, dict[str, RateGroup]]
+
+
+@dataclass
+class ItemGroup:
+    """Answers to one choice item within one group (all figures None when suppressed)."""
+
+    n: int | None
+    no_answer: int | None
+    counts: dict[str, int] | None
+    positive_share: float | None
+    ci: Interval | None
+    median: float | None
+    suppressed: bool
+
+
+@dataclass
+class ItemSummary:
+    """Answers to one choice item: all respondents of its questionnaire, and by area."""
+
+    key: str
+    text: str
+    scale: str
+    dimension: str
+    parallel: str | None
+    n: int | None
+    no_answer: int | None
+    counts: dict[str, int] | None
+    positive_share: float | None
+    ci: Interval | None
+    median: float | None
+    suppressed: bool
+    by_area: dict[str, ItemGroup] = field(default_factory=dict)
+
+    def overall(self) -> ItemGroup:
+        """The all-respondents figures as an ItemGroup."""
+        return ItemGroup(
+            self.n,
+            self.no_answer,
+            self.counts,
+            self.positive_share,
+            self.ci,
+            self.median,
+            self.suppressed,
+        )
+
+
+@dataclass
+class DimensionIndex:
+    """Per-respondent share of positive answers in one Lundy dimension, summarised."""
+
+    dimension: str
+    items: list[str]
+    respondents: int | None
+    mean: float | None
+    ci: Interval | None
+    alpha: float | None
+    alpha_cases: int | None
+    alpha_note: str | None
+    suppressed: bool
+
+
+@dataclass
+class Comparison:
+    """One test between roles (parallel item) or between areas (one item)."""
+
+    kind: str
+    subject: str
+    questionnaire: str | None
+    items: dict[str, str]
+    groups: list[str]
+    excluded_groups: list[str]
+    distributions: dict[str, dict[str, int]] | None
+    n: int | None
+    test: str | None
+    statistic: float | None
+    df: float | None
+    p: float | None
+    p_holm: float | None
+    effect_name: str | None
+    effect: float | None
+    note: str | None
+    testable: bool
+
+
+@dataclass
+class FreeTextSummary:
+    """How many free-text answers went to free_text.csv (never into the report)."""
+
+    count: int | None
+    file: str
+    suppressed: bool
+
+
+@dataclass
+class GeneratedFrom:
+    """Size and time span of the input data set (provenance, not a published figure)."""
+
+    responses: int
+    answer_rows: int
+    invitations: int
+    campaigns: list[int]
+    first_submitted: str | None
+    last_submitted: str | None
+
+
+@dataclass
+class Results:
+    """Everything the reports show; the reports read their numbers only from here."""
+
+    min_group_size: int
+    generated_from: GeneratedFrom
+    empty: bool
+    participation: Participation
+    items: dict[str, dict[str, ItemSummary]]
+    indexes: dict[str, dict[str, DimensionIndex]]
+    comparisons: list[Comparison]
+    free_text: FreeTextSummary
+    format: int = RESULTS_FORMAT
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (tuples become lists)."""
+        data = dataclasses.asdict(self)
+        return {"format": data.pop("format"), **data}
+
+    def to_json(self) -> str:
+        """results.json text; NaN is refused so the file stays valid JSON."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+    def write(self, path: Path) -> None:
+        """Write results.json."""
+        path.write_text(self.to_json(), encoding="utf-8")

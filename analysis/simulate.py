@@ -1,0 +1,491 @@
+"""Realistic simulated data sets (for tests, benchmarks and the web service's demo)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+# Municipalities of the three areas with their approximate population; invitations are
+# drawn in proportion to population, so small inland municipalities get few answers and
+# exercise suppression the way real data does.
+AREAS: dict[str, dict[str, int]] = {
+    "Södra Lappland": {
+        "Dorotea": 2_400,
+        "Lycksele": 12_100,
+        "Malå": 3_000,
+        "Sorsele": 2_400,
+        "Storuman": 5_800,
+        "Vilhelmina": 6_600,
+        "Åsele": 2_800,
+    },
+    "Umeå med krans": {
+        "Bjurholm": 2_400,
+        "Nordmaling": 7_000,
+        "Robertsfors": 6_700,
+        "Umeå": 131_000,
+        "Vindeln": 5_400,
+        "Vännäs": 8_700,
+    },
+    "Skellefteå/Norsjö": {"Norsjö": 4_000, "Skellefteå": 77_000},
+}
+
+LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "fi")
+_LANGUAGE_WEIGHTS = (0.85, 0.02, 0.05, 0.02, 0.03, 0.01, 0.02)
+
+RESPONSE_COLUMNS = (
+    "response_id",
+    "campaign_id",
+    "questionnaire",
+    "questionnaire_version",
+    "role",
+    "age_band",
+    "area",
+    "municipality",
+    "team",
+    "language",
+    "submitted_on",
+    "item",
+    "value",
+    "text",
+)
+INVITATION_COLUMNS = (
+    "role",
+    "age_band",
+    "area",
+    "municipality",
+    "team",
+    "language",
+    "sent",
+    "delivered",
+    "opened",
+    "started",
+    "completed",
+    "opted_out",
+)
+
+_SCALES: dict[str, Any] = {
+    "agree4": {
+        "values": [
+            {"value": 4, "label": "Ja, helt"},
+            {"value": 3, "label": "Ja, delvis"},
+            {"value": 2, "label": "Nej, inte särskilt"},
+            {"value": 1, "label": "Nej, inte alls"},
+        ],
+        "no_answer_label": "Vet inte / ej aktuellt",
+        "positive": [4, 3],
+        "common": {"positive": [4], "partly": [3], "negative": [2, 1]},
+    },
+    "satisfaction4": {
+        "values": [
+            {"value": 4, "label": "Mycket nöjd"},
+            {"value": 3, "label": "Ganska nöjd"},
+            {"value": 2, "label": "Ganska missnöjd"},
+            {"value": 1, "label": "Mycket missnöjd"},
+        ],
+        "no_answer_label": None,
+        "positive": [4, 3],
+        "common": None,
+    },
+    "child3": {
+        "values": [
+            {"value": 3, "label": "Ja"},
+            {"value": 2, "label": "Lite"},
+            {"value": 1, "label": "Nej"},
+        ],
+        "no_answer_label": "Vet inte",
+        "positive": [3],
+        "common": {"positive": [3], "partly": [2], "negative": [1]},
+    },
+    "youth4": {
+        "values": [
+            {"value": 4, "label": "Ja, helt"},
+            {"value": 3, "label": "Ja, delvis"},
+            {"value": 2, "label": "Nej, inte så mycket"},
+            {"value": 1, "label": "Nej, inte alls"},
+        ],
+        "no_answer_label": "Vet inte",
+        "positive": [4, 3],
+        "common": {"positive": [4], "partly": [3], "negative": [2, 1]},
+    },
+    "attended3": {
+        "values": [
+            {"value": 3, "label": "Ja"},
+            {"value": 2, "label": "En stund"},
+            {"value": 1, "label": "Nej"},
+        ],
+        "no_answer_label": None,
+        "positive": [3, 2],
+        "common": {"positive": [3], "partly": [2], "negative": [1]},
+    },
+}
+
+# (key, type, text, scale, dimension, parallel)
+_ItemSpec = tuple[str, str, str, str | None, str, str | None]
+_QUESTIONNAIRES: dict[str, tuple[str, str, list[_ItemSpec]]] = {
+    "sip-guardian": (
+        "guardian",
+        "Uppföljning av SIP-mötet – vårdnadshavare",
+        [
+            ("G0", "choice", "Var du med på SIP-mötet?", "attended3", "filter", None),
+            (
+                "G1",
+                "choice",
+                "Fick du veta i god tid vad mötet skulle handla om?",
+                "agree4",
+                "space",
+                None,
+            ),
+            ("G2", "choice", "Fick du säga det du ville på mötet?", "agree4", "voice", "voice"),
+            (
+                "G3",
+                "choice",
+                "Lyssnade de andra på mötet på det du sa?",
+                "agree4",
+                "audience",
+                "audience",
+            ),
+            (
+                "G4",
+                "choice",
+                "Förstod du det som sades på mötet?",
+                "agree4",
+                "space",
+                "understanding",
+            ),
+            (
+                "G5",
+                "choice",
+                "Var du med och bestämde vad som ska hända framöver?",
+                "agree4",
+                "influence",
+                "influence",
+            ),
+            ("G6", "choice", "Blev det tydligt vem som ska göra vad?", "agree4", "plan", None),
+            ("G7", "choice", "Vet du vem som samordnar planen?", "agree4", "plan", None),
+            ("G8", "choice", "Vet du när planen ska följas upp?", "agree4", "plan", None),
+            ("G9", "choice", "Finns dina synpunkter med i planen?", "agree4", "influence", None),
+            (
+                "G10",
+                "choice",
+                "Fick ditt barn vara delaktigt på ett sätt som passade barnet?",
+                "agree4",
+                "child_involvement",
+                None,
+            ),
+            (
+                "G11",
+                "choice",
+                "Hur nöjd är du med SIP-mötet som helhet?",
+                "satisfaction4",
+                "overall",
+                None,
+            ),
+            ("G12", "text", "Vill du berätta något mer om mötet?", None, "comment", None),
+        ],
+    ),
+    "sip-child": (
+        "child",
+        "Uppföljning av SIP-mötet – barn 6–11 år",
+        [
+            ("C0", "choice", "Var du med på mötet?", "attended3", "filter", None),
+            ("C1", "choice", "Kändes det bra att vara på mötet?", "child3", "space", None),
+            ("C2", "choice", "Fick du säga det du ville?", "child3", "voice", "voice"),
+            ("C3", "choice", "Lyssnade de vuxna på dig?", "child3", "audience", "audience"),
+            (
+                "C4",
+                "choice",
+                "Förstod du vad de vuxna pratade om?",
+                "child3",
+                "space",
+                "understanding",
+            ),
+            ("C5", "choice", "Fick du vara med och bestämma?", "child3", "influence", "influence"),
+            ("C6", "choice", "Tycker du att mötet var bra?", "child3", "overall", None),
+        ],
+    ),
+    "sip-youth": (
+        "youth",
+        "Uppföljning av SIP-mötet – ungdom 12–18 år",
+        [
+            ("Y0", "choice", "Var du med på SIP-mötet?", "attended3", "filter", None),
+            ("Y1", "choice", "Kändes det tryggt att vara med på mötet?", "youth4", "space", None),
+            ("Y2", "choice", "Fick du säga det du ville?", "youth4", "voice", "voice"),
+            ("Y3", "choice", "Tog de vuxna det du sa på allvar?", "youth4", "audience", "audience"),
+            (
+                "Y4",
+                "choice",
+                "Förstod du det som sades på mötet?",
+                "youth4",
+                "space",
+                "understanding",
+            ),
+            (
+                "Y5",
+                "choice",
+                "Fick du vara med och påverka det som bestämdes?",
+                "youth4",
+                "influence",
+                "influence",
+            ),
+            ("Y6", "choice", "Vet du vad som ska hända nu enligt planen?", "youth4", "plan", None),
+            (
+                "Y7",
+                "choice",
+                "Fick du vara med och bestämma hur du skulle delta?",
+                "youth4",
+                "influence",
+                None,
+            ),
+            ("Y8", "text", "Vill du säga något mer?", None, "comment", None),
+        ],
+    ),
+}
+
+# Items shown only to respondents who were at the meeting (filter answer not "Nej").
+_FILTERED_DIMENSIONS = frozenset(
+    {"space", "voice", "audience", "influence", "plan", "child_involvement"}
+)
+
+# Per-role funnel: P(opened | delivered), P(started | opened), P(completed | started).
+_FUNNEL = {"guardian": (0.75, 0.88, 0.9), "child": (0.7, 0.82, 0.8), "youth": (0.62, 0.8, 0.82)}
+_ROLE_WEIGHTS = {"guardian": 0.62, "child": 0.15, "youth": 0.23}
+# Realistic weak spots: influence and understanding are rated lower, more so by children.
+_ITEM_SHIFT = {"influence": -0.45, "plan": -0.2, "child_involvement": -0.3}
+_NO_ANSWER_RATE = {"guardian": 0.04, "child": 0.1, "youth": 0.07}
+_COMMENT_RATE = {"guardian": 0.2, "youth": 0.12}
+_COMMENTS = (
+    "Bra möte, alla var pålästa.",
+    "Mötet var för långt för mitt barn.",
+    "Jag hade önskat att skolan var med.",
+    "Tack till Anna på BUP som höll i mötet så bra!",
+    "Det var svårt att hinna säga allt, det gick fort.",
+    "Vi fick inte kallelsen i tid.",
+    "- Planen känns oklar, vem ringer vi när något händer?",
+    "Jag kände mig lyssnad på för första gången.",
+    "Tolken kom inte, så jag förstod inte allt.",
+    "Det var jobbigt att många vuxna pratade om mig.",
+    "Bra, men för många personer i rummet.",
+    "=Bra att vi fick en samordnare",
+)
+_CAMPAIGNS = (
+    (1, dt.date(2025, 1, 13), dt.date(2025, 6, 13)),
+    (2, dt.date(2025, 8, 18), dt.date(2025, 12, 19)),
+)
+
+
+def sip_codebook() -> dict[str, Any]:
+    """The SIP follow-up codebook (all three questionnaires) as written to codebook.json."""
+    questionnaires: dict[str, Any] = {}
+    for key, (role, title, items) in _QUESTIONNAIRES.items():
+        questionnaires[key] = {
+            "version": 1,
+            "role": role,
+            "title": title,
+            "items": [
+                {
+                    "key": ikey,
+                    "type": itype,
+                    "text": text,
+                    "scale": scale,
+                    "dimension": dimension,
+                    "parallel": parallel,
+                    **({"max_length": 1000} if itype == "text" else {}),
+                }
+                for ikey, itype, text, scale, dimension, parallel in items
+            ],
+        }
+    return {"format": 1, "questionnaires": questionnaires, "scales": _SCALES}
+
+
+def escape_cell(text: str) -> str:
+    """Prefix a text cell that a spreadsheet would run as a formula (the contract's rule)."""
+    if text and text[0] in "=+-@":
+        return "'" + text
+    return text
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Any) -> None:
+    """Write rows the way the web service does: UTF-8 with BOM, CRLF, header row."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _choose(
+    rng: np.random.Generator, options: Sequence[str], weights: Sequence[float], size: int
+) -> npt.NDArray[np.int64]:
+    p = np.asarray(weights, dtype=float)
+    return rng.choice(len(options), size=size, p=p / p.sum())
+
+
+def _invitations(rng: np.random.Generator, size: int) -> dict[str, npt.NDArray[Any]]:
+    roles = tuple(_ROLE_WEIGHTS)
+    role = _choose(rng, roles, tuple(_ROLE_WEIGHTS.values()), size)
+    municipalities = [(area, m) for area, ms in AREAS.items() for m in ms]
+    weights = [AREAS[a][m] for a, m in municipalities]
+    muni = _choose(rng, [m for _, m in municipalities], weights, size)
+    # Guardians are invited for children of every age; children and youth by their age.
+    guardian_band = rng.choice(3, size=size, p=[0.18, 0.36, 0.46])
+    band = np.where(role == 0, guardian_band, np.where(role == 1, 1, 2))
+    language = _choose(rng, LANGUAGES, _LANGUAGE_WEIGHTS, size)
+    u = rng.random((6, size))
+    sent = u[0] < 0.99
+    delivered = sent & (u[1] < 0.96)
+    opted_out = delivered & (u[2] < 0.03)
+    p_open = np.array([_FUNNEL[r][0] for r in roles])[role]
+    p_start = np.array([_FUNNEL[r][1] for r in roles])[role]
+    p_done = np.array([_FUNNEL[r][2] for r in roles])[role]
+    opened = delivered & (u[3] < p_open)
+    started = opened & ~opted_out & (u[4] < p_start)
+    completed = started & (u[5] < p_done)
+    return {
+        "role": role,
+        "band": band,
+        "muni": muni,
+        "language": language,
+        "flags": np.stack([sent, delivered, opened, started, completed, opted_out], axis=1),
+    }
+
+
+def _answers(
+    rng: np.random.Generator,
+    role: str,
+    items: list[_ItemSpec],
+    size: int,
+    team_effect: npt.NDArray[np.float64],
+) -> npt.NDArray[np.int64]:
+    """Answer matrix (respondents x items): -1 not shown, 0 no answer, else the value."""
+    values = np.zeros((size, len(items)), dtype=np.int64)
+    latent = team_effect + rng.normal(0.0, 1.0, size)
+    attended = rng.choice([3, 2, 1], size=size, p=[0.84, 0.08, 0.08])
+    for j, (_, itype, _, scale, dimension, _) in enumerate(items):
+        if itype != "choice" or scale is None:
+            continue
+        if dimension == "filter":
+            values[:, j] = attended
+            continue
+        n_values = len(_SCALES[scale]["values"])
+        shift = _ITEM_SHIFT.get(dimension, 0.0) - (0.25 if role == "child" else 0.0)
+        score = latent + shift + rng.normal(0.0, 0.8, size)
+        cuts = [-1.6, -0.8, 0.3] if n_values == 4 else [-1.2, -0.2]
+        values[:, j] = 1 + np.searchsorted(np.asarray(cuts), score)
+        no_answer_rate = _NO_ANSWER_RATE[role] if _SCALES[scale]["no_answer_label"] else 0.01
+        values[rng.random(size) < no_answer_rate, j] = 0
+        if dimension in _FILTERED_DIMENSIONS:
+            values[attended == 1, j] = -1
+    return values
+
+
+def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0) -> Path:
+    """Write a realistic data set folder (responses.csv, invitations.csv, codebook.json)."""
+    if n_responses < 0:
+        raise ValueError("n_responses must be zero or more")
+    rng = np.random.default_rng(seed)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    batches: list[dict[str, npt.NDArray[Any]]] = []
+    completed_so_far = 0
+    # Draw invitations until exactly n_responses of them are completed, so the invitation
+    # funnel and the responses describe the same people.
+    while completed_so_far < n_responses or not batches:
+        batch = _invitations(rng, max(50, int((n_responses - completed_so_far) * 2.4) + 50))
+        batches.append(batch)
+        completed_so_far += int(batch["flags"][:, 4].sum())
+    inv = {key: np.concatenate([b[key] for b in batches]) for key in batches[0]}
+    done_cum = np.cumsum(inv["flags"][:, 4])
+    cut = int(np.searchsorted(done_cum, n_responses)) + 1 if n_responses else len(done_cum)
+    inv = {key: value[:cut] for key, value in inv.items()}
+
+    roles = tuple(_ROLE_WEIGHTS)
+    bands = ("0-5", "6-11", "12-18")
+    munis = [(area, m) for area, ms in AREAS.items() for m in ms]
+    write_csv(
+        out_dir / "invitations.csv",
+        INVITATION_COLUMNS,
+        (
+            (
+                roles[r],
+                bands[b],
+                munis[m][0],
+                munis[m][1],
+                f"HLT {munis[m][1]}",
+                LANGUAGES[lang],
+                *(int(f) for f in flags),
+            )
+            for r, b, m, lang, flags in zip(
+                inv["role"].tolist(),
+                inv["band"].tolist(),
+                inv["muni"].tolist(),
+                inv["language"].tolist(),
+                inv["flags"].tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+    respondents = np.flatnonzero(inv["flags"][:, 4])[:n_responses]
+    team_effect = rng.normal(0.35, 0.3, len(munis))
+    ids = rng.bytes(16 * len(respondents)).hex()
+    campaign = rng.integers(0, len(_CAMPAIGNS), len(respondents))
+    day_fraction = rng.random(len(respondents))
+    comment_u = rng.random(len(respondents))
+    comment_pick = rng.integers(0, len(_COMMENTS), len(respondents))
+    role_of = inv["role"][respondents]
+    answers: dict[int, npt.NDArray[np.int64]] = {}
+    rows_of_role: dict[int, npt.NDArray[np.int64]] = {}
+    qkeys = {spec[0]: key for key, spec in _QUESTIONNAIRES.items()}
+    for r, role in enumerate(roles):
+        members = np.flatnonzero(role_of == r)
+        rows_of_role[r] = members
+        items = _QUESTIONNAIRES[qkeys[role]][2]
+        answers[r] = _answers(
+            rng, role, items, len(members), team_effect[inv["muni"][respondents[members]]]
+        )
+    position = np.empty(len(respondents), dtype=np.int64)
+    for members in rows_of_role.values():
+        position[members] = np.arange(len(members))
+
+    def response_rows() -> Any:
+        for i, idx in enumerate(respondents.tolist()):
+            r = int(role_of[i])
+            role = roles[r]
+            qkey = qkeys[role]
+            cid, start, end = _CAMPAIGNS[int(campaign[i])]
+            day = start + dt.timedelta(days=int(day_fraction[i] * (end - start).days))
+            area, muni = munis[int(inv["muni"][idx])]
+            meta = (
+                ids[32 * i : 32 * i + 32],
+                cid,
+                qkey,
+                1,
+                role,
+                bands[int(inv["band"][idx])],
+                area,
+                muni,
+                f"HLT {muni}",
+                LANGUAGES[int(inv["language"][idx])],
+                day.isoformat(),
+            )
+            row_values = answers[r][position[i]].tolist()
+            for (ikey, itype, *_), value in zip(_QUESTIONNAIRES[qkey][2], row_values, strict=True):
+                if itype == "text":
+                    if comment_u[i] < _COMMENT_RATE.get(role, 0.0):
+                        yield (*meta, ikey, "", escape_cell(_COMMENTS[int(comment_pick[i])]))
+                    elif comment_u[i] < _COMMENT_RATE.get(role, 0.0) + 0.05:
+                        yield (*meta, ikey, "", "")
+                elif value >= 0:
+                    yield (*meta, ikey, value if value > 0 else "", "")
+
+    write_csv(out_dir / "responses.csv", RESPONSE_COLUMNS, response_rows())
+    (out_dir / "codebook.json").write_text(
+        json.dumps(sip_codebook(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return out_dir

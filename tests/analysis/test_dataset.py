@@ -1,0 +1,295 @@
+"""Loading and validation: every contract breach names the file, row and column."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from analysis.dataset import NO_ANSWER, NOT_SHOWN, load_dataset
+from analysis.errors import DatasetError
+
+from .builders import Response, invitation, write_dataset
+
+GUARDIAN = {"G0": 3, "G1": 4, "G2": 4, "G3": 3, "G4": None, "G12": "'=Bra möte"}
+
+
+def base(folder: Path) -> Path:
+    """Two guardians and a child, three invitations; row 5 of responses.csv is G3 = 3."""
+    responses = [
+        Response(GUARDIAN),
+        Response({"G0": 1, "G11": 2}, area="Södra Lappland", municipality="Malå"),
+        Response({"C0": 3, "C2": 2, "C5": None}, role="child"),
+    ]
+    invitations = [
+        invitation(),
+        invitation("guardian", "Södra Lappland", "Malå"),
+        invitation("child"),
+    ]
+    return write_dataset(folder, responses, invitations)
+
+
+def edit_csv(name: str, change: Callable[[list[list[str]]], None]) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        path = folder / name
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        change(rows)
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle, lineterminator="\r\n").writerows(rows)
+
+    return apply
+
+
+def set_cell(name: str, row: int, column: str, value: str) -> Callable[[Path], None]:
+    """Set one cell; row counts the header as row 1, as the error messages do."""
+
+    def change(rows: list[list[str]]) -> None:
+        rows[row - 1][rows[0].index(column)] = value
+
+    return edit_csv(name, change)
+
+
+def edit_codebook(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        path = folder / "codebook.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+    return apply
+
+
+def remove(name: str) -> Callable[[Path], None]:
+    return lambda folder: (folder / name).unlink()
+
+
+def drop_column(name: str, column: str) -> Callable[[Path], None]:
+    def change(rows: list[list[str]]) -> None:
+        i = rows[0].index(column)
+        for row in rows:
+            del row[i]
+
+    return edit_csv(name, change)
+
+
+def set_scale(item: int, scale: str) -> Callable[[Path], None]:
+    def change(data: dict) -> None:
+        data["questionnaires"]["sip-guardian"]["items"][item]["scale"] = scale
+
+    return edit_codebook(change)
+
+
+def duplicate_row(row: int) -> Callable[[Path], None]:
+    return edit_csv("responses.csv", lambda rows: rows.append(list(rows[row - 1])))
+
+
+R = "responses.csv"
+INV = "invitations.csv"
+CASES: list[tuple[str, Callable[[Path], None], str]] = [
+    ("missing responses", remove(R), "responses.csv: file not found"),
+    ("missing invitations", remove(INV), "invitations.csv: file not found"),
+    ("missing codebook", remove("codebook.json"), "codebook.json: file not found"),
+    ("missing column", drop_column(R, "value"), "responses.csv, row 1: missing column value"),
+    (
+        "wrong column",
+        set_cell(R, 1, "value", "valu"),
+        "responses.csv, row 1, column valu: unexpected column",
+    ),
+    (
+        "off scale",
+        set_cell(R, 5, "value", "7"),
+        "responses.csv, row 5, column value: 7 is not on scale agree4 (1–4) for item G3",
+    ),
+    ("zero off scale", set_cell(R, 3, "value", "0"), "0 is not on scale agree4 (1–4)"),
+    (
+        "decimal",
+        set_cell(R, 5, "value", "3.0"),
+        "responses.csv, row 5, column value: '3.0' is not an integer",
+    ),
+    ("word", set_cell(R, 5, "value", "tre"), "column value: 'tre' is not an integer"),
+    ("unicode digit", set_cell(R, 5, "value", "٣"), "is not an integer"),
+    (
+        "unknown item",
+        set_cell(R, 5, "item", "G99"),
+        "responses.csv, row 5, column item: 'G99' is not an item of sip-guardian",
+    ),
+    (
+        "item of other questionnaire",
+        set_cell(R, 5, "item", "C3"),
+        "row 5, column item: 'C3' is an item of sip-child, not of sip-guardian",
+    ),
+    (
+        "unknown questionnaire",
+        edit_csv(
+            R,
+            lambda rows: [
+                r.__setitem__(2, "sip-parent") for r in rows[1:] if r[2] == "sip-guardian"
+            ],
+        ),
+        "responses.csv, row 2, column questionnaire: 'sip-parent' is not a questionnaire",
+    ),
+    (
+        "version differs from codebook",
+        edit_codebook(lambda d: d["questionnaires"]["sip-child"].__setitem__("version", 2)),
+        "column questionnaire_version: version 1 of sip-child does not match codebook.json",
+    ),
+    (
+        "role differs from codebook",
+        set_cell(R, 2, "role", "child"),
+        "row 2, column role: 'child' does not match codebook.json, where sip-guardian is answered "
+        "by guardian",
+    ),
+    (
+        "codebook role used twice",
+        edit_codebook(lambda d: d["questionnaires"]["sip-child"].__setitem__("role", "youth")),
+        "codebook.json, questionnaires.sip-youth.role: role youth is also used by sip-child",
+    ),
+    (
+        "codebook unknown scale",
+        set_scale(3, "agree5"),
+        "codebook.json, questionnaires.sip-guardian.items[3].scale: unknown scale 'agree5'",
+    ),
+    (
+        "codebook not json",
+        lambda f: (f / "codebook.json").write_text("{", encoding="utf-8"),
+        "codebook.json, line 1, column 2: not valid JSON",
+    ),
+    (
+        "codebook positive off scale",
+        edit_codebook(lambda d: d["scales"]["agree4"].__setitem__("positive", [5])),
+        "codebook.json, scales.agree4.positive: 5 is not a value of the scale",
+    ),
+    (
+        "codebook common incomplete",
+        edit_codebook(lambda d: d["scales"]["agree4"]["common"].__setitem__("negative", [2])),
+        "codebook.json, scales.agree4.common: values [1] are not mapped",
+    ),
+    (
+        "codebook duplicate key",
+        edit_codebook(
+            lambda d: d["questionnaires"]["sip-child"]["items"][1].__setitem__("key", "G1")
+        ),
+        "item key G1 is also used in sip-guardian",
+    ),
+    (
+        "flag not 0/1",
+        set_cell(INV, 2, "sent", "2"),
+        "invitations.csv, row 2, column sent: '2' is not 0 or 1",
+    ),
+    (
+        "bad date",
+        set_cell(R, 2, "submitted_on", "2025-02-30"),
+        "column submitted_on: '2025-02-30' is not a date",
+    ),
+    (
+        "duplicate answer",
+        duplicate_row(5),
+        "row 13, column item: item G3 answered twice in one response (also row 5)",
+    ),
+    (
+        "background differs within a response",
+        set_cell(R, 4, "team", "HLT Malå"),
+        "responses.csv, row 4, column team: differs from row 2 of the same response",
+    ),
+    ("short row", edit_csv(R, lambda rows: rows[3].pop()), "row 4: expected 14 cells, got 13"),
+    (
+        "unknown area",
+        set_cell(INV, 3, "area", "Norrbotten"),
+        "invitations.csv, row 3, column area: 'Norrbotten' is not an area",
+    ),
+    (
+        "municipality in two areas",
+        set_cell(INV, 2, "area", "Södra Lappland"),
+        "row 4, column area: Umeå is in Södra Lappland elsewhere in the data set, "
+        "here in Umeå med krans",
+    ),
+    (
+        "text on a choice item",
+        set_cell(R, 5, "text", "hej"),
+        "row 5, column text: choice item G3 takes no text",
+    ),
+    (
+        "value on a text item",
+        set_cell(R, 7, "value", "3"),
+        "row 7, column value: '3' given for text item G12",
+    ),
+    (
+        "bad response id",
+        edit_csv(R, lambda rows: [r.__setitem__(0, "xyz") for r in rows[1:7]]),
+        "row 2, column response_id: 'xyz' is not 32 hexadecimal characters",
+    ),
+    (
+        "child with wrong age band",
+        set_cell(INV, 4, "age_band", "0-5"),
+        "invitations.csv, row 4, column age_band: 0-5 does not fit role child",
+    ),
+    ("unknown language", set_cell(INV, 2, "language", "de"), "column language: 'de'"),
+    ("empty file", lambda f: (f / R).write_bytes(b""), "responses.csv: the file is empty"),
+    (
+        "not utf-8",
+        lambda f: (f / R).write_bytes("response_id\n".encode("utf-16")),
+        "responses.csv, row 1: not UTF-8 text",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"), [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_bad_input_is_refused_with_file_row_and_column(
+    tmp_path: Path, breakage: Callable[[Path], None], message: str
+) -> None:
+    folder = base(tmp_path)
+    load_dataset(folder)  # the unbroken folder loads
+    breakage(folder)
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(folder)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_missing_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="not a folder"):
+        load_dataset(tmp_path / "nothing")
+
+
+def test_loading_keeps_every_answer(tmp_path: Path) -> None:
+    dataset = load_dataset(base(tmp_path))
+    assert len(dataset.responses) == 3
+    assert dataset.answer_rows == 11
+    assert len(dataset.invitations) == 3
+    guardian = dataset.answers["sip-guardian"]
+    assert guardian.values.shape == (2, 12)
+    assert guardian.column("G3").tolist() == [3, NOT_SHOWN]
+    assert guardian.column("G4").tolist() == [NO_ANSWER, NOT_SHOWN]
+    assert guardian.column("G11").tolist() == [NOT_SHOWN, 2]
+    assert dataset.answers["sip-child"].column("C5").tolist() == [NO_ANSWER]
+    assert dataset.answers["sip-youth"].values.shape == (0, 8)
+
+
+def test_the_formula_prefix_is_removed_from_free_text(tmp_path: Path) -> None:
+    dataset = load_dataset(base(tmp_path))
+    assert [t.text for t in dataset.free_text] == ["=Bra möte"]
+
+
+def test_columns_in_another_order_and_no_bom_are_accepted(tmp_path: Path) -> None:
+    folder = base(tmp_path)
+    for name in (R, INV):
+        path = folder / name
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        reordered = [list(reversed(row)) for row in rows]
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(reordered)
+    dataset = load_dataset(folder)
+    assert dataset.answers["sip-guardian"].column("G3").tolist() == [3, NOT_SHOWN]
+    assert dataset.invitations.stage("completed").tolist() == [1, 1, 1]
+
+
+def test_the_simulated_data_set_follows_the_contract(simulated: Path) -> None:
+    dataset = load_dataset(simulated)
+    assert len(dataset.responses) == 160

@@ -1,0 +1,207 @@
+"""Results agree with counts done by hand on the simulated data set's CSV files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import statistics
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+from scipy import stats as sps
+
+from analysis.compute import compute_results
+from analysis.dataset import load_dataset
+from analysis.results import Results
+
+from .test_stats import wilson_by_formula
+
+POSITIVE = {
+    "agree4": {4, 3},
+    "satisfaction4": {4, 3},
+    "child3": {3},
+    "youth4": {4, 3},
+    "attended3": {3, 2},
+}
+COMMON = {
+    "agree4": {4: "positive", 3: "partly", 2: "negative", 1: "negative"},
+    "youth4": {4: "positive", 3: "partly", 2: "negative", 1: "negative"},
+    "child3": {3: "positive", 2: "partly", 1: "negative"},
+}
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def results(simulated: Path) -> Results:
+    return compute_results(load_dataset(simulated))
+
+
+@pytest.fixture(scope="module")
+def answers(simulated: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """(response_id, item) -> row."""
+    return {(r["response_id"], r["item"]): r for r in read(simulated / "responses.csv")}
+
+
+def test_participation_by_hand(simulated: Path, results: Results) -> None:
+    invitations = read(simulated / "invitations.csv")
+    assert results.participation.overall.invited == len(invitations)
+    completed = sum(int(r["completed"]) for r in invitations)
+    assert results.participation.overall.completed == completed == 160
+    for area in {r["area"] for r in invitations}:
+        rows = [r for r in invitations if r["area"] == area]
+        done = sum(int(r["completed"]) for r in rows)
+        group = results.participation.by["area"][area]
+        if group.suppressed:
+            continue
+        assert (group.invited, group.completed) == (len(rows), done)
+        assert group.rate == pytest.approx(done / len(rows))
+        assert group.ci == pytest.approx(wilson_by_formula(done, len(rows)))
+    funnel = results.participation.funnel
+    for stage in ("sent", "delivered", "opened", "started", "completed", "opted_out"):
+        assert getattr(funnel, stage) == sum(int(r[stage]) for r in invitations)
+
+
+def test_every_shown_municipality_matches_a_hand_count(simulated: Path, results: Results) -> None:
+    invitations = read(simulated / "invitations.csv")
+    shown = 0
+    for name, group in results.participation.by["municipality"].items():
+        rows = [r for r in invitations if r["municipality"] == name]
+        if group.suppressed:
+            assert group.invited is None
+            continue
+        shown += 1
+        assert group.invited == len(rows)
+        assert group.completed == sum(int(r["completed"]) for r in rows)
+    assert shown >= 3
+
+
+def test_item_counts_by_hand(simulated: Path, results: Results) -> None:
+    rows = read(simulated / "responses.csv")
+    codebook = json.loads((simulated / "codebook.json").read_text(encoding="utf-8"))
+    checked = 0
+    for qkey, questionnaire in codebook["questionnaires"].items():
+        for item in questionnaire["items"]:
+            if item["type"] != "choice":
+                continue
+            mine = [r for r in rows if r["questionnaire"] == qkey and r["item"] == item["key"]]
+            values = [int(r["value"]) for r in mine if r["value"]]
+            summary = results.items[qkey][item["key"]]
+            if len(values) < 5:
+                assert summary.suppressed
+                continue
+            checked += 1
+            assert summary.n == len(values)
+            assert summary.no_answer == sum(1 for r in mine if not r["value"])
+            counts = Counter(values)
+            assert summary.counts == {
+                str(v["value"]): counts[v["value"]]
+                for v in codebook["scales"][item["scale"]]["values"]
+            }
+            positive = sum(1 for v in values if v in POSITIVE[item["scale"]])
+            assert summary.positive_share == pytest.approx(positive / len(values))
+            assert summary.ci == pytest.approx(wilson_by_formula(positive, len(values)))
+            assert summary.median == statistics.median(values)
+            for area, group in summary.by_area.items():
+                if group.suppressed:
+                    continue
+                in_area = [int(r["value"]) for r in mine if r["value"] and r["area"] == area]
+                assert group.n == len(in_area)
+    assert checked == 27
+
+
+def test_lundy_index_by_hand(simulated: Path, results: Results) -> None:
+    rows = read(simulated / "responses.csv")
+    per_person: dict[str, list[bool]] = defaultdict(list)
+    complete: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        if r["item"] in ("G5", "G9") and r["value"]:
+            per_person[r["response_id"]].append(int(r["value"]) in (4, 3))
+        if r["item"] in ("G1", "G4") and r["value"]:
+            complete[r["response_id"]][r["item"]] = int(r["value"])
+    shares = [sum(v) / len(v) for v in per_person.values()]
+    index = results.indexes["guardian"]["influence"]
+    assert index.respondents == len(shares)
+    assert index.mean == pytest.approx(statistics.fmean(shares))
+    half = sps.t.ppf(0.975, len(shares) - 1) * statistics.stdev(shares) / math.sqrt(len(shares))
+    assert index.ci == pytest.approx((index.mean - half, index.mean + half))
+    # Cronbach's alpha for space (G1, G4) on complete cases, from the formula.
+    pairs = [(p["G1"], p["G4"]) for p in complete.values() if len(p) == 2]
+    g1, g4 = zip(*pairs, strict=True)
+    total = [a + b for a, b in pairs]
+    alpha = 2 * (
+        1 - (statistics.variance(g1) + statistics.variance(g4)) / statistics.variance(total)
+    )
+    space = results.indexes["guardian"]["space"]
+    assert space.alpha_cases == len(pairs)
+    assert space.alpha == pytest.approx(alpha)
+
+
+def test_role_comparison_by_hand(answers: dict, results: Results) -> None:
+    scale_of = {"G": "agree4", "C": "child3", "Y": "youth4"}
+    role_of = {"G": "guardian", "C": "child", "Y": "youth"}
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    for (_, item), row in answers.items():
+        if item in ("G2", "C2", "Y2") and row["value"]:
+            table[role_of[item[0]]][COMMON[scale_of[item[0]]][int(row["value"])]] += 1
+    voice = next(c for c in results.comparisons if c.kind == "roles" and c.subject == "voice")
+    assert voice.distributions == {
+        role: {c: table[role][c] for c in ("negative", "partly", "positive")}
+        for role in voice.groups
+    }
+    observed = [[table[g][c] for c in ("negative", "partly", "positive")] for g in voice.groups]
+    expected = sps.chi2_contingency(observed, correction=False)
+    assert voice.statistic == pytest.approx(expected.statistic)
+    assert voice.p == pytest.approx(expected.pvalue)
+
+
+def test_area_comparison_by_hand(answers: dict, results: Results) -> None:
+    comparison = next(c for c in results.comparisons if c.kind == "areas" and c.subject == "G3")
+    groups = [
+        [
+            int(r["value"])
+            for (_, item), r in answers.items()
+            if item == "G3" and r["value"] and r["area"] == area
+        ]
+        for area in comparison.groups
+    ]
+    if len(groups) == 2:
+        assert comparison.test == "mann-whitney"
+        assert comparison.p == pytest.approx(sps.mannwhitneyu(*groups).pvalue)
+    else:
+        assert comparison.test == "kruskal-wallis"
+        h = sps.kruskal(*groups).statistic
+        assert comparison.statistic == pytest.approx(h)
+        assert comparison.effect == pytest.approx(h / (sum(map(len, groups)) - 1))
+
+
+def test_holm_runs_over_every_test_in_the_report(results: Results) -> None:
+    tested = [c for c in results.comparisons if c.testable]
+    assert len(tested) > 10
+    m = len(tested)
+    ordered = sorted(tested, key=lambda c: c.p or 0.0)
+    running = 0.0
+    for rank, comparison in enumerate(ordered):
+        running = max(running, min(1.0, (m - rank) * (comparison.p or 0.0)))
+        assert comparison.p_holm == pytest.approx(running)
+    assert all(c.p_holm is None for c in results.comparisons if not c.testable)
+
+
+def test_results_json_is_valid_and_complete(results: Results) -> None:
+    data = json.loads(results.to_json())
+    assert data["format"] == 1
+    assert data["min_group_size"] == 5
+    assert data["generated_from"]["responses"] == 160
+    assert set(data["participation"]["by"]) == {"role", "age_band", "area", "municipality"}
+    assert set(data["items"]) == {"sip-guardian", "sip-child", "sip-youth"}
+    assert len(data["items"]["sip-guardian"]) == 12  # choice items only, G0-G11
+    assert set(data["indexes"]) == {"guardian", "child", "youth"}
+    assert set(data["indexes"]["youth"]) == {"space", "voice", "audience", "influence"}
+    group = data["participation"]["overall"]
+    assert set(group) == {"invited", "completed", "rate", "ci", "suppressed"}
+    assert "NaN" not in results.to_json()
