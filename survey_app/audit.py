@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Mapper
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session
 
 from .extensions import db
 from .models import AuditEvent, User
@@ -57,3 +57,11 @@ def record(
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_change(mapper: Mapper[AuditEvent], connection: Any, target: AuditEvent) -> None:
     raise AuditTrailIsAppendOnly(f"audit event {target.id} cannot be changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    # Bulk update()/delete() statements bypass the per-object events above.
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is AuditEvent:
+        raise AuditTrailIsAppendOnly("audit events cannot be changed or deleted in bulk")

@@ -171,6 +171,21 @@ def test_audit_events_cannot_be_changed_or_deleted(app: object, make_user: Calla
     assert db.session.get(AuditEvent, event.id).action == "user_changed"
 
 
+def test_audit_events_cannot_be_changed_or_deleted_in_bulk(
+    app: object, make_user: Callable
+) -> None:
+    user = make_user("admin")
+    audit.record(user, "user_changed", "user", user.id)
+    db.session.commit()
+    with pytest.raises(audit.AuditTrailIsAppendOnly):
+        db.session.execute(sa.update(AuditEvent).values(action="nothing_happened"))
+    db.session.rollback()
+    with pytest.raises(audit.AuditTrailIsAppendOnly):
+        db.session.execute(sa.delete(AuditEvent))
+    db.session.rollback()
+    assert db.session.scalar(sa.select(AuditEvent.action)) == "user_changed"
+
+
 def test_audit_log_is_paged_newest_first(staff_client: Callable, make_user: Callable) -> None:
     client = staff_client("admin")
     for number in range(60):
