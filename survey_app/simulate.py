@@ -21,6 +21,7 @@ from .models import (
     AgeBand,
     Campaign,
     ChildAttended,
+    Draft,
     Invitation,
     Meeting,
     MeetingService,
@@ -181,9 +182,16 @@ class _Simulation:
                     invitation.opened_at = moment
                     if rng.random() < started:
                         invitation.started_at = moment
-        if not (may_complete and invitation.started_at and rng.random() < completed):
+        if invitation.started_at is None:
             return
         questionnaire = self.questionnaires[invitation.questionnaire_key]
+        if not (may_complete and rng.random() < completed):
+            # Stopped half way: the first page is saved, as the family path would have.
+            first = questionnaire.items[0]
+            draft = {first.key: _draft_answers(rng, questionnaire, role)[first.key]}
+            db.session.flush()
+            db.session.add(Draft(invitation_id=invitation.id, answers=draft, reached_page=2))
+            return
         invitation.completed_at = moment
         db.session.add(
             Response(

@@ -6,7 +6,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from survey_app.models import Answer, Campaign, Invitation, Meeting, Response
+from survey_app.models import Answer, Campaign, Draft, Invitation, Meeting, Response
 from survey_app.questionnaires import all_questionnaires
 
 
@@ -34,12 +34,11 @@ def test_simulated_invitations_form_a_funnel(runner, db):
     unanswered = _count(db, Invitation, Invitation.completed_at.is_(None))
     assert unanswered > 40  # some are never opened, some stop half way
     assert _count(db, Invitation, Invitation.opted_out_at.is_not(None)) > 0
-    assert (
-        _count(
-            db, Invitation, Invitation.started_at.is_not(None), Invitation.completed_at.is_(None)
-        )
-        > 0
+    halfway = _count(
+        db, Invitation, Invitation.started_at.is_not(None), Invitation.completed_at.is_(None)
     )
+    assert halfway > 0
+    assert _count(db, Draft) == halfway  # those who stopped half way left a draft
     teams = Counter(m.team.municipality.area.name for m in db.session.scalars(sa.select(Meeting)))
     assert len(teams) == 3
 
