@@ -92,6 +92,8 @@ class Phone:
     page: Any
     origin: str
     requests: list[Any] = field(default_factory=list)
+    #: Script errors and Content-Security-Policy refusals seen on any page (there must be none).
+    problems: list[str] = field(default_factory=list)
 
     def goto(self, path: str) -> Any:
         return self.page.goto(self.origin + path)
@@ -135,6 +137,13 @@ def phone(browser: Any, live_server: str) -> Iterator[Callable[..., Phone]]:
         page = context.new_page()
         opened = Phone(page=page, origin=live_server)
         page.on("request", lambda request: opened.requests.append(request))
+        page.on("pageerror", lambda error: opened.problems.append(f"script error: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and opened.problems.append(message.text)
+            ),
+        )
         phones.append(opened)
         return opened
 
@@ -143,6 +152,7 @@ def phone(browser: Any, live_server: str) -> Iterator[Callable[..., Phone]]:
         context.close()
     for opened in phones:
         assert opened.foreign_requests() == [], "a page made a third-party request"
+        assert opened.problems == []
 
 
 def axe_violations(page: Any) -> str:
