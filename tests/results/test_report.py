@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from survey_app import reporting_commands
 from survey_app.lifecycle import close_campaign
 from survey_app.models import AgeBand, AuditEvent, Campaign, CampaignState, utcnow
 
@@ -162,3 +164,22 @@ def test_free_text_never_reaches_a_results_page_or_the_report(
     report = (tmp_path / str(closed_window.id) / "report.html").read_text(encoding="utf-8")
     assert '<script>alert("sip")' not in report
     assert "<img src=x" not in report
+
+
+def test_the_report_charts_are_shown_as_images(staff_client, closed_window):
+    analyst = staff_client("analyst")
+    page = analyst.get(f"/staff/results/{closed_window.id}").text
+    charts = re.findall(r'<img src="([^"]+/charts/[^"]+\.svg)"', page)
+    assert charts
+    response = analyst.get(charts[0])
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    response.close()
+
+
+def test_large_windows_get_progress_bars(runner, answered_window, tmp_path, monkeypatch):
+    monkeypatch.setattr(reporting_commands, "PROGRESS_FROM", 1)
+    result = _report(runner, answered_window.id, tmp_path)
+    assert "Exporterar svar" in result.stderr
+    assert "Analyserar" in result.stderr
+    assert "Exporterar svar" not in result.stdout
