@@ -26,6 +26,8 @@ USER_DISABLED = "user_disabled"
 TEAM_CREATED = "team_created"
 TEAM_DEACTIVATED = "team_deactivated"
 TEAM_ACTIVATED = "team_activated"
+AREA_CREATED = "area_created"
+MUNICIPALITY_CREATED = "municipality_created"
 CAMPAIGN_CREATED = "campaign_created"
 CAMPAIGN_CHANGED = "campaign_changed"
 

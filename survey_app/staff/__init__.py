@@ -41,7 +41,7 @@ def staff_menu() -> dict[str, object]:
 
 # The view modules register their routes on the blueprint (one line per feature).
 from . import login, home, errors  # noqa: E402,F401,I001
-from . import display, campaigns, users, teams, audit_log  # noqa: E402, F401
+from . import display, campaigns, users, teams, places, audit_log  # noqa: E402, F401
 from . import commands  # noqa: E402, F401  (flask users create|list|disable)
 from . import results  # noqa: E402, F401
 from . import meetings, outbox  # noqa: E402, F401  (SIP meetings, SMS status and outbox)

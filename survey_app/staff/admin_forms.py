@@ -17,6 +17,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -166,3 +167,26 @@ class TeamForm(StaffForm):
 
 class ConfirmForm(StaffForm):
     """A form with only the CSRF token, for buttons that change something."""
+
+
+class AreaForm(StaffForm):
+    name = StringField(
+        _l("Områdets namn"),
+        validators=[
+            DataRequired(_l("Skriv områdets namn.")),
+            Length(max=80, message=_l("Namnet får ha högst %(max)d tecken.")),
+        ],
+    )
+    submit = SubmitField(_l("Lägg till område"))
+
+
+class MunicipalityForm(StaffForm):
+    name = StringField(
+        _l("Kommunens namn"),
+        validators=[
+            DataRequired(_l("Skriv kommunens namn.")),
+            Length(max=80, message=_l("Namnet får ha högst %(max)d tecken.")),
+        ],
+    )
+    area = SelectField(_l("Område"), coerce=int, validators=[InputRequired(_l("Välj ett område."))])
+    submit = SubmitField(_l("Lägg till kommun"))
