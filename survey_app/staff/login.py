@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import audit
@@ -20,8 +23,12 @@ ViewResult = str | WerkzeugResponse | tuple[str, int]
 
 
 def _safe_next(target: str | None) -> str:
-    """Only go back to a staff page of this site after login (no open redirect)."""
+    """Only go back to a staff page of this site that can be opened (no open redirect)."""
     if target and target.startswith("/staff/") and not target.startswith("//"):
+        try:  # e.g. logging out after the session ended: the POST-only target cannot be opened
+            current_app.url_map.bind("").match(urlsplit(target).path, method="GET")
+        except HTTPException:
+            return url_for("staff.home")
         return target
     return url_for("staff.home")
 

@@ -105,7 +105,7 @@ def test_login_never_redirects_off_the_staff_area(
     app: Flask, make_user: Callable[..., User]
 ) -> None:
     user = make_user("admin")
-    for target in ("https://evil.example/", "//evil.example/staff/", "/s/abc"):
+    for target in ("https://evil.example/", "//evil.example/staff/", "/s/abc", "/staff/logout"):
         response = app.test_client().post(
             "/staff/login",
             query_string={"next": target},
