@@ -137,8 +137,8 @@ def unused_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int | None = None) -> Iterator[str]:
-    """gunicorn with deploy/gunicorn.conf.py on a loopback port; yields the base URL."""
+def gunicorn(database_url: str, workers: int | None = None) -> Iterator[tuple[str, int]]:
+    """gunicorn with deploy/gunicorn.conf.py on a loopback port; yields (base URL, its pid)."""
     port = unused_port()
     environment = {
         **os.environ,
@@ -168,7 +168,7 @@ def gunicorn(database_url: str, workers: int | None = None) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start within 60 s") from None
                 time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", server.pid
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -176,6 +176,25 @@ def gunicorn(database_url: str, workers: int | None = None) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def group_cpu_seconds(group: int) -> float:
+    """CPU time of a process group: its live members plus the children its leader reaped
+    (gunicorn recycles workers), so the server's cost per request is known on a busy machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        # fields[0] is the state (field 3); pgrp is field 5, utime..cstime are 14..17
+        if int(fields[2]) != group:
+            continue
+        total += int(fields[11]) + int(fields[12])
+        if int(stat.parent.name) == group:
+            total += int(fields[13]) + int(fields[14])
+    return total / ticks
 
 
 def percentile(values: list[float], fraction: float) -> float:

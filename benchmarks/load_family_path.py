@@ -21,6 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.common import (
     GUARDIAN_PAGES,
     fresh_postgres_database,
+    group_cpu_seconds,
     gunicorn,
     machine,
     percentile,
@@ -205,11 +207,26 @@ async def first_page_gets(
         "concurrency": concurrency,
         "seconds": round(elapsed, 2),
         "gets_per_s": round(tally.requests / elapsed, 1),
+        "setup_requests": setup.requests,
         "p50_ms": round(percentile(tally.latencies, 0.50) * 1000, 1),
         "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1),
         "errors": len(tally.errors),
         "first_errors": tally.errors[:3],
     }
+
+
+def _with_cpu(server: int, rate: str, phase: Any) -> dict[str, Any]:
+    """Run one phase; add the CPU the server and the load generator spent per request."""
+    server_before, own_before = group_cpu_seconds(server), time.process_time()
+    figures: dict[str, Any] = asyncio.run(phase())
+    server_cpu, own_cpu = (
+        group_cpu_seconds(server) - server_before,
+        time.process_time() - own_before,
+    )
+    count = float(figures[rate]) * float(figures["seconds"]) + figures.get("setup_requests", 0)
+    figures["server_cpu_ms_per_request"] = round(server_cpu / count * 1000, 2) if count else None
+    figures["generator_cpu_ms_per_request"] = round(own_cpu / count * 1000, 2) if count else None
+    return figures
 
 
 def run(
@@ -227,17 +244,23 @@ def run(
             url = fresh_postgres_database(postgres_url, "sip_bench")
         tokens = prepare_database(url, invitations)
         results: dict[str, object] = {"database": database, "machine": machine()}
-        with gunicorn(url, workers) as base_url:
+        with gunicorn(url, workers) as (base_url, server):
             for concurrency in concurrencies:
                 chunk, tokens = tokens[: max(concurrencies)], tokens[max(concurrencies) :]
-                results[f"first_page_{concurrency}"] = asyncio.run(
-                    first_page_gets(base_url, chunk[:concurrency], concurrency, seconds)
+                results[f"first_page_{concurrency}"] = _with_cpu(
+                    server,
+                    "gets_per_s",
+                    lambda c=concurrency, t=chunk: first_page_gets(base_url, t[:c], c, seconds),
                 )
             for concurrency in concurrencies:
-                complete = asyncio.run(complete_respondents(base_url, tokens, concurrency, seconds))
+                complete = _with_cpu(
+                    server,
+                    "requests_per_s",
+                    lambda c=concurrency, t=tokens: complete_respondents(base_url, t, c, seconds),
+                )
                 results[f"complete_{concurrency}"] = complete
                 # Links already used (or cut off at the deadline) are not handed out again.
-                used = int(complete["completed"]) + int(complete["errors"]) + concurrency  # type: ignore[call-overload]
+                used = int(complete["completed"]) + int(complete["errors"]) + concurrency
                 tokens = tokens[used:]
         return results
 

@@ -84,7 +84,7 @@ def run(runs: int) -> dict[str, Any]:
         tokens = {
             role: prepare_database(url, runs, role) for role in ("guardian", "child", "youth")
         }
-        with gunicorn(url, workers=2) as base_url, sync_playwright() as playwright:
+        with gunicorn(url, workers=2) as (base_url, _pid), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for role, role_tokens in tokens.items():
                 samples = [

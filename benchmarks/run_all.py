@@ -42,17 +42,21 @@ def _median(runs: list[dict[str, Any]], key: str, metric: str) -> float:
 
 
 def load_table(runs: list[dict[str, Any]], database: str, concurrencies: list[int]) -> list[str]:
+    cores = os.cpu_count() or 1
     rows = []
     for c in concurrencies:
         first, whole = f"first_page_{c}", f"complete_{c}"
+        path_cpu = _median(runs, whole, "server_cpu_ms_per_request")
+        first_cpu = _median(runs, first, "server_cpu_ms_per_request")
+        # What the server could do with every core to itself, from its own CPU per request.
         rows.append(
             f"| {database} | {c} | {_median(runs, whole, 'respondents_per_s'):.1f} "
-            f"| {_median(runs, whole, 'requests_per_s'):.0f} "
             f"| {_median(runs, whole, 'p50_ms'):.0f} | {_median(runs, whole, 'p99_ms'):.0f} "
             f"| {sum(int(r[whole]['errors']) for r in runs)} "
             f"| {_median(runs, first, 'gets_per_s'):.0f} "
-            f"| {_median(runs, first, 'p99_ms'):.0f} "
-            f"| {sum(int(r[first]['errors']) for r in runs)} |"
+            f"| {sum(int(r[first]['errors']) for r in runs)} "
+            f"| {path_cpu:.1f} | {first_cpu:.1f} "
+            f"| {cores * 1000 / (12 * path_cpu):.0f} | {cores * 1000 / first_cpu:.0f} |"
         )
     return rows
 
@@ -96,9 +100,10 @@ def main() -> None:
         f"{results['machine']['memory_gb']} GB, Python {results['machine']['python']}; "
         f"load average at start {results['machine']['load_average_at_start']}",
         "",
-        "| database | concurrent | respondents/s | requests/s | p50 ms | p99 ms | errors "
-        "| first-page GETs/s | first-page p99 ms | errors |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| database | concurrent | respondents/s | p50 ms | p99 ms | errors | first-page GETs/s "
+        "| errors | server CPU ms/request (path) | server CPU ms/GET (first page) "
+        "| projected respondents/s | projected first-page GETs/s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for database in databases:
         lines += load_table(results[f"load_{database}"], database, concurrencies)
