@@ -28,11 +28,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (
     Campaign,
     Invitation,
+    Meeting,
     MessageKind,
     MessageState,
     OutboxMessage,
@@ -49,7 +51,8 @@ log = logging.getLogger(__name__)
 _LINK_TOKEN = re.compile(r"/s/[A-Za-z0-9_\-]{22}")
 REDACTED_LINK = "/s/[länk borttagen]"
 UNCERTAIN = "uncertain:"
-FINAL_STATES = (MessageState.SENT, MessageState.DELIVERED, MessageState.FAILED)
+#: The campaign table allows at most three reminders (ck_campaigns_reminder_count_range).
+MAX_REMINDERS = 3
 
 
 def redact(body: str) -> str:
@@ -139,6 +142,11 @@ def fail_stale_claims(now: datetime) -> int:
 def _next_candidate(now: datetime) -> OutboxMessage | None:
     query = (
         select(OutboxMessage)
+        .options(
+            joinedload(OutboxMessage.invitation)
+            .joinedload(Invitation.meeting)
+            .joinedload(Meeting.campaign)
+        )
         .where(OutboxMessage.state == MessageState.QUEUED, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
@@ -201,6 +209,35 @@ def _decision(message: OutboxMessage, now: datetime) -> tuple[str, str, datetime
     return "send", "", None
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """What recording the outcome needs, read before the claim's commit expires the objects."""
+
+    id: int
+    invitation_id: int
+    kind: MessageKind
+    body: str
+    #: Attempts including this one (the claim increments the column).
+    attempts: int
+    invitation_sent: bool
+    invitation_delivered: bool
+    reminder_delay_days: int
+
+    @classmethod
+    def of(cls, message: OutboxMessage) -> Claimed:
+        invitation = message.invitation
+        return cls(
+            id=message.id,
+            invitation_id=invitation.id,
+            kind=message.kind,
+            body=message.body,
+            attempts=message.attempts + 1,
+            invitation_sent=invitation.sent_at is not None,
+            invitation_delivered=invitation.delivered_at is not None,
+            reminder_delay_days=invitation.meeting.campaign.reminder_delay_days,
+        )
+
+
 def _claim(message: OutboxMessage, gateway: Gateway, secret: str, stale_at: datetime) -> bool:
     result = db.session.execute(
         update(OutboxMessage)
@@ -219,7 +256,7 @@ def _claim(message: OutboxMessage, gateway: Gateway, secret: str, stale_at: date
 
 
 def _record_sent(
-    message: OutboxMessage,
+    message: Claimed,
     provider_id: str | None,
     delivered: bool,
     note: str | None,
@@ -242,51 +279,49 @@ def _record_sent(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    invitation = message.invitation
     invitation_values: dict[str, object] = {}
     if message.kind is MessageKind.INVITE:
-        if invitation.sent_at is None:
+        if not message.invitation_sent:
             invitation_values["sent_at"] = now
-        _reschedule_reminders(invitation, message.invitation.meeting.campaign, now)
+        _reschedule_reminders(message, now)
     else:
         invitation_values["reminders_sent"] = Invitation.reminders_sent + 1
-    if delivered and invitation.delivered_at is None:
+    if delivered and not message.invitation_delivered:
         invitation_values["delivered_at"] = now
     if invitation_values:
         db.session.execute(
             update(Invitation)
-            .where(Invitation.id == invitation.id)
+            .where(Invitation.id == message.invitation_id)
             .values(**invitation_values)
             .execution_options(synchronize_session=False)
         )
     db.session.commit()
 
 
-def _reschedule_reminders(invitation: Invitation, campaign: Campaign, sent_at: datetime) -> None:
+def _reschedule_reminders(invite: Claimed, sent_at: datetime) -> None:
     """Reminder k goes k × delay after the invitation SMS actually went."""
-    for reminder in db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.invitation_id == invitation.id,
-            OutboxMessage.kind == MessageKind.REMINDER,
-            OutboxMessage.state == MessageState.QUEUED,
-        )
-    ):
-        reminder.next_attempt_at = sent_at + timedelta(
-            days=campaign.reminder_delay_days * reminder.sequence
+    for sequence in range(1, MAX_REMINDERS + 1):
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.invitation_id == invite.invitation_id,
+                OutboxMessage.kind == MessageKind.REMINDER,
+                OutboxMessage.sequence == sequence,
+                OutboxMessage.state == MessageState.QUEUED,
+            )
+            .values(next_attempt_at=sent_at + timedelta(days=invite.reminder_delay_days * sequence))
+            .execution_options(synchronize_session=False)
         )
 
 
 def _record_failure(
-    message: OutboxMessage,
+    message: Claimed,
     failure: TemporaryFailure | PermanentFailure,
-    attempts: int,
     now: datetime,
     settings: SmsSettings,
 ) -> str:
-    """Back to the queue with back-off, or failed for good; returns which.
-
-    `attempts` counts this one (the claim incremented the column).
-    """
+    """Back to the queue with back-off, or failed for good; returns which."""
+    attempts = message.attempts
     values: dict[str, object] = {"last_error": failure.reason[:500]}
     if isinstance(failure, TemporaryFailure) and attempts < settings.max_attempts:
         delay = backoff_seconds(attempts, settings.retry_base_seconds, settings.retry_max_seconds)
@@ -366,20 +401,21 @@ def send_due(
             continue
         secret = secrets.token_urlsafe(24)
         stale_at = current + timedelta(seconds=settings.sending_stale_seconds)
-        recipient, body = message.invitation.phone, message.body
-        attempts = message.attempts + 1
+        recipient, claimed = message.invitation.phone, Claimed.of(message)
         if not _claim(message, gateway, secret, stale_at):
             continue  # another worker took it
         throttle.wait()
         assert recipient is not None  # noqa: S101  (_decision cancels messages without one)
         try:
             accepted = gateway.send(
-                OutgoingSms(to=recipient, body=body, callback_secret=secret, message_id=message.id)
+                OutgoingSms(
+                    to=recipient, body=claimed.body, callback_secret=secret, message_id=claimed.id
+                )
             )
         except (TemporaryFailure, PermanentFailure) as failure:
-            outcome = _record_failure(message, failure, attempts, moment(), settings)
+            outcome = _record_failure(claimed, failure, moment(), settings)
             log.info(
-                "sms: message %d %s via %s: %s", message.id, outcome, gateway.name, failure.reason
+                "sms: message %d %s via %s: %s", claimed.id, outcome, gateway.name, failure.reason
             )
             if outcome == "retry":
                 summary.retry_later += 1
@@ -387,9 +423,8 @@ def send_due(
                 summary.failed += 1
             continue
         _record_sent(
-            message, accepted.provider_id, accepted.delivered, accepted.note, moment(), settings
+            claimed, accepted.provider_id, accepted.delivered, accepted.note, moment(), settings
         )
-        log.info("sms: message %d sent via %s", message.id, gateway.name)
+        log.info("sms: message %d sent via %s", claimed.id, gateway.name)
         summary.sent += 1
     return summary
-
