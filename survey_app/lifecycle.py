@@ -75,7 +75,9 @@ def _redact_bodies(invitations: Select[tuple[int]]) -> int:
     return changed
 
 
-def _freeze(campaign_id: int, now: datetime, actor: User | None) -> CloseSummary | None:
+def _freeze(
+    campaign_id: int, now: datetime, actor: User | None, manual: bool
+) -> CloseSummary | None:
     """The closing transaction; None when another run (or an earlier one) closed it first."""
     # The conditional UPDATE claims the close (and SQLite's write lock) before anything else,
     # so of two racing closes only one does the work, and no draft appears after the count.
@@ -121,7 +123,9 @@ def _freeze(campaign_id: int, now: datetime, actor: User | None) -> CloseSummary
         phones_deleted=phones.rowcount,  # type: ignore[attr-defined]
         bodies_redacted=redacted,
     )
-    if actor is not None:
+    if manual or actor is not None:
+        # Closing by hand is a staff decision worth a trace; the clock's close is not.
+        campaign = db.session.get_one(Campaign, campaign_id)
         audit.record(
             actor,
             CAMPAIGN_CLOSED,
@@ -129,6 +133,7 @@ def _freeze(campaign_id: int, now: datetime, actor: User | None) -> CloseSummary
             campaign_id,
             drafts_discarded=summary.drafts_discarded,
             messages_cancelled=summary.messages_cancelled,
+            early=now < campaign.closes_at,
         )
     db.session.commit()
     return summary
@@ -150,8 +155,14 @@ def _report(summary: CloseSummary) -> CloseSummary:
     return replace(summary, report_directory=report.directory)
 
 
-def close_campaign(campaign_id: int, now: datetime, actor: User | None = None) -> CloseSummary:
-    """Close a window (idempotent). `actor` is the staff member closing it by hand, if any.
+def close_campaign(
+    campaign_id: int, now: datetime, actor: User | None = None, *, manual: bool = False
+) -> CloseSummary:
+    """Close a window (idempotent).
+
+    `manual` marks a close by hand (`flask campaign close`), `actor` the staff member behind
+    it when known; both are recorded in the audit log. The worker's close at the window's
+    end is neither.
 
     On a window closed earlier nothing in the data changes; only a report that is missing
     (because the analysis failed then) is produced again.
@@ -161,7 +172,7 @@ def close_campaign(campaign_id: int, now: datetime, actor: User | None = None) -
         raise UnknownCampaign(campaign_id)
     summary = None
     if campaign.state not in ENDED_STATES:
-        summary = _freeze(campaign_id, now, actor)
+        summary = _freeze(campaign_id, now, actor, manual)
     if summary is None:
         summary = CloseSummary(campaign_id=campaign_id, already_closed=True)
         if has_report(campaign_id):

@@ -163,7 +163,7 @@ def close_command(campaign_id: int, yes: bool) -> None:
             ),
             abort=True,
         )
-    _describe_close(close_campaign(campaign_id, now))
+    _describe_close(close_campaign(campaign_id, now, manual=True))
 
 
 @click.command("report")

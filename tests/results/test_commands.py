@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from survey_app.models import Campaign, CampaignState, utcnow
+from survey_app.models import AuditEvent, Campaign, CampaignState, utcnow
 
 
 def test_list_shows_windows_with_counts(runner, make_invitation):
@@ -66,6 +66,10 @@ def test_close_reports_what_it_did_and_a_second_run_says_already_closed(
     again = runner.invoke(args=["campaign", "close", str(campaign_id)])
     assert again.exit_code == 0, again.output
     assert "var redan stängt. Inget ändrades." in again.output
+    (event,) = db.session.scalars(sa.select(AuditEvent)).all()  # the second run did nothing
+    assert (event.action, event.object_id) == ("campaign_closed", str(campaign_id))
+    assert event.actor_id is None  # a command line has no staff login
+    assert event.details["early"] is True
 
 
 def test_a_window_past_its_end_closes_without_asking(runner, db, make_campaign, tmp_path, app):

@@ -159,3 +159,5 @@ def test_due_windows_open_and_close_and_others_wait(db, make_campaign):
     assert states[running.id] == CampaignState.OPEN
     jobs = run_due_jobs(now)
     assert (jobs.opened, jobs.closed) == ([], [])
+    # The clock closing a window is no staff action: nothing for the audit log.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
