@@ -35,6 +35,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURE_LIMIT": "10 per 15 minutes",
     # Failed look-ups of family links allowed per client (a burst of guesses is stopped).
     "LINK_FAILURE_LIMIT": "20 per minute",
+    # Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none). Without
+    # it, every client would share the proxy's address in the rate limits.
+    "TRUSTED_PROXY_COUNT": 0,
     "RATELIMIT_HEADERS_ENABLED": False,
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
@@ -54,6 +57,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "STAFF_IDLE_MINUTES": int,
     "LOGIN_FAILURE_LIMIT": str,
     "LINK_FAILURE_LIMIT": str,
+    "TRUSTED_PROXY_COUNT": int,
     # Where closing a window writes its report (default: instance/reports/<window id>/).
     "REPORTS_DIRECTORY": str,
 }

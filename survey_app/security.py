@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -21,6 +22,13 @@ HSTS_MAX_AGE = 365 * 24 * 3600
 
 
 def init_security_headers(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT", 0))
+    if proxies > 0:
+        # The client address (used only by the rate limits) comes from the trusted proxies.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers

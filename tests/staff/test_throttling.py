@@ -83,3 +83,16 @@ def test_opening_a_real_link_many_times_is_never_throttled(
     client = _client_from(limited_app, "198.51.100.3")
     statuses = {client.get(f"/s/{invitation.token}").status_code for _ in range(30)}
     assert statuses == {302}
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(
+    app_factory: Callable[..., Flask], app: Flask
+) -> None:
+    proxied = app_factory(RATELIMIT_ENABLED=True, TRUSTED_PROXY_COUNT=1)
+    client = _client_from(proxied, "10.1.1.1")  # the proxy
+    guesser = {"X-Forwarded-For": "203.0.113.5"}
+    for number in range(20):
+        client.get(f"/s/gissad-lank-nummer-{number:04d}", headers=guesser)
+    assert client.get("/s/gissad-lank-nummer-9999", headers=guesser).status_code == 429
+    family = {"X-Forwarded-For": "203.0.113.6"}
+    assert client.get("/s/nagon-annan-lank-01", headers=family).status_code == 404
