@@ -14,10 +14,13 @@ from pathlib import Path
 
 import numpy as np
 from flask import current_app
+from sqlalchemy import func, select
 
-from analysis.results import Participation
+from analysis.results import Participation, RateGroup
 
 from .export import DatasetSummary, Progress, build_dataset, invitation_rows
+from .extensions import db
+from .models import Invitation, Meeting, Municipality, Team
 
 DATA_DIRECTORY = "data"
 RESULTS_FILE = "results.json"
@@ -107,3 +110,45 @@ def live_participation(campaign_id: int, team_ids: Collection[int] | None = None
         flags=np.array(flags, dtype=np.int8).reshape(-1, len(FUNNEL_STAGES)),
     )
     return compute_participation(invitations, int(current_app.config["MIN_GROUP_SIZE"]))
+
+
+def team_participation(campaign_id: int, team_ids: Collection[int]) -> dict[int, RateGroup]:
+    """Participation of some teams, hidden wherever the window's breakdowns hide it.
+
+    Teams sit inside municipalities, whose figures the report publishes: a team's figure is
+    shown only when its municipality's is, and teams of one municipality protect each other
+    the way municipalities of one area do. So a coordinator cannot subtract their own team
+    from a published total to learn about a small neighbour.
+    """
+    from analysis import suppression
+    from analysis.stats import wilson_interval
+
+    minimum = int(current_app.config["MIN_GROUP_SIZE"])
+    municipalities = live_participation(campaign_id).by.get("municipality", {})
+    completed = func.count(Invitation.completed_at)
+    counts = db.session.execute(
+        select(Team.id, Municipality.name, func.count(Invitation.id), completed)
+        .join(Meeting, Meeting.id == Invitation.meeting_id)
+        .join(Team, Team.id == Meeting.team_id)
+        .join(Municipality, Municipality.id == Team.municipality_id)
+        .where(Meeting.campaign_id == campaign_id)
+        .group_by(Team.id, Municipality.name)
+    ).tuples()
+    teams = {team: (town, invited, done) for team, town, invited, done in counts}
+    _, hidden = suppression.nested(
+        {town: group.invited or 0 for town, group in municipalities.items()},
+        {town for town, group in municipalities.items() if group.suppressed},
+        {str(team): invited for team, (_town, invited, _done) in teams.items()},
+        {str(team) for team, (_t, invited, done) in teams.items() if min(invited, done) < minimum},
+        {str(team): town for team, (town, _i, _d) in teams.items()},
+    )
+    figures: dict[int, RateGroup] = {}
+    for team in team_ids:
+        _town, invited, done = teams.get(team, ("", 0, 0))
+        if invited == 0 or str(team) in hidden:
+            figures[team] = RateGroup(None, None, None, None, True)
+        else:
+            figures[team] = RateGroup(
+                invited, done, done / invited, wilson_interval(done, invited), False
+            )
+    return figures

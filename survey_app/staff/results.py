@@ -24,7 +24,13 @@ from .. import audit
 from ..extensions import db
 from ..lifecycle import ENDED_STATES
 from ..models import Campaign, CampaignState, StaffRole, Team
-from ..reporting import DATA_DIRECTORY, RESULTS_FILE, live_participation, report_directory
+from ..reporting import (
+    DATA_DIRECTORY,
+    RESULTS_FILE,
+    live_participation,
+    report_directory,
+    team_participation,
+)
 from . import blueprint
 from .access import ALL_STAFF, allow, current_staff, team_ids_for
 from .navigation import add_menu_entry
@@ -135,7 +141,8 @@ def campaign_results(campaign_id: int) -> str:
         teams = db.session.scalars(
             select(Team).where(Team.id.in_(own_teams)).order_by(Team.name)
         ).all()
-        rows = [(team, live_participation(campaign.id, {team.id}).overall) for team in teams]
+        figures = team_participation(campaign.id, [team.id for team in teams])
+        rows = [(team, figures[team.id]) for team in teams]
         return render_template("staff/results/teams.html", campaign=campaign, rows=rows)
     stored = _stored_results(campaign)
     participation = stored["participation"] if stored else asdict(live_participation(campaign.id))

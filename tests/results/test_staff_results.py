@@ -98,3 +98,29 @@ def test_unknown_windows_and_files_are_not_found(staff_client, open_window):
     assert client.get("/staff/results/999").status_code == 404
     assert client.get(f"/staff/results/{open_window.id}/download/../../etc").status_code == 404
     assert client.get(f"/staff/results/{open_window.id}/charts/x.svg").status_code == 404
+
+
+def test_a_coordinator_cannot_work_out_a_small_neighbour(
+    staff_client, db, make_campaign, make_meeting, make_invitation
+):
+    """Norsjö is too small; Skellefteå's own figure minus the published area total would
+    reveal it, so Skellefteå's coordinator sees "för få" too, as the report shows."""
+    campaign = make_campaign()
+    now = utcnow()
+    for team, invited, answered in (
+        ("HLT Umeå", 10, 6),
+        ("HLT Skellefteå", 10, 6),
+        ("HLT Norsjö", 2, 1),
+    ):
+        meeting = make_meeting(campaign=campaign, team=team, age_band=AgeBand.YOUTH)
+        for number in range(invited):
+            invitation = make_invitation(meeting=meeting, role="guardian")
+            if number < answered:
+                invitation.opened_at = invitation.started_at = invitation.completed_at = now
+    db.session.commit()
+    analyst = staff_client("analyst").get(f"/staff/results/{campaign.id}").text
+    assert _cells(analyst, "Skellefteå") == ["för få"]
+    client = staff_client("coordinator", teams=("HLT Skellefteå", "HLT Umeå"))
+    page = client.get(f"/staff/results/{campaign.id}").text
+    assert _cells(page, "HLT Skellefteå") == ["för få"]
+    assert _cells(page, "HLT Umeå")[:2] == ["10", "6"]
