@@ -19,7 +19,7 @@ from survey_app.messaging.outbox import SendSummary, send_due
 from survey_app.models import Invitation, MessageKind, MessageState
 
 from .conftest import TWILIO_SID, TWILIO_TOKEN, messages_of, twilio_settings
-from .providers import FakeTwilio
+from .providers import FakeTwilio, Reply
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 NOON = datetime.combine(
@@ -196,3 +196,29 @@ def test_a_status_for_an_unknown_sid_is_a_no_op(twilio_app: Flask) -> None:
         "/hooks/twilio/status", data=form, headers=signed(STATUS_URL, form)
     )
     assert response.status_code == 200
+
+
+def test_server_error_time_out_and_malformed_answers(
+    app_with: Callable[..., Flask], twilio: FakeTwilio, queued: Callable[..., Invitation]
+) -> None:
+    app_with(**twilio_settings(twilio, SMS_TIMEOUT_SECONDS="0.2"))
+    twilio.script.extend(
+        [
+            twilio.error(500, 20500, "Internal Server Error"),
+            Reply(201, '{"sid": "SMslow", "status": "queued"}', delay=1.0),
+            Reply(201, "<html>not json</html>", content_type="text/html"),
+        ]
+    )
+    invitation = queued()
+    assert send().retry_later == 1
+    invite = messages_of(invitation, MessageKind.INVITE)[0]
+    assert invite.last_error == "HTTP 500: Twilio 20500: Internal Server Error"
+    later = invite.next_attempt_at
+    assert send(later).retry_later == 1
+    invite = messages_of(invitation, MessageKind.INVITE)[0]
+    assert "timed out" in invite.last_error
+    assert send(invite.next_attempt_at).sent == 1
+    invite = messages_of(invitation, MessageKind.INVITE)[0]
+    assert invite.state == MessageState.SENT
+    assert invite.attempts == 3
+    assert invite.last_error == "unreadable answer from Twilio"
