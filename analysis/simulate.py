@@ -401,7 +401,12 @@ def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0) -> Path:
         completed_so_far += int(batch["flags"][:, 4].sum())
     inv = {key: np.concatenate([b[key] for b in batches]) for key in batches[0]}
     done_cum = np.cumsum(inv["flags"][:, 4])
-    cut = int(np.searchsorted(done_cum, n_responses)) + 1 if n_responses else len(done_cum)
+    if n_responses:
+        cut = int(np.searchsorted(done_cum, n_responses)) + 1
+    else:
+        # Nobody answered yet: a window that has just opened.
+        cut = len(done_cum)
+        inv["flags"][:, 4] = 0
     inv = {key: value[:cut] for key, value in inv.items()}
 
     roles = tuple(_ROLE_WEIGHTS)

@@ -1,0 +1,114 @@
+"""dataset.xlsx and responses.sav open and round-trip to the CSV files."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import openpyxl
+import pyreadstat
+
+from analysis.exports import SAV_NO_ANSWER, XLSX_MAX_ROWS
+from analysis.results import Results
+
+
+def read(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def as_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def test_xlsx_has_one_sheet_per_file_and_a_codebook(
+    simulated: Path, analysed: tuple[Path, Results]
+) -> None:
+    workbook = openpyxl.load_workbook(analysed[0] / "dataset.xlsx", read_only=True)
+    try:
+        assert workbook.sheetnames == ["responses", "invitations", "codebook"]
+        for name in ("responses", "invitations"):
+            sheet = [list(row) for row in workbook[name].iter_rows(values_only=True)]
+            rows = read(simulated / f"{name}.csv")
+            assert len(sheet) == len(rows)
+            assert [[as_text(v) for v in row] for row in sheet] == rows
+        first = next(workbook["responses"].iter_rows(min_row=2, max_row=2, values_only=True))
+        assert isinstance(first[1], int)  # campaign_id is a number, not text
+        codebook = list(workbook["codebook"].iter_rows(values_only=True))
+        assert codebook[0][:5] == ("questionnaire", "version", "role", "title", "item")
+        assert len(codebook) == 1 + 13 + 7 + 9
+        agree4 = next(row for row in codebook if row[4] == "G3")
+        assert agree4[11].startswith("4 = Ja, helt; 3 = Ja, delvis")
+    finally:
+        workbook.close()
+
+
+def test_xlsx_keeps_formula_text_as_text(simulated: Path, analysed: tuple[Path, Results]) -> None:
+    workbook = openpyxl.load_workbook(analysed[0] / "dataset.xlsx", read_only=True)
+    try:
+        texts = [
+            row[13]
+            for row in workbook["responses"].iter_rows(min_row=2, values_only=True)
+            if row[13]
+        ]
+    finally:
+        workbook.close()
+    assert texts
+    assert not any(str(t).startswith(("=", "+", "-", "@")) for t in texts)
+
+
+def test_xlsx_row_limit_is_excel_s() -> None:
+    assert XLSX_MAX_ROWS == 2**20 - 1
+
+
+def test_sav_round_trips_with_labels(simulated: Path, analysed: tuple[Path, Results]) -> None:
+    data, meta = pyreadstat.read_sav(
+        str(analysed[0] / "responses.sav"), output_format="dict", user_missing=True
+    )
+    rows = read(simulated / "responses.csv")
+    header = rows[0]
+    ids = list(dict.fromkeys(r[0] for r in rows[1:]))
+    assert list(data["response_id"]) == ids
+    assert meta.number_rows == 160
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["G3"] == "G3 Lyssnade de andra på mötet på det du sa?"
+    assert meta.variable_value_labels["G3"][4.0] == "Ja, helt"
+    assert meta.variable_value_labels["G3"][float(SAV_NO_ANSWER)] == "Vet inte / ej aktuellt"
+    assert meta.variable_value_labels["C2"][2.0] == "Lite"
+    assert meta.missing_ranges["G3"] == [{"lo": SAV_NO_ANSWER, "hi": SAV_NO_ANSWER}]
+    # Every answer in the long file is in the wide file: value, 99 for no answer, or text.
+    position = {rid: i for i, rid in enumerate(ids)}
+    item, value, text = header.index("item"), header.index("value"), header.index("text")
+    seen = set()
+    for row in rows[1:]:
+        i = position[row[0]]
+        seen.add((i, row[item]))
+        cell = data[row[item]][i]
+        if row[item] in ("G12", "Y8"):
+            assert cell == row[text].removeprefix("'")
+        elif row[value]:
+            assert cell == float(row[value])
+        else:
+            assert cell == SAV_NO_ANSWER
+    # Items without a row (not shown, or another questionnaire) are system-missing.
+    for key in ("G3", "C3", "Y3"):
+        for i, cell in enumerate(data[key]):
+            if (i, key) not in seen:
+                assert cell is None or (isinstance(cell, float) and math.isnan(cell))
+
+
+def test_sav_without_user_missing_drops_no_answer(analysed: tuple[Path, Results]) -> None:
+    data, _ = pyreadstat.read_sav(
+        str(analysed[0] / "responses.sav"), output_format="dict", usecols=["G4"]
+    )
+    values = [v for v in data["G4"] if v is not None and not math.isnan(v)]
+    assert values
+    assert set(values) <= {1.0, 2.0, 3.0, 4.0}
+
+
+def test_sav_dates_are_dates(analysed: tuple[Path, Results]) -> None:
+    _, meta = pyreadstat.read_sav(
+        str(analysed[0] / "responses.sav"), output_format="dict", metadataonly=True
+    )
+    assert meta.original_variable_types["submitted_on"].startswith("DATE")

@@ -1,0 +1,107 @@
+"""simulate_dataset: exact size, reproducible, realistic spread, contract codebook."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from analysis.codebook import parse_codebook
+from analysis.simulate import AREAS, simulate_dataset
+
+DIMENSIONS = {
+    "filter": {"G0", "C0", "Y0"},
+    "space": {"G1", "G4", "C1", "C4", "Y1", "Y4"},
+    "voice": {"G2", "C2", "Y2"},
+    "audience": {"G3", "C3", "Y3"},
+    "influence": {"G5", "G9", "C5", "Y5", "Y7"},
+    "plan": {"G6", "G7", "G8", "Y6"},
+    "child_involvement": {"G10"},
+    "overall": {"G11", "C6"},
+    "comment": {"G12", "Y8"},
+}
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_codebook_matches_the_contract(simulated: Path) -> None:
+    raw = json.loads((simulated / "codebook.json").read_text(encoding="utf-8"))
+    codebook = parse_codebook(raw)
+    keys = {
+        q: [i.key for i in questionnaire.items]
+        for q, questionnaire in codebook.questionnaires.items()
+    }
+    assert keys == {
+        "sip-guardian": [f"G{i}" for i in range(13)],
+        "sip-child": [f"C{i}" for i in range(7)],
+        "sip-youth": [f"Y{i}" for i in range(9)],
+    }
+    found: dict[str, set[str]] = {}
+    parallels: dict[str, set[str]] = {}
+    for questionnaire in codebook.questionnaires.values():
+        for item in questionnaire.items:
+            found.setdefault(item.dimension, set()).add(item.key)
+            if item.parallel:
+                parallels.setdefault(item.parallel, set()).add(item.key)
+    assert found == DIMENSIONS
+    assert parallels == {
+        "voice": {"G2", "C2", "Y2"},
+        "audience": {"G3", "C3", "Y3"},
+        "understanding": {"G4", "C4", "Y4"},
+        "influence": {"G5", "C5", "Y5"},
+    }
+
+
+def test_exactly_the_requested_number_of_responses(simulated: Path) -> None:
+    responses = read(simulated / "responses.csv")
+    invitations = read(simulated / "invitations.csv")
+    assert len({r["response_id"] for r in responses}) == 160
+    assert sum(int(r["completed"]) for r in invitations) == 160
+
+
+def test_same_seed_same_files_other_seed_other_files(tmp_path: Path) -> None:
+    first = simulate_dataset(tmp_path / "a", 40, seed=3)
+    second = simulate_dataset(tmp_path / "b", 40, seed=3)
+    third = simulate_dataset(tmp_path / "c", 40, seed=4)
+    for name in ("responses.csv", "invitations.csv", "codebook.json"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    assert (first / "responses.csv").read_bytes() != (third / "responses.csv").read_bytes()
+
+
+def test_places_and_teams_are_the_real_ones_weighted_by_population(tmp_path: Path) -> None:
+    invitations = read(simulate_dataset(tmp_path, 600, seed=1) / "invitations.csv")
+    for row in invitations:
+        assert row["municipality"] in AREAS[row["area"]]
+        assert row["team"] == f"HLT {row['municipality']}"
+    municipalities = Counter(r["municipality"] for r in invitations)
+    assert municipalities.most_common(2)[0][0] == "Umeå"
+    assert municipalities.most_common(2)[1][0] == "Skellefteå"
+    assert municipalities["Umeå"] > 10 * municipalities.get("Dorotea", 0)
+
+
+def test_filter_question_skips_the_meeting_items(tmp_path: Path) -> None:
+    responses = read(simulate_dataset(tmp_path, 300, seed=2) / "responses.csv")
+    absent = {r["response_id"] for r in responses if r["item"] == "G0" and r["value"] == "1"}
+    assert absent
+    skipped = {r["item"] for r in responses if r["response_id"] in absent}
+    assert "G3" not in skipped
+    assert "G11" in skipped
+
+
+def test_zero_responses_still_has_invitations(tmp_path: Path) -> None:
+    folder = simulate_dataset(tmp_path, 0, seed=1)
+    assert read(folder / "responses.csv") == []
+    invitations = read(folder / "invitations.csv")
+    assert invitations
+    assert not any(r["completed"] == "1" for r in invitations)
+
+
+def test_negative_size_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="zero or more"):
+        simulate_dataset(tmp_path, -1)
