@@ -102,3 +102,9 @@ def staff_client(app: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Fla
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _reports_in_tmp(app: Any, tmp_path: Path) -> None:
+    """Closing writes a report: into this test's folder, never into instance/."""
+    app.config["REPORTS_DIRECTORY"] = str(tmp_path / "reports")
