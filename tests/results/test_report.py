@@ -84,7 +84,8 @@ def test_an_empty_window_gives_a_report_that_says_so(runner, make_campaign, tmp_
     assert "preliminär" not in result.output
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert results["empty"] is True
-    assert (tmp_path / "report.html").is_file()
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Det finns inget att rapportera ännu." in report
 
 
 def test_one_response_gives_a_report_without_figures(runner, make_invitation, respond, tmp_path):
