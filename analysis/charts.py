@@ -291,7 +291,16 @@ def parallel_figure(results: Results) -> Figure | None:
         title = PARALLEL_LABELS.get(comparison.subject, comparison.subject)
         if comparison.p_holm is not None:
             title += f"   (p justerat = {p_value(comparison.p_holm)})"
-        ax.text(-1.0, yh + 0.1, title, fontweight="bold", va="center", fontsize=8.5)
+        # A white box keeps the centre line from running through the heading.
+        ax.text(
+            -1.0,
+            yh + 0.1,
+            title,
+            fontweight="bold",
+            va="center",
+            fontsize=8.5,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+        )
     # Behind the bars, so the line does not cross the labels of the middle segments.
     ax.axvline(0, color=TEXT_COLOUR, linewidth=0.8, zorder=0.5)
     ax.set_xlim(-1, 1)

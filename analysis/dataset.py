@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -166,33 +167,39 @@ def scale_range(scale: Scale) -> str:
     return ", ".join(str(c) for c in codes)
 
 
-def _open_rows(
-    path: Path, expected: Sequence[str]
-) -> tuple[Iterator[list[str]], dict[str, int], Callable[[], None]]:
-    name = path.name
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise _error(name, None, None, f"file not found in {path.parent}") from None
-    except IsADirectoryError:
-        raise _error(name, None, None, "is a folder, not a file") from None
-    reader = csv.reader(handle, strict=True)
+class _CsvFile:
+    """An open CSV file of the data set, header checked, read row by row."""
 
-    def rows() -> Iterator[list[str]]:
+    def __init__(self, path: Path, expected: Sequence[str]) -> None:
+        self.name = path.name
         try:
-            yield from reader
-        except UnicodeDecodeError:
-            raise _error(name, reader.line_num + 1, None, "not UTF-8 text") from None
-        except csv.Error as exc:
-            raise _error(name, reader.line_num, None, f"not valid CSV ({exc})") from None
+            self.handle = path.open(encoding="utf-8-sig", newline="")
+        except FileNotFoundError:
+            raise _error(self.name, None, None, f"file not found in {path.parent}") from None
+        except IsADirectoryError:
+            raise _error(self.name, None, None, "is a folder, not a file") from None
+        self.reader = csv.reader(self.handle, strict=True)
+        try:
+            with self.errors():
+                header = next(self.reader, None)
+            self.positions = _check_header(self.name, header, expected)
+        except DatasetError:
+            self.handle.close()
+            raise
 
-    iterator = rows()
-    try:
-        positions = _check_header(name, next(iterator, None), expected)
-    except DatasetError:
-        handle.close()
-        raise
-    return iterator, positions, handle.close
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn decoding and CSV syntax errors into DatasetError."""
+        try:
+            yield
+        except UnicodeDecodeError:
+            raise _error(self.name, self.reader.line_num + 1, None, "not UTF-8 text") from None
+        except csv.Error as exc:
+            raise _error(self.name, self.reader.line_num, None, f"not valid CSV ({exc})") from None
+
+    def close(self) -> None:
+        """Close the file."""
+        self.handle.close()
 
 
 def _check_header(name: str, header: list[str] | None, expected: Sequence[str]) -> dict[str, int]:
@@ -231,16 +238,43 @@ class _ResponseLoader:
             {item.key: len(q.choice_items) + j for j, item in enumerate(q.text_items)}
             for q in codebook.questionnaires.values()
         ]
-        self.cells: list[list[int]] = [[] for _ in self.qkeys]
-        self.cell_rows: list[list[int]] = [[] for _ in self.qkeys]
+        # Four ints per row of the file: response, questionnaire no, column, code.
+        self.cells: list[int] = []
         self.free_text: list[FreeText] = []
+        # Background values already checked; most responses repeat a few combinations.
+        self.good_groups: set[tuple[str, ...]] = set()
+        self.good_campaigns: set[str] = set()
+        self.good_days: set[str] = set()
 
     def check_meta(self, meta: tuple[str, ...], row: int) -> None:
         """Validate the background columns of a new response."""
         name = RESPONSES_FILE
         values = dict(zip(RESPONSE_META, meta, strict=True))
-        if not _INTEGER.fullmatch(values["campaign_id"]):
-            raise _error(name, row, "campaign_id", f"{values['campaign_id']!r} is not an integer")
+        if values["campaign_id"] not in self.good_campaigns:
+            if not _INTEGER.fullmatch(values["campaign_id"]):
+                raise _error(
+                    name, row, "campaign_id", f"{values['campaign_id']!r} is not an integer"
+                )
+            self.good_campaigns.add(values["campaign_id"])
+        day = values["submitted_on"]
+        if day not in self.good_days:
+            try:
+                if not _ISO_DATE.fullmatch(day):
+                    raise ValueError
+                dt.date.fromisoformat(day)
+            except ValueError:
+                raise _error(
+                    name, row, "submitted_on", f"{day!r} is not a date YYYY-MM-DD"
+                ) from None
+            self.good_days.add(day)
+        group = meta[1:-1]
+        if group not in self.good_groups:
+            self.check_group(values, row)
+            self.good_groups.add(group)
+
+    def check_group(self, values: dict[str, str], row: int) -> None:
+        """Validate questionnaire, version, role, age band, place and language."""
+        name = RESPONSES_FILE
         qkey = values["questionnaire"]
         questionnaire = self.codebook.questionnaires.get(qkey)
         if questionnaire is None:
@@ -298,13 +332,6 @@ class _ResponseLoader:
                 "language",
                 f"{values['language']!r} is not a language ({', '.join(LANGUAGES)})",
             )
-        day = values["submitted_on"]
-        try:
-            if not _ISO_DATE.fullmatch(day):
-                raise ValueError
-            dt.date.fromisoformat(day)
-        except ValueError:
-            raise _error(name, row, "submitted_on", f"{day!r} is not a date YYYY-MM-DD") from None
 
     def parse_cell(self, qkey: str, item_key: str, value: str, row: int) -> tuple[int, int, int]:
         """Validate an (item, value) pair: (questionnaire no, column, code); code -1 is text."""
@@ -372,79 +399,89 @@ def _check_place(
 
 
 def _load_responses(
-    path: Path, codebook: Codebook, municipality_area: dict[str, str], progress: LoadProgress | None
+    path: Path,
+    codebook: Codebook,
+    municipality_area: dict[str, str],
+    progress: LoadProgress | None,
 ) -> tuple[Responses, dict[str, AnswerMatrix], list[FreeText], int]:
-    rows, positions, close = _open_rows(path, RESPONSE_COLUMNS)
+    file = _CsvFile(path, RESPONSE_COLUMNS)
+    positions = file.positions
     loader = _ResponseLoader(codebook, municipality_area)
     get_meta = itemgetter(*(positions[c] for c in RESPONSE_META))
     c_id, c_item, c_value, c_text = (positions[c] for c in ("response_id", "item", "value", "text"))
     q_in_meta = RESPONSE_META.index("questionnaire")
     width = len(RESPONSE_COLUMNS)
     index_of, metas, cache = loader.index_of, loader.meta, loader.cell_cache
+    add_cell, add_parsed = loader.cells.append, loader.cells.extend
+    expected_rows = _estimate_rows(path)
     row = 1
-    size = path.stat().st_size
+    # The loop body runs once per answer (a million times for 100k responses), so it keeps
+    # to dict lookups and cached validation; anything seen before is not checked again.
     try:
-        for row, record in enumerate(rows, start=2):
-            if len(record) != width:
-                if not record:
-                    raise _error(RESPONSES_FILE, row, None, "empty row")
-                raise _error(
-                    RESPONSES_FILE, row, None, f"expected {width} cells, got {len(record)}"
-                )
-            rid = record[c_id]
-            meta = get_meta(record)
-            idx = index_of.get(rid)
-            if idx is None:
-                if not _RESPONSE_ID.fullmatch(rid):
+        with file.errors():
+            for record in file.reader:
+                row += 1
+                if len(record) != width:
+                    if not record:
+                        raise _error(RESPONSES_FILE, row, None, "empty row")
+                    raise _error(
+                        RESPONSES_FILE, row, None, f"expected {width} cells, got {len(record)}"
+                    )
+                rid = record[c_id]
+                meta = get_meta(record)
+                idx = index_of.get(rid)
+                if idx is None:
+                    if not _RESPONSE_ID.fullmatch(rid):
+                        raise _error(
+                            RESPONSES_FILE,
+                            row,
+                            "response_id",
+                            f"{rid!r} is not 32 hexadecimal characters",
+                        )
+                    loader.check_meta(meta, row)
+                    idx = len(metas)
+                    index_of[rid] = idx
+                    metas.append(meta)
+                    loader.meta_row.append(row)
+                elif metas[idx] != meta:
+                    differing = next(
+                        c for c, a, b in zip(RESPONSE_META, metas[idx], meta, strict=True) if a != b
+                    )
                     raise _error(
                         RESPONSES_FILE,
                         row,
-                        "response_id",
-                        f"{rid!r} is not 32 hexadecimal characters",
+                        differing,
+                        f"differs from row {loader.meta_row[idx]} of the same response",
                     )
-                loader.check_meta(meta, row)
-                idx = len(metas)
-                index_of[rid] = idx
-                metas.append(meta)
-                loader.meta_row.append(row)
-            elif metas[idx] != meta:
-                first = metas[idx]
-                differing = next(
-                    c for c, a, b in zip(RESPONSE_META, first, meta, strict=True) if a != b
-                )
-                raise _error(
-                    RESPONSES_FILE,
-                    row,
-                    differing,
-                    f"differs from row {loader.meta_row[idx]} of the same response",
-                )
-            key = (meta[q_in_meta], record[c_item], record[c_value])
-            parsed = cache.get(key)
-            if parsed is None:
-                parsed = loader.parse_cell(*key, row)
-                cache[key] = parsed
-            q_no, column, code = parsed
-            text = record[c_text]
-            if code < 0:
+                key = (meta[q_in_meta], record[c_item], record[c_value])
+                parsed = cache.get(key)
+                if parsed is None:
+                    parsed = loader.parse_cell(*key, row)
+                    cache[key] = parsed
+                text = record[c_text]
                 if text:
-                    loader.free_text.append(FreeText(idx, record[c_item], unescape_cell(text)))
-                code = NO_ANSWER
-            elif text:
-                raise _error(
-                    RESPONSES_FILE, row, "text", f"choice item {record[c_item]} takes no text"
-                )
-            cells = loader.cells[q_no]
-            cells.append(idx)
-            cells.append(column)
-            cells.append(code)
-            loader.cell_rows[q_no].append(row)
-            if progress is not None and row % _PROGRESS_EVERY == 0:
-                progress(row, max(row, size // 72))
+                    if parsed[2] >= 0:
+                        raise _error(
+                            RESPONSES_FILE, row, "text", f"choice item {key[1]} takes no text"
+                        )
+                    loader.free_text.append(FreeText(idx, key[1], unescape_cell(text)))
+                add_cell(idx)
+                add_parsed(parsed)
+                if progress is not None and row % _PROGRESS_EVERY == 0:
+                    progress(row, max(row, expected_rows))
     finally:
-        close()
+        file.close()
     responses = _build_responses(loader)
     answers = _build_matrices(loader, codebook, responses)
     return responses, answers, loader.free_text, row - 1
+
+
+def _estimate_rows(path: Path) -> int:
+    """Rows in a CSV file, estimated from the size and the first 64 KiB (for progress)."""
+    with path.open("rb") as handle:
+        head = handle.read(65_536)
+    lines = max(head.count(b"\n"), 1)
+    return max(1, path.stat().st_size * lines // max(len(head), 1))
 
 
 def _build_responses(loader: _ResponseLoader) -> Responses:
@@ -468,6 +505,9 @@ def _build_responses(loader: _ResponseLoader) -> Responses:
 def _build_matrices(
     loader: _ResponseLoader, codebook: Codebook, responses: Responses
 ) -> dict[str, AnswerMatrix]:
+    cells = np.array(loader.cells, dtype=np.int64).reshape(-1, 4)
+    # Row k of `cells` is row k + 2 of the file (after the header).
+    file_rows = np.arange(2, len(cells) + 2)
     matrices: dict[str, AnswerMatrix] = {}
     for q_no, (qkey, questionnaire) in enumerate(codebook.questionnaires.items()):
         members = np.array(
@@ -475,22 +515,23 @@ def _build_matrices(
         )
         n_choice = len(loader.columns[q_no])
         n_all = n_choice + len(loader.text_items[q_no])
-        cells = np.array(loader.cells[q_no], dtype=np.int64).reshape(-1, 3)
+        mine = cells[:, 1] == q_no
+        response, column, code = cells[mine, 0], cells[mine, 2], cells[mine, 3]
         position = np.full(len(responses), -1, dtype=np.int64)
         position[members] = np.arange(len(members))
-        keys = position[cells[:, 0]] * max(n_all, 1) + cells[:, 1]
-        _check_duplicates(keys, loader.cell_rows[q_no], cells, questionnaire, n_choice)
+        keys = position[response] * max(n_all, 1) + column
+        _check_duplicates(keys, file_rows[mine], column, questionnaire, n_choice)
         values = np.full((len(members), n_choice), NOT_SHOWN, dtype=np.int16)
-        choice = cells[:, 1] < n_choice
-        values[position[cells[choice, 0]], cells[choice, 1]] = cells[choice, 2]
+        choice = column < n_choice
+        values[position[response[choice]], column[choice]] = code[choice]
         matrices[qkey] = AnswerMatrix(questionnaire, members, questionnaire.choice_items, values)
     return matrices
 
 
 def _check_duplicates(
     keys: npt.NDArray[np.int64],
-    rows: list[int],
-    cells: npt.NDArray[np.int64],
+    rows: npt.NDArray[np.int64],
+    columns: npt.NDArray[np.int64],
     questionnaire: Questionnaire,
     n_choice: int,
 ) -> None:
@@ -503,8 +544,8 @@ def _check_duplicates(
     # Report the earliest row in the file that repeats an earlier answer.
     later = order[repeated + 1]
     earlier = order[repeated]
-    first = int(np.argmin(np.asarray(rows)[later]))
-    column = int(cells[later[first], 1])
+    first = int(np.argmin(rows[later]))
+    column = int(columns[later[first]])
     item = (
         questionnaire.choice_items[column].key
         if column < n_choice
@@ -512,43 +553,46 @@ def _check_duplicates(
     )
     raise _error(
         RESPONSES_FILE,
-        rows[int(later[first])],
+        int(rows[later[first]]),
         "item",
-        f"item {item} answered twice in one response (also row {rows[int(earlier[first])]})",
+        f"item {item} answered twice in one response (also row {int(rows[earlier[first]])})",
     )
 
 
 def _load_invitations(path: Path, municipality_area: dict[str, str]) -> Invitations:
-    rows, positions, close = _open_rows(path, INVITATION_COLUMNS)
-    get_groups = itemgetter(*(positions[c] for c in INVITATION_GROUPS))
-    get_flags = itemgetter(*(positions[c] for c in FUNNEL_STAGES))
+    file = _CsvFile(path, INVITATION_COLUMNS)
+    get_groups = itemgetter(*(file.positions[c] for c in INVITATION_GROUPS))
+    get_flags = itemgetter(*(file.positions[c] for c in FUNNEL_STAGES))
     width = len(INVITATION_COLUMNS)
     checked: set[tuple[str, ...]] = set()
     groups: list[tuple[str, ...]] = []
     flags: list[tuple[int, ...]] = []
     flag_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
+    row = 1
     try:
-        for row, record in enumerate(rows, start=2):
-            if len(record) != width:
-                raise _error(
-                    INVITATIONS_FILE, row, None, f"expected {width} cells, got {len(record)}"
-                )
-            group = get_groups(record)
-            if group not in checked:
-                _check_invitation_group(group, row, municipality_area)
-                checked.add(group)
-            groups.append(group)
-            raw_flags = get_flags(record)
-            parsed = flag_cache.get(raw_flags)
-            if parsed is None:
-                for stage, value in zip(FUNNEL_STAGES, raw_flags, strict=True):
-                    if value not in ("0", "1"):
-                        raise _error(INVITATIONS_FILE, row, stage, f"{value!r} is not 0 or 1")
-                parsed = tuple(int(v) for v in raw_flags)
-                flag_cache[raw_flags] = parsed
-            flags.append(parsed)
+        with file.errors():
+            for record in file.reader:
+                row += 1
+                if len(record) != width:
+                    raise _error(
+                        INVITATIONS_FILE, row, None, f"expected {width} cells, got {len(record)}"
+                    )
+                group = get_groups(record)
+                if group not in checked:
+                    _check_invitation_group(group, row, municipality_area)
+                    checked.add(group)
+                groups.append(group)
+                raw_flags = get_flags(record)
+                parsed = flag_cache.get(raw_flags)
+                if parsed is None:
+                    for stage, value in zip(FUNNEL_STAGES, raw_flags, strict=True):
+                        if value not in ("0", "1"):
+                            raise _error(INVITATIONS_FILE, row, stage, f"{value!r} is not 0 or 1")
+                    parsed = tuple(int(v) for v in raw_flags)
+                    flag_cache[raw_flags] = parsed
+                flags.append(parsed)
     finally:
-        close()
+        file.close()
     columns = list(zip(*groups, strict=True)) if groups else [() for _ in INVITATION_GROUPS]
     return Invitations(
         role=list(columns[0]),

@@ -55,7 +55,9 @@ def compute_participation(invitations: Invitations, min_group_size: int) -> Part
         "area": _count(invitations.area, completed, AREAS),
     }
     area_of = dict(zip(invitations.municipality, invitations.area, strict=True))
-    municipality_order = sorted(area_of, key=lambda m: (AREAS.index(area_of[m]), m))
+    # The web service also passes live invitations here, unvalidated: unknown areas sort last.
+    area_rank = {area: i for i, area in enumerate(AREAS)}
+    municipality_order = sorted(area_of, key=lambda m: (area_rank.get(area_of[m], len(AREAS)), m))
     counts["municipality"] = _count(invitations.municipality, completed, municipality_order)
     sizes = {name: {g: c[0] for g, c in groups.items()} for name, groups in counts.items()}
     primary = {name: _primary(groups, min_group_size) for name, groups in counts.items()}

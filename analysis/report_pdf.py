@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 
 import matplotlib
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -105,6 +105,9 @@ def _styles() -> dict[str, ParagraphStyle]:
             textColor=colors.HexColor("#333333"),
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.5, spaceAfter=0),
+        "cellnum": ParagraphStyle(
+            "cellnum", parent=base, fontSize=7.5, leading=9.5, spaceAfter=0, alignment=TA_RIGHT
+        ),
         "cellhead": ParagraphStyle(
             "cellhead", parent=base, fontName=FONT_BOLD, fontSize=7.5, leading=9.5, spaceAfter=0
         ),
@@ -116,21 +119,44 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _column_widths(table: Table) -> list[float]:
-    # Width follows the longest text per column, within limits, so numbers stay compact.
-    lengths = [
-        max([len(table.columns[i])] + [len(r[i]) for r in table.rows])
-        for i in range(len(table.columns))
-    ]
-    weights = [min(max(n, 6), 60) for n in lengths]
-    total = sum(weights)
-    return [FRAME_WIDTH * w / total for w in weights]
+def _column_widths(table: Table, styles: dict[str, ParagraphStyle]) -> list[float]:
+    """Widths that never break a number, sharing what is left by the length of the text."""
+    padding = 7.0
+    cell, head = styles["cell"], styles["cellhead"]
+
+    def width(text: str, style: ParagraphStyle) -> float:
+        return float(pdfmetrics.stringWidth(text, style.fontName, style.fontSize))
+
+    minimum, natural = [], []
+    for i, title in enumerate(table.columns):
+        texts = [row[i] for row in table.rows]
+        # Cells break only at ordinary spaces; numbers use non-breaking ones.
+        words = [w for t in texts for w in t.split(" ")] or [""]
+        head_words = title.split(" ")
+        minimum.append(
+            max(max(width(w, cell) for w in words), max(width(w, head) for w in head_words))
+            + padding
+        )
+        natural.append(max([width(title, head)] + [width(t, cell) for t in texts]) + padding)
+    if sum(natural) <= FRAME_WIDTH:
+        return natural
+    spare = max(FRAME_WIDTH - sum(minimum), 0.0)
+    stretch = [n - m for n, m in zip(natural, minimum, strict=True)]
+    total = sum(stretch) or 1.0
+    return [m + spare * s / total for m, s in zip(minimum, stretch, strict=True)]
 
 
 def _table(table: Table, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    numeric = table.numeric or [False] * len(table.columns)
     data = [[RLParagraph(escape(c), styles["cellhead"]) for c in table.columns]]
-    data += [[RLParagraph(escape(cell), styles["cell"]) for cell in row] for row in table.rows]
-    flowable = RLTable(data, colWidths=_column_widths(table), repeatRows=1)
+    data += [
+        [
+            RLParagraph(escape(cell), styles["cellnum" if numeric[i] else "cell"])
+            for i, cell in enumerate(row)
+        ]
+        for row in table.rows
+    ]
+    flowable = RLTable(data, colWidths=_column_widths(table, styles), repeatRows=1, hAlign="LEFT")
     flowable.setStyle(
         TableStyle(
             [

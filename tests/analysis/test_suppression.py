@@ -204,3 +204,23 @@ def test_no_single_hidden_municipality_can_be_found_by_subtraction(primary: set[
         hidden = {m for m in municipalities if parent_of[m] == area}
         assert len(hidden) != 1 or area in areas
     assert len(areas) != 1
+
+
+def test_live_invitations_from_the_web_service_need_no_validation() -> None:
+    # The web service builds Invitations from its database and calls this directly.
+    import numpy as np
+
+    from analysis.dataset import FUNNEL_STAGES, Invitations
+    from analysis.participation import compute_participation
+
+    rows = [("guardian", "6-11", "Nytt område", "Ny kommun", "HLT Ny", "sv", 1, 1, 1, 1, 1, 0)]
+    rows *= 6
+    rows += [("guardian", "6-11", "Umeå med krans", "Umeå", "HLT Umeå", "sv", 1, 1, 1, 1, 1, 0)] * 7
+    columns = list(zip(*rows, strict=True))
+    invitations = Invitations(
+        *(list(c) for c in columns[:6]),
+        flags=np.array([r[6:] for r in rows], dtype=np.int8).reshape(-1, len(FUNNEL_STAGES)),
+    )
+    participation = compute_participation(invitations, 5)
+    assert list(participation.by["municipality"]) == ["Umeå", "Ny kommun"]
+    assert participation.by["area"]["Nytt område"].invited == 6
