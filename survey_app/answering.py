@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -11,8 +12,11 @@ from sqlalchemy import delete, select, update
 from .extensions import db
 from .models import (
     Answer,
+    Campaign,
+    CampaignState,
     Draft,
     Invitation,
+    Meeting,
     MessageKind,
     MessageState,
     OutboxMessage,
@@ -78,28 +82,55 @@ def response_answers(
     return answers
 
 
+class SubmitOutcome(enum.StrEnum):
+    STORED = "stored"
+    #: The invitation was already completed: a double tap or a retry.
+    ALREADY_COMPLETED = "already_completed"
+    #: The window closed (or was closed) before this submit could be stored.
+    WINDOW_CLOSED = "window_closed"
+
+
 def submit(
     invitation: Invitation,
     questionnaire: Questionnaire,
     draft_answers: Mapping[str, str | None],
     now: datetime | None = None,
-) -> bool:
-    """Store the response; False when this invitation was already completed (a repeat).
+) -> SubmitOutcome:
+    """Store the response once, and only while the window takes answers.
 
     One transaction: claim the invitation (a conditional UPDATE, so of two racing submits only
-    one wins), write the Response, delete the Draft, cancel pending reminders.
+    one wins, and none once the window is closed), write the Response, delete the Draft, cancel
+    pending reminders. On PostgreSQL the campaign row is share-locked first, so closing the
+    window (which updates that row) waits for a submit in flight, or the submit sees it closed.
     """
     now = now or utcnow()
     answers = response_answers(questionnaire, draft_answers)
+    meeting = invitation.meeting
+    db.session.execute(
+        select(Campaign.id).where(Campaign.id == meeting.campaign_id).with_for_update(read=True)
+    )
+    window_open = (
+        select(Meeting.id)
+        .join(Campaign, Campaign.id == Meeting.campaign_id)
+        .where(
+            Meeting.id == invitation.meeting_id,
+            Campaign.state.not_in([CampaignState.CLOSED, CampaignState.ANALYSED]),
+            Campaign.opens_at <= now,
+            Campaign.closes_at > now,
+        )
+        .exists()
+    )
     claimed = db.session.execute(
         update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.completed_at.is_(None))
+        .where(Invitation.id == invitation.id, Invitation.completed_at.is_(None), window_open)
         .values(completed_at=now)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
-        return False
-    meeting = invitation.meeting
+        db.session.refresh(invitation)
+        if invitation.completed_at is not None:
+            return SubmitOutcome.ALREADY_COMPLETED
+        return SubmitOutcome.WINDOW_CLOSED
     db.session.add(
         Response(
             campaign_id=meeting.campaign_id,
@@ -124,4 +155,4 @@ def submit(
         .values(state=MessageState.CANCELLED)
     )
     db.session.commit()
-    return True
+    return SubmitOutcome.STORED

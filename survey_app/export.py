@@ -195,7 +195,7 @@ def _response_rows(
     meta: tuple[object, ...] = ()
     answers: list[tuple[int, str, object, object]] = []
     position: dict[str, int] = {}
-    rows = db.session.connection().execution_options(yield_per=BATCH_SIZE).execute(query)
+    rows = db.session.execute(query.execution_options(yield_per=BATCH_SIZE))
     for rid, qkey, version, role, band, area, town, team, language, day, item, value, text in rows:
         if rid != current:
             for _order, *answer in sorted(answers):
@@ -260,7 +260,7 @@ def invitation_rows(
         query = query.where(Meeting.team_id.in_(team_ids))
     query = query.order_by(*[column for column in query.selected_columns])
     yield from (
-        db.session.connection().execution_options(yield_per=BATCH_SIZE).execute(query).tuples()
+        db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples()
     )
 
 

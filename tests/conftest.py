@@ -96,12 +96,15 @@ def database_url(
 
 
 @pytest.fixture
-def app_factory(database_url: str) -> Iterator[Callable[..., Flask]]:
+def app_factory(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     """Build an app on the test database with extra settings (e.g. CSRF turned on)."""
     apps: list[Flask] = []
+    # Reports written when a test closes a window stay inside the test's own folder.
+    reports = tmp_path / "reports"
 
     def build(**overrides: Any) -> Flask:
-        application = create_app({**_base_config(database_url), **overrides})
+        settings = {**_base_config(database_url), "REPORTS_DIRECTORY": str(reports)}
+        application = create_app({**settings, **overrides})
         apps.append(application)
         return application
 

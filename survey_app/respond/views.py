@@ -8,7 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..answering import find_invitation, record_opened, save_page, start, submit
+from ..answering import (
+    SubmitOutcome,
+    find_invitation,
+    record_opened,
+    save_page,
+    start,
+    submit,
+)
 from ..extensions import csrf, db, limiter
 from ..i18n import FAMILY_LANGUAGES, SESSION_KEY, family_language
 from ..models import Draft, Invitation
@@ -211,7 +218,8 @@ def question_page(page: int) -> ViewResult:
         return redirect(url_for(".thanks"))
     if following:
         return redirect(url_for(".question_page", page=following[0]))
-    submit(invitation, questionnaire, merged)
+    if submit(invitation, questionnaire, merged) is SubmitOutcome.WINDOW_CLOSED:
+        return redirect(url_for(".start_page"))  # shows the "closed" page; nothing was stored
     session[COMPLETED_KEY] = invitation.id
     return redirect(url_for(".thanks"))
 

@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from survey_app.models import Answer, Draft, Invitation, Response, utcnow
+from survey_app.answering import SubmitOutcome, submit
+from survey_app.models import Answer, CampaignState, Draft, Invitation, Response, utcnow
+from survey_app.questionnaires import get_questionnaire
 
 from .conftest import GUARDIAN_PAGES
 
@@ -294,3 +296,29 @@ def test_the_invitation_language_is_stored_on_the_response_without_identity(
     assert stored.language == "en"
     assert db.session.get(Invitation, invitation.id).completed_at is not None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 13
+
+
+def test_a_submit_after_the_window_closed_stores_nothing(client, db, make_invitation, begin):
+    invitation = make_invitation()
+    begin(client, invitation)
+    for number, answers in enumerate(GUARDIAN_PAGES[:3], start=1):
+        client.post(f"/s/q/{number}", data=answers)
+    campaign = invitation.meeting.campaign
+    campaign.state = CampaignState.CLOSED
+    campaign.closed_at = utcnow()
+    db.session.commit()
+    outcome = submit(invitation, get_questionnaire("sip-guardian"), {"G0": "1", "G6": "4"})
+    assert outcome is SubmitOutcome.WINDOW_CLOSED
+    assert _responses(db) == []
+    db.session.refresh(invitation)
+    assert invitation.completed_at is None
+
+
+def test_submit_says_when_the_invitation_was_already_completed(client, db, make_invitation,
+                                                               begin):
+    invitation = make_invitation()
+    begin(client, invitation)
+    questionnaire = get_questionnaire("sip-guardian")
+    assert submit(invitation, questionnaire, {"G0": "1"}) is SubmitOutcome.STORED
+    assert submit(invitation, questionnaire, {"G0": "1"}) is SubmitOutcome.ALREADY_COMPLETED
+    assert len(_responses(db)) == 1
