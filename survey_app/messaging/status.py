@@ -93,6 +93,21 @@ def _status(invitation: Invitation, failed: set[int]) -> InvitationStatus:
     )
 
 
+def _meeting_status(meeting: Meeting, failed: set[int]) -> MeetingStatus:
+    return MeetingStatus(
+        meeting_id=meeting.id,
+        team=meeting.team.name,
+        held_on=meeting.held_on,
+        age_band=meeting.age_band.value,
+        invitations=[_status(invitation, failed) for invitation in meeting.invitations],
+    )
+
+
+def meeting_status(meeting: Meeting) -> MeetingStatus:
+    """The status of one meeting's invitations."""
+    return _meeting_status(meeting, _failed_invites([i.id for i in meeting.invitations]))
+
+
 def campaign_status(
     campaign_id: int, team_ids: Collection[int] | None, limit: int = 200
 ) -> CampaignStatus:
@@ -110,18 +125,7 @@ def campaign_status(
         query = query.where(Meeting.team_id.in_(team_ids))
     meetings = db.session.scalars(query.limit(limit)).all()
     failed = _failed_invites([i.id for m in meetings for i in m.invitations])
-    result = CampaignStatus(
-        meetings=[
-            MeetingStatus(
-                meeting_id=meeting.id,
-                team=meeting.team.name,
-                held_on=meeting.held_on,
-                age_band=meeting.age_band.value,
-                invitations=[_status(invitation, failed) for invitation in meeting.invitations],
-            )
-            for meeting in meetings
-        ]
-    )
+    result = CampaignStatus(meetings=[_meeting_status(meeting, failed) for meeting in meetings])
     result.teams = team_counts(campaign_id, team_ids)
     return result
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..extensions import db
 from ..meetings import RegistrationProblems, open_campaign, register_meeting
-from ..messaging.status import campaign_status
-from ..models import Campaign, StaffRole, Team
+from ..messaging.status import campaign_status, meeting_status
+from ..models import Campaign, Meeting, StaffRole, Team
 from . import blueprint
-from .access import allow, current_staff, team_ids_for, visible_teams
+from .access import allow, current_staff, require_team, team_ids_for, visible_teams
 from .meeting_forms import MeetingForm
 from .navigation import add_menu_entry
 
@@ -95,4 +95,17 @@ def meetings() -> str:
         status=status,
         yes=_("Ja"),
         no=_("Nej"),
+    )
+
+
+@blueprint.get("/meetings/<int:meeting_id>")
+@allow(StaffRole.COORDINATOR, StaffRole.ADMIN)
+def meeting(meeting_id: int) -> str:
+    """One meeting's invitations; another team's meeting is 404, as if it did not exist."""
+    found = db.session.get(Meeting, meeting_id)
+    if found is None:
+        abort(404)
+    require_team(found.team_id)
+    return render_template(
+        "staff/meetings/detail.html", status=meeting_status(found), yes=_("Ja"), no=_("Nej")
     )

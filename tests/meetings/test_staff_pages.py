@@ -158,3 +158,30 @@ def test_admin_outbox_never_shows_a_live_link_outside_development(
         assert token not in page
     assert "länk borttagen" in page
     assert staff_client("coordinator", teams=(ÅSELE,)).get("/staff/outbox").status_code == 403
+
+
+def test_one_meetings_page_is_for_its_own_team_only(
+    coordinator: FlaskClient, staff_client: Callable[..., FlaskClient]
+) -> None:
+    coordinator.post("/staff/meetings/new", data=form())
+    other = staff_client("coordinator", teams=(UMEÅ,))
+    other.post(
+        "/staff/meetings/new",
+        data=form(team_id=str(team_id(UMEÅ)), guardian_1_phone="0701740699"),
+    )
+    own = db.session.scalar(sa.select(Meeting.id).join(Team).where(Team.name == ÅSELE))
+    foreign = db.session.scalar(sa.select(Meeting.id).join(Team).where(Team.name == UMEÅ))
+    page = coordinator.get(f"/staff/meetings/{own}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert ÅSELE in text
+    assert "på vårdnadshavarens telefon" in text
+    assert "174 06" not in text
+    assert f'href="/staff/meetings/{own}"' in coordinator.get("/staff/meetings").get_data(
+        as_text=True
+    )
+    # Another team's meeting answers exactly like a meeting that does not exist.
+    assert coordinator.get(f"/staff/meetings/{foreign}").status_code == 404
+    assert coordinator.get("/staff/meetings/987654").status_code == 404
+    assert staff_client("admin").get(f"/staff/meetings/{foreign}").status_code == 200
+    assert staff_client("analyst").get(f"/staff/meetings/{own}").status_code == 403
