@@ -44,13 +44,15 @@ ANALYSTS = frozenset({StaffRole.ANALYST})
 DOWNLOADS: dict[str, tuple[Any, str, frozenset[StaffRole]]] = {
     "report.html": (_l("Rapport (HTML)"), "text/html", BOTH),
     "report.pdf": (_l("Rapport (PDF)"), "application/pdf", BOTH),
-    "data.zip": (_l("Data set (CSV och kodbok, zip)"), "application/zip", ANALYSTS),
+    # Admins and analysts get the data set (anonymous rows); free text, which may carry
+    # names despite the request not to write any, goes to analysts only.
+    "data.zip": (_l("Data set (CSV och kodbok, zip)"), "application/zip", BOTH),
     "dataset.xlsx": (
         _l("Data set (Excel)"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ANALYSTS,
+        BOTH,
     ),
-    "responses.sav": (_l("Svar för SPSS (SAV)"), "application/x-spss-sav", ANALYSTS),
+    "responses.sav": (_l("Svar för SPSS (SAV)"), "application/x-spss-sav", BOTH),
     "free_text.csv": (_l("Fritextsvar (CSV)"), "text/csv", ANALYSTS),
 }
 BREAKDOWNS = {
