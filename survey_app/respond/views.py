@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -18,7 +19,7 @@ from ..answering import (
 )
 from ..extensions import csrf, db, limiter
 from ..i18n import FAMILY_LANGUAGES, SESSION_KEY, family_language
-from ..models import Draft, Invitation
+from ..models import Draft, Invitation, Meeting
 from ..questionnaires import NO_ANSWER, Questionnaire, all_questionnaires, page_form_class
 from ..staff.access import public
 from . import blueprint
@@ -26,6 +27,7 @@ from .forms import StartForm
 from .gate import COMPLETED_KEY, closed_or_answered_page
 
 INVITATION_KEY = "invitation"
+INVITATION_WITH_WINDOW = [joinedload(Invitation.meeting).joinedload(Meeting.campaign)]
 
 # Every POST here validates a FlaskForm, whose CSRF check lets a stale page be shown again
 # with the person's answers instead of the global handler's generic error page.
@@ -38,7 +40,12 @@ ViewResult = str | WerkzeugResponse | tuple[str, int]
 def load_invitation() -> WerkzeugResponse | None:
     """Put the session's invitation in g, and apply a language picked from the menu."""
     invitation_id = session.get(INVITATION_KEY)
-    g.invitation = db.session.get(Invitation, invitation_id) if invitation_id else None
+    # One query for what every family page needs: the invitation, its meeting and window.
+    g.invitation = (
+        db.session.get(Invitation, invitation_id, options=INVITATION_WITH_WINDOW)
+        if invitation_id
+        else None
+    )
     if g.invitation is not None:
         g.invitation_language = family_language(g.invitation.language)
     if "lang" in request.args:
