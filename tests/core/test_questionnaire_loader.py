@@ -214,3 +214,14 @@ def test_the_service_refuses_to_start_with_a_broken_questionnaire(app_factory, b
     directory = broken_copy("sip-youth.yaml", lambda d: _item(d, "Y2").pop("scale"))
     with pytest.raises(QuestionnaireError, match="item Y2: scale missing"):
         app_factory(QUESTIONNAIRE_DIRECTORY=str(directory))
+
+
+def test_children_and_young_people_may_always_answer_vet_inte():
+    questionnaires = load_directory(DEFAULT_DIRECTORY)
+    for key in ("sip-child", "sip-youth"):
+        for item in questionnaires[key].items:
+            if item.type == "choice":
+                assert item.choice_scale.no_answer == "Vet inte", f"{key} {item.key}"
+    # "Vet inte" on the filter question does not skip anything: the child is asked on.
+    child = questionnaires["sip-child"]
+    assert child.skipped_items({"C0": "na"}) == frozenset()
