@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pyreadstat.pyclasses import MissingRange
 
 from analysis.codebook import Codebook, Questionnaire
@@ -103,22 +104,30 @@ def write_free_text(dataset: Dataset, path: Path) -> int:
 
 
 def _typed_rows(path: Path) -> Iterator[list[Any]]:
-    """Rows of an already validated CSV file, with integer columns as numbers."""
+    """Rows of an already validated CSV file, ready for a worksheet.
+
+    Integer columns become numbers and empty cells None (openpyxl then writes no cell).
+    Free-form text is kept as in the file (with the contract's ' prefix) but stripped of
+    control characters, which a worksheet cannot hold, and guarded once more against
+    formulas, since openpyxl writes any text starting with = as a formula.
+    """
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)
         yield header
         integer = [i for i, c in enumerate(header) if c in _INTEGER_COLUMNS[path.name]]
+        free_form = [i for i, c in enumerate(header) if c in ("team", "text")]
         for record in reader:
             row: list[Any] = record
             for i in integer:
                 row[i] = int(record[i]) if record[i] else None
+            for i in free_form:
+                value = record[i]
+                if value:
+                    row[i] = escape_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+                else:
+                    row[i] = None
             yield row
-
-
-def _count_rows(path: Path) -> int:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return sum(1 for _ in csv.reader(handle)) - 1
 
 
 def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
@@ -262,7 +271,8 @@ def write_sav(dataset: Dataset, path: Path) -> None:
         for item in questionnaire.text_items:
             texts[item.key] = [""] * n
     for answer in dataset.free_text:
-        texts[answer.item][answer.response] = answer.text
+        # A NUL would end the string early in the SAV file's C library.
+        texts[answer.item][answer.response] = answer.text.replace("\x00", "")
     columns |= texts
     frame = pd.DataFrame(columns)
     pyreadstat.write_sav(

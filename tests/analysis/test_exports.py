@@ -9,8 +9,11 @@ from pathlib import Path
 import openpyxl
 import pyreadstat
 
-from analysis.exports import SAV_NO_ANSWER, XLSX_MAX_ROWS
+from analysis.dataset import load_dataset
+from analysis.exports import SAV_NO_ANSWER, XLSX_MAX_ROWS, write_sav, write_xlsx
 from analysis.results import Results
+
+from .builders import Response, invitation, write_dataset
 
 
 def read(path: Path) -> list[list[str]]:
@@ -112,3 +115,28 @@ def test_sav_dates_are_dates(analysed: tuple[Path, Results]) -> None:
         str(analysed[0] / "responses.sav"), output_format="dict", metadataonly=True
     )
     assert meta.original_variable_types["submitted_on"].startswith("DATE")
+
+
+def test_exports_survive_control_characters_and_formula_text(tmp_path: Path) -> None:
+    folder = write_dataset(
+        tmp_path / "data",
+        [Response({"G0": 3, "G12": "Bra\x0bmö\x00te"}), Response({"G0": 3, "G12": "=1+1"})],
+        [invitation(), invitation()],
+    )
+    dataset = load_dataset(folder)
+    write_xlsx(dataset, tmp_path / "dataset.xlsx")
+    write_sav(dataset, tmp_path / "responses.sav")
+    workbook = openpyxl.load_workbook(tmp_path / "dataset.xlsx")
+    try:
+        cells = [
+            row[13].value for row in workbook["responses"].iter_rows(min_row=2) if row[13].value
+        ]
+        assert cells == ["Bramöte", "'=1+1"]
+        kinds = {
+            row[13].data_type for row in workbook["responses"].iter_rows(min_row=2) if row[13].value
+        }
+        assert kinds == {"s"}  # text, never a formula
+    finally:
+        workbook.close()
+    data, _ = pyreadstat.read_sav(str(tmp_path / "responses.sav"), output_format="dict")
+    assert list(data["G12"]) == ["Bra\x0bmöte", "=1+1"]  # no NUL, nothing cut off
