@@ -15,33 +15,19 @@ import numpy as np
 import numpy.typing as npt
 
 from analysis.codebook import Codebook, Item, Questionnaire, Scale, load_codebook
+from analysis.contract import (
+    CODEBOOK_FILE,
+    FUNNEL_STAGES,
+    INVITATION_COLUMNS,
+    INVITATION_GROUPS,
+    INVITATIONS_FILE,
+    RESPONSE_COLUMNS,
+    RESPONSES_FILE,
+)
 from analysis.errors import DatasetError
 
-RESPONSES_FILE = "responses.csv"
-INVITATIONS_FILE = "invitations.csv"
-CODEBOOK_FILE = "codebook.json"
-
-RESPONSE_COLUMNS = (
-    "response_id",
-    "campaign_id",
-    "questionnaire",
-    "questionnaire_version",
-    "role",
-    "age_band",
-    "area",
-    "municipality",
-    "team",
-    "language",
-    "submitted_on",
-    "item",
-    "value",
-    "text",
-)
 # Columns that describe the whole response and must repeat unchanged on each of its rows.
 RESPONSE_META = RESPONSE_COLUMNS[1:11]
-INVITATION_GROUPS = ("role", "age_band", "area", "municipality", "team", "language")
-FUNNEL_STAGES = ("sent", "delivered", "opened", "started", "completed", "opted_out")
-INVITATION_COLUMNS = INVITATION_GROUPS + FUNNEL_STAGES
 
 ROLES = ("guardian", "child", "youth")
 AGE_BANDS = ("0-5", "6-11", "12-18")

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from analysis.contract import INVITATION_COLUMNS, RESPONSE_COLUMNS
+
 # Municipalities of the three areas with their approximate population; invitations are
 # drawn in proportion to population, so small inland municipalities get few answers and
 # exercise suppression the way real data does.
@@ -39,36 +41,6 @@ AREAS: dict[str, dict[str, int]] = {
 LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "fi")
 _LANGUAGE_WEIGHTS = (0.85, 0.02, 0.05, 0.02, 0.03, 0.01, 0.02)
 
-RESPONSE_COLUMNS = (
-    "response_id",
-    "campaign_id",
-    "questionnaire",
-    "questionnaire_version",
-    "role",
-    "age_band",
-    "area",
-    "municipality",
-    "team",
-    "language",
-    "submitted_on",
-    "item",
-    "value",
-    "text",
-)
-INVITATION_COLUMNS = (
-    "role",
-    "age_band",
-    "area",
-    "municipality",
-    "team",
-    "language",
-    "sent",
-    "delivered",
-    "opened",
-    "started",
-    "completed",
-    "opted_out",
-)
 
 _SCALES: dict[str, Any] = {
     "agree4": {

@@ -17,47 +17,20 @@ from typing import Any
 
 from sqlalchemy import String, case, func, select, type_coerce
 
+from analysis.contract import (
+    CODEBOOK_FILE,
+    CODEBOOK_FORMAT,
+    FORMULA_STARTS,
+    INVITATION_COLUMNS,
+    INVITATIONS_FILE,
+    RESPONSE_COLUMNS,
+    RESPONSES_FILE,
+)
+
 from .extensions import db
 from .models import Answer, Area, Campaign, Invitation, Meeting, Municipality, Response, Team
 from .questionnaires import Questionnaire, Scale, all_questionnaires
 
-RESPONSES_FILE = "responses.csv"
-INVITATIONS_FILE = "invitations.csv"
-CODEBOOK_FILE = "codebook.json"
-CODEBOOK_FORMAT = 1
-
-RESPONSE_COLUMNS = (
-    "response_id",
-    "campaign_id",
-    "questionnaire",
-    "questionnaire_version",
-    "role",
-    "age_band",
-    "area",
-    "municipality",
-    "team",
-    "language",
-    "submitted_on",
-    "item",
-    "value",
-    "text",
-)
-INVITATION_COLUMNS = (
-    "role",
-    "age_band",
-    "area",
-    "municipality",
-    "team",
-    "language",
-    "sent",
-    "delivered",
-    "opened",
-    "started",
-    "completed",
-    "opted_out",
-)
-#: Cells a spreadsheet would run as a formula when they start with one of these.
-FORMULA_STARTS = ("=", "+", "-", "@")
 #: Rows fetched from the database at a time, so a large window never loads at once.
 BATCH_SIZE = 2000
 
@@ -259,9 +232,7 @@ def invitation_rows(
     if team_ids is not None:
         query = query.where(Meeting.team_id.in_(team_ids))
     query = query.order_by(*[column for column in query.selected_columns])
-    yield from (
-        db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples()
-    )
+    yield from (db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples())
 
 
 def count_responses(campaign_id: int) -> int:

@@ -1,0 +1,33 @@
+"""The data set contract: file names and columns shared by the service's export and this library.
+
+Kept free of imports so the web service can write data sets without loading numpy or scipy.
+"""
+
+from __future__ import annotations
+
+RESPONSES_FILE = "responses.csv"
+INVITATIONS_FILE = "invitations.csv"
+CODEBOOK_FILE = "codebook.json"
+CODEBOOK_FORMAT = 1
+
+RESPONSE_COLUMNS = (
+    "response_id",
+    "campaign_id",
+    "questionnaire",
+    "questionnaire_version",
+    "role",
+    "age_band",
+    "area",
+    "municipality",
+    "team",
+    "language",
+    "submitted_on",
+    "item",
+    "value",
+    "text",
+)
+INVITATION_GROUPS = ("role", "age_band", "area", "municipality", "team", "language")
+FUNNEL_STAGES = ("sent", "delivered", "opened", "started", "completed", "opted_out")
+INVITATION_COLUMNS = INVITATION_GROUPS + FUNNEL_STAGES
+#: Cells a spreadsheet would run as a formula when they start with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@")
