@@ -4,6 +4,5 @@ from flask import Blueprint
 
 blueprint = Blueprint("respond", __name__, url_prefix="/s")
 
-from . import views  # noqa: E402,F401  (registers the routes on the blueprint)
-from . import children, handover  # noqa: E402,F401  (children's path, hand-over)
-from . import opt_out  # noqa: E402,F401  ("Jag vill inte få fler sms")
+# The view modules register their routes on the blueprint when imported.
+from . import children, handover, opt_out, views  # noqa: E402,F401

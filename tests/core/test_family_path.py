@@ -314,8 +314,7 @@ def test_a_submit_after_the_window_closed_stores_nothing(client, db, make_invita
     assert invitation.completed_at is None
 
 
-def test_submit_says_when_the_invitation_was_already_completed(client, db, make_invitation,
-                                                               begin):
+def test_submit_says_when_the_invitation_was_already_completed(client, db, make_invitation, begin):
     invitation = make_invitation()
     begin(client, invitation)
     questionnaire = get_questionnaire("sip-guardian")
