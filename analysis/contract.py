@@ -31,3 +31,17 @@ FUNNEL_STAGES = ("sent", "delivered", "opened", "started", "completed", "opted_o
 INVITATION_COLUMNS = INVITATION_GROUPS + FUNNEL_STAGES
 #: Cells a spreadsheet would run as a formula when they start with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def escape_cell(text: str) -> str:
+    """Prefix text a spreadsheet would run as a formula with ' (the contract's rule)."""
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo escape_cell: drop a ' that stands before =, +, - or @."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text

@@ -23,6 +23,7 @@ from analysis.contract import (
     INVITATIONS_FILE,
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
+    unescape_cell,
 )
 from analysis.errors import DatasetError
 
@@ -136,13 +137,6 @@ def _error(file: str, row: int | None, column: str | None, message: str) -> Data
     if column is not None:
         where += f", column {column}"
     return DatasetError(f"{where}: {message}")
-
-
-def unescape_cell(text: str) -> str:
-    """Undo the contract's formula-injection prefix (a ' before =, +, - or @)."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        return text[1:]
-    return text
 
 
 def scale_range(scale: Scale) -> str:

@@ -13,6 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pyreadstat.pyclasses import MissingRange
 
 from analysis.codebook import Codebook, Questionnaire
+from analysis.contract import escape_cell
 from analysis.dataset import (
     INVITATIONS_FILE,
     NO_ANSWER,
@@ -61,13 +62,6 @@ META_LABELS = {
 }
 
 RowProgress = Callable[[int, int], None]
-
-
-def escape_cell(text: str) -> str:
-    """Formula-injection guard for spreadsheet cells (the contract's rule)."""
-    if text and text[0] in "=+-@":
-        return "'" + text
-    return text
 
 
 def write_free_text(dataset: Dataset, path: Path) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from analysis.contract import INVITATION_COLUMNS, RESPONSE_COLUMNS
+from analysis.contract import INVITATION_COLUMNS, RESPONSE_COLUMNS, escape_cell
 
 # Municipalities of the three areas with their approximate population; invitations are
 # drawn in proportion to population, so small inland municipalities get few answers and
@@ -274,13 +274,6 @@ def sip_codebook() -> dict[str, Any]:
             ],
         }
     return {"format": 1, "questionnaires": questionnaires, "scales": _SCALES}
-
-
-def escape_cell(text: str) -> str:
-    """Prefix a text cell that a spreadsheet would run as a formula (the contract's rule)."""
-    if text and text[0] in "=+-@":
-        return "'" + text
-    return text
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Any) -> None:

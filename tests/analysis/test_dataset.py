@@ -293,3 +293,23 @@ def test_columns_in_another_order_and_no_bom_are_accepted(tmp_path: Path) -> Non
 def test_the_simulated_data_set_follows_the_contract(simulated: Path) -> None:
     dataset = load_dataset(simulated)
     assert len(dataset.responses) == 160
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+46", "'+46"),
+        ("- bra", "'- bra"),
+        ("@hej", "'@hej"),
+        ("Bra möte", "Bra möte"),
+        ("'citat'", "'citat'"),
+        ("", ""),
+        ("'", "'"),
+    ],
+)
+def test_the_formula_rule_round_trips(text: str, escaped: str) -> None:
+    from analysis.contract import escape_cell, unescape_cell
+
+    assert escape_cell(text) == escaped
+    assert unescape_cell(escaped) == text
