@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
-# Development defaults; production sets these in the environment (see README).
+# Development default for `make run` and flask commands; production sets SURVEY_ENV=production.
+# (In development the SMS gateway defaults to console.)
 export SURVEY_ENV ?= development
-export SMS_GATEWAY ?= console
 
 .PHONY: run test lint typecheck check install install-dev translations translations-update bench clean
 

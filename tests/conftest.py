@@ -40,6 +40,10 @@ from tests.browser import browser  # noqa: F401  (the session's one Chromium)
 from .postgres import Resetter, create_worker_database
 
 POSTGRES_URL = os.environ.get("SURVEY_TEST_DATABASE_URL", "")
+# Settings from the shell running the tests (e.g. SMS_GATEWAY exported for development)
+# must not change what the tests see: each test says what it configures.
+for _name in [n for n in os.environ if n.startswith(("SMS_", "ELKS_", "TWILIO_"))]:
+    del os.environ[_name]
 
 
 def _base_config(database_url: str) -> dict[str, Any]:
