@@ -1,4 +1,4 @@
-"""The one headless Chromium of a test session, shared by every browser test.
+"""The one headless Chromium of a test session and the live server it talks to.
 
 Playwright's sync API runs an event loop per instance: two session-scoped instances in one
 xdist worker (one per test folder) refuse to start, so the browser lives here, once.
@@ -6,11 +6,14 @@ xdist worker (one per test folder) refuse to start, so the browser lives here, o
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
+from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Chromium must not reach the network on its own (updates, safe browsing, sync).
@@ -36,3 +39,15 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The test's app on 127.0.0.1 (a free port) in a thread; yields its origin."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()

@@ -35,7 +35,7 @@ from survey_app.models import (
 )
 from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE
 from survey_app.tokens import hash_token, new_token
-from tests.browser import browser  # noqa: F401  (the session's one Chromium)
+from tests.browser import browser, live_server  # noqa: F401  (shared by browser tests)
 
 from .postgres import Resetter, create_worker_database
 

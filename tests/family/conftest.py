@@ -7,7 +7,6 @@ its own server on a free port and its own database copy.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,6 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -47,18 +45,6 @@ def fresh(app: Flask) -> Callable[[], None]:
         db.session.expire_all()
 
     return refresh
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app served on 127.0.0.1 (free port) in a thread; yields its origin."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    server.server_close()
 
 
 @dataclass

@@ -7,7 +7,6 @@ files themselves into a temporary directory, so a fresh clone tests the catalogs
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from survey_app.i18n_commands import compile_catalogs
 
@@ -86,15 +84,3 @@ def answer_all(begin: Callable[[FlaskClient, Any], str]) -> Callable[[FlaskClien
         assert location == "/s/tack"
 
     return walk
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app on 127.0.0.1 (a free port) in a thread; yields its origin."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="i18n-live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    server.server_close()
