@@ -8,24 +8,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.contract import (
+    CODEBOOK_FORMAT,
+    COMMON_CATEGORIES,
+    DIMENSIONS,
+    ITEM_TYPES,
+    LUNDY_DIMENSIONS,
+    ROLES,
+)
 from analysis.errors import DatasetError
 
-CODEBOOK_FORMAT = 1
-ROLES = ("guardian", "child", "youth")
-DIMENSIONS = (
-    "filter",
-    "space",
-    "voice",
-    "audience",
-    "influence",
-    "plan",
-    "child_involvement",
-    "overall",
-    "comment",
-)
-LUNDY_DIMENSIONS = ("space", "voice", "audience", "influence")
-COMMON_CATEGORIES = ("negative", "partly", "positive")
-ITEM_TYPES = ("choice", "text")
+__all__ = [
+    "CODEBOOK_FORMAT",
+    "COMMON_CATEGORIES",
+    "DIMENSIONS",
+    "ITEM_TYPES",
+    "LUNDY_DIMENSIONS",
+    "ROLES",
+]
 
 
 @dataclass(frozen=True)

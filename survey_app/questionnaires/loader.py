@@ -7,17 +7,21 @@ from typing import Any
 
 import yaml
 
+from analysis import contract
+
 from .model import (
-    COMMON_LEVELS,
-    DIMENSIONS,
-    PARALLEL_KEYS,
-    ROLES,
     Item,
     Option,
     Questionnaire,
     Scale,
     SkipRule,
 )
+
+# The codebook's vocabulary is the analysis contract's: one definition for both sides.
+DIMENSIONS = frozenset(contract.DIMENSIONS)
+PARALLEL_KEYS = frozenset(contract.PARALLEL_KEYS)
+ROLES = frozenset(contract.ROLES)
+COMMON_LEVELS = contract.COMMON_CATEGORIES
 
 #: The file format versions this loader understands.
 KNOWN_FORMATS = frozenset({1})

@@ -9,23 +9,6 @@ from pathlib import Path
 #: Draft value of the "don't know" option; stored as "no answer", never as a number.
 NO_ANSWER = "na"
 
-DIMENSIONS = frozenset(
-    {
-        "filter",
-        "space",
-        "voice",
-        "audience",
-        "influence",
-        "plan",
-        "child_involvement",
-        "overall",
-        "comment",
-    }
-)
-PARALLEL_KEYS = frozenset({"voice", "audience", "understanding", "influence"})
-ROLES = frozenset({"guardian", "child", "youth"})
-COMMON_LEVELS = ("positive", "partly", "negative")
-
 
 @dataclass(frozen=True)
 class Option:
