@@ -5,9 +5,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
 from .models import (
@@ -47,27 +49,40 @@ def record_opened(invitation: Invitation) -> None:
         db.session.commit()
 
 
-def start(invitation: Invitation) -> Draft:
-    """Begin answering: a draft to save pages into."""
-    draft = db.session.scalar(select(Draft).where(Draft.invitation_id == invitation.id))
-    if draft is None:
-        draft = Draft(invitation_id=invitation.id, answers={}, reached_page=1)
-        db.session.add(draft)
-        if invitation.opened_at is None:
-            invitation.opened_at = utcnow()
-        if invitation.started_at is None:
-            invitation.started_at = utcnow()
-        db.session.commit()
-    return draft
-
-
-def save_page(draft: Draft, posted: Mapping[str, str | None], reached_page: int) -> None:
-    """Merge a page's answers into the draft, so a dropped connection loses at most one page."""
-    answers = dict(draft.answers or {})
-    answers.update(posted)
-    draft.answers = answers
-    draft.reached_page = max(draft.reached_page, reached_page)
+def start(invitation_id: int) -> None:
+    """Begin answering: a draft to save pages into. Starting twice keeps the first draft."""
+    now = utcnow()
+    try:
+        db.session.execute(
+            insert(Draft).values(invitation_id=invitation_id, answers={}, reached_page=1)
+        )
+    except IntegrityError:  # a parallel start (double tap) created it first
+        db.session.rollback()
+        return
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id)
+        .values(
+            opened_at=func.coalesce(Invitation.opened_at, now),
+            started_at=func.coalesce(Invitation.started_at, now),
+        )
+    )
     db.session.commit()
+
+
+def save_page(invitation_id: int, answers: Mapping[str, Any], reached_page: int) -> bool:
+    """Store the draft's answers after a page, so a dropped connection loses at most one page.
+
+    The caller merges the page into the answers it read in this transaction. False when the
+    draft is gone: a parallel request submitted it.
+    """
+    updated = db.session.execute(
+        update(Draft)
+        .where(Draft.invitation_id == invitation_id)
+        .values(answers=dict(answers), reached_page=reached_page, updated_at=utcnow())
+    )
+    db.session.commit()
+    return updated.rowcount == 1  # type: ignore[attr-defined]
 
 
 def response_answers(
@@ -91,7 +106,7 @@ class SubmitOutcome(enum.StrEnum):
 
 
 def submit(
-    invitation: Invitation,
+    invitation_id: int,
     questionnaire: Questionnaire,
     draft_answers: Mapping[str, str | None],
     now: datetime | None = None,
@@ -102,18 +117,28 @@ def submit(
     one wins, and none once the window is closed), write the Response, delete the Draft, cancel
     pending reminders. On PostgreSQL the campaign row is share-locked first, so closing the
     window (which updates that row) waits for a submit in flight, or the submit sees it closed.
+    The meeting's facts a Response keeps are read in the same transaction.
     """
     now = now or utcnow()
     answers = response_answers(questionnaire, draft_answers)
-    meeting = invitation.meeting
+    invitee = db.session.execute(
+        select(
+            Invitation.role,
+            Invitation.language,
+            Meeting.campaign_id,
+            Meeting.team_id,
+            Meeting.age_band,
+        )
+        .join(Meeting, Meeting.id == Invitation.meeting_id)
+        .where(Invitation.id == invitation_id)
+    ).one()
     db.session.execute(
-        select(Campaign.id).where(Campaign.id == meeting.campaign_id).with_for_update(read=True)
+        select(Campaign.id).where(Campaign.id == invitee.campaign_id).with_for_update(read=True)
     )
     window_open = (
-        select(Meeting.id)
-        .join(Campaign, Campaign.id == Meeting.campaign_id)
+        select(Campaign.id)
         .where(
-            Meeting.id == invitation.meeting_id,
+            Campaign.id == invitee.campaign_id,
             Campaign.state.not_in([CampaignState.CLOSED, CampaignState.ANALYSED]),
             Campaign.opens_at <= now,
             Campaign.closes_at > now,
@@ -122,33 +147,35 @@ def submit(
     )
     claimed = db.session.execute(
         update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.completed_at.is_(None), window_open)
+        .where(Invitation.id == invitation_id, Invitation.completed_at.is_(None), window_open)
         .values(completed_at=now)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
-        db.session.refresh(invitation)
-        if invitation.completed_at is not None:
+        completed_at = db.session.scalar(
+            select(Invitation.completed_at).where(Invitation.id == invitation_id)
+        )
+        if completed_at is not None:
             return SubmitOutcome.ALREADY_COMPLETED
         return SubmitOutcome.WINDOW_CLOSED
     db.session.add(
         Response(
-            campaign_id=meeting.campaign_id,
+            campaign_id=invitee.campaign_id,
             questionnaire_key=questionnaire.key,
             questionnaire_version=questionnaire.version,
-            role=invitation.role,
-            age_band=meeting.age_band,
-            team_id=meeting.team_id,
-            language=invitation.language,
+            role=invitee.role,
+            age_band=invitee.age_band,
+            team_id=invitee.team_id,
+            language=invitee.language,
             submitted_on=now.astimezone(LOCAL_TIME).date(),
             answers=answers,
         )
     )
-    db.session.execute(delete(Draft).where(Draft.invitation_id == invitation.id))
+    db.session.execute(delete(Draft).where(Draft.invitation_id == invitation_id))
     db.session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.invitation_id == invitation.id,
+            OutboxMessage.invitation_id == invitation_id,
             OutboxMessage.kind == MessageKind.REMINDER,
             OutboxMessage.state == MessageState.QUEUED,
         )

@@ -60,7 +60,7 @@ def _mark(invitation_ids: list[int], now: datetime) -> None:
         )
 
 
-def opt_out(invitation: Invitation, now: datetime | None = None) -> int:
+def opt_out(invitation_id: int, now: datetime | None = None) -> int:
     """Stop SMS to this invitation's phone; returns the number of messages cancelled.
 
     Only this invitation is marked opted out. Reminders of a child's link handed over to the
@@ -68,9 +68,9 @@ def opt_out(invitation: Invitation, now: datetime | None = None) -> int:
     marked: the child may still answer on that phone after the guardian.
     """
     now = now or utcnow()
-    handed_over = select(Invitation.id).where(Invitation.handover_from_id == invitation.id)
-    _mark([invitation.id], now)
-    cancelled = _cancel_queued([invitation.id, *db.session.scalars(handed_over)])
+    handed_over = select(Invitation.id).where(Invitation.handover_from_id == invitation_id)
+    _mark([invitation_id], now)
+    cancelled = _cancel_queued([invitation_id, *db.session.scalars(handed_over)])
     db.session.commit()
     return cancelled
 

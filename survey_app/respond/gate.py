@@ -7,16 +7,16 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from ..answering import LOCAL_TIME
-from ..models import Invitation, utcnow
+from ..models import utcnow
+from .visit import Visit
 
 COMPLETED_KEY = "completed"
 
 
-def closed_or_answered_page(invitation: Invitation) -> str | None:
+def closed_or_answered_page(visit: Visit) -> str | None:
     """A friendly page for a link outside its window or already answered; None if it may answer."""
-    campaign = invitation.meeting.campaign
     now = utcnow()
-    if campaign.has_ended(now):
+    if visit.has_ended(now):
         return render_template(
             "respond/message.html",
             title=_("Enkäten är stängd"),
@@ -25,8 +25,8 @@ def closed_or_answered_page(invitation: Invitation) -> str | None:
                 "SIP-möten bättre."
             ),
         )
-    if now < campaign.opens_at:
-        opens_on = format_date(campaign.opens_at.astimezone(LOCAL_TIME).date(), "long")
+    if now < visit.opens_at:
+        opens_on = format_date(visit.opens_at.astimezone(LOCAL_TIME).date(), "long")
         return render_template(
             "respond/message.html",
             title=_("Enkäten har inte öppnat än"),
@@ -35,9 +35,9 @@ def closed_or_answered_page(invitation: Invitation) -> str | None:
                 date=opens_on,
             ),
         )
-    if invitation.completed_at is not None:
-        if session.get(COMPLETED_KEY) == invitation.id:
-            return render_template("respond/thanks.html", invitation=invitation)
+    if visit.completed_at is not None:
+        if session.get(COMPLETED_KEY) == visit.id:
+            return render_template("respond/thanks.html", visit=visit)
         return render_template(
             "respond/message.html",
             title=_("Du har redan svarat"),

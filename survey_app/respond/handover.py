@@ -19,13 +19,14 @@ from ..models import Invitation, Role
 from ..staff.access import public
 from . import blueprint
 from .views import INVITATION_KEY
+from .visit import Visit
 
 
 class HandoverForm(FlaskForm):
     """The "Nu är det barnets tur" button; carries only the CSRF token."""
 
 
-def handover_child(guardian: Invitation | None) -> Invitation | None:
+def handover_child(guardian: Visit | None) -> Invitation | None:
     """The child who may answer next on this guardian's phone, or None.
 
     Only after the guardian has answered: the child should not be handed a phone in the middle
@@ -51,7 +52,7 @@ blueprint.add_app_template_global(handover_child, "handover_child")
 @blueprint.post("/barnets-tur")
 @public(reason="family path: acts only on the session's own completed guardian invitation")
 def hand_over() -> WerkzeugResponse:
-    child = handover_child(g.invitation)
+    child = handover_child(g.visit)
     if child is None:
         return redirect(url_for(".start_page"))  # shows whatever the session's link allows
     if not HandoverForm().validate_on_submit():

@@ -12,9 +12,9 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..messaging.optout import opt_out
-from ..models import Invitation
 from ..staff.access import public
 from . import blueprint
+from .visit import Visit
 
 
 class OptOutForm(FlaskForm):
@@ -29,11 +29,11 @@ def opt_out_form() -> OptOutForm:
 @blueprint.post("/inga-fler-sms")
 @public(reason="family page; acts only on the invitation the session's own link opened")
 def stop_messages() -> str | WerkzeugResponse:
-    invitation: Invitation | None = g.invitation
-    if invitation is None:
+    visit: Visit | None = g.visit
+    if visit is None:
         return redirect(url_for(".start_page"))  # explains how to get back in
     if not OptOutForm().validate_on_submit():
         flash(_("Sidan hade varit öppen länge. Tryck på knappen en gång till."), "error")
         return redirect(url_for(".start_page"))
-    opt_out(invitation)
+    opt_out(visit.id)
     return render_template("respond/opted_out.html")

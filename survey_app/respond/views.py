@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..answering import (
@@ -19,15 +16,15 @@ from ..answering import (
 )
 from ..extensions import csrf, db, limiter
 from ..i18n import FAMILY_LANGUAGES, SESSION_KEY, family_language
-from ..models import Draft, Invitation, Meeting
+from ..models import Team
 from ..questionnaires import NO_ANSWER, Questionnaire, all_questionnaires, page_form_class
 from ..staff.access import public
 from . import blueprint
 from .forms import StartForm
 from .gate import COMPLETED_KEY, closed_or_answered_page
+from .visit import DraftState, Visit, load_visit
 
 INVITATION_KEY = "invitation"
-INVITATION_WITH_WINDOW = [joinedload(Invitation.meeting).joinedload(Meeting.campaign)]
 
 # Every POST here validates a FlaskForm, whose CSRF check lets a stale page be shown again
 # with the person's answers instead of the global handler's generic error page.
@@ -37,17 +34,12 @@ ViewResult = str | WerkzeugResponse | tuple[str, int]
 
 
 @blueprint.before_request
-def load_invitation() -> WerkzeugResponse | None:
-    """Put the session's invitation in g, and apply a language picked from the menu."""
+def load_session_visit() -> WerkzeugResponse | None:
+    """Put the session's visit in g, and apply a language picked from the menu."""
     invitation_id = session.get(INVITATION_KEY)
-    # One query for what every family page needs: the invitation, its meeting and window.
-    g.invitation = (
-        db.session.get(Invitation, invitation_id, options=INVITATION_WITH_WINDOW)
-        if invitation_id
-        else None
-    )
-    if g.invitation is not None:
-        g.invitation_language = family_language(g.invitation.language)
+    g.visit = load_visit(invitation_id) if isinstance(invitation_id, int) else None
+    if g.visit is not None:
+        g.invitation_language = family_language(g.visit.language)
     if "lang" in request.args:
         chosen = request.args["lang"]
         if chosen in FAMILY_LANGUAGES:
@@ -95,18 +87,14 @@ def open_link(token: str) -> ViewResult:
     return redirect(url_for(".start_page"))
 
 
-def _questionnaire(invitation: Invitation) -> Questionnaire:
-    questionnaire = all_questionnaires().get(invitation.questionnaire_key)
+def _questionnaire(visit: Visit) -> Questionnaire:
+    questionnaire = all_questionnaires().get(visit.questionnaire_key)
     if questionnaire is None:
         abort(500)
     return questionnaire
 
 
-def _draft(invitation: Invitation) -> Draft | None:
-    return db.session.scalar(select(Draft).where(Draft.invitation_id == invitation.id))
-
-
-def _current_page(questionnaire: Questionnaire, draft: Draft) -> int:
+def _current_page(questionnaire: Questionnaire, draft: DraftState) -> int:
     visible = questionnaire.visible_pages(draft.answers)
     reached = [page for page in visible if page <= draft.reached_page]
     return max(reached) if reached else visible[0]
@@ -115,29 +103,30 @@ def _current_page(questionnaire: Questionnaire, draft: Draft) -> int:
 @blueprint.route("/", methods=["GET", "POST"])
 @public(reason="family page; the session holds the invitation opened by its link")
 def start_page() -> ViewResult:
-    invitation: Invitation | None = g.invitation
-    if invitation is None:
+    visit: Visit | None = g.visit
+    if visit is None:
         return _no_session()
-    blocked = closed_or_answered_page(invitation)
+    blocked = closed_or_answered_page(visit)
     if blocked is not None:
         return blocked
-    questionnaire = _questionnaire(invitation)
+    questionnaire = _questionnaire(visit)
     form = StartForm()
-    draft = _draft(invitation)
     if request.method == "POST":
         if form.validate_on_submit():
-            draft = start(invitation)
-            return redirect(url_for(".question_page", page=_current_page(questionnaire, draft)))
+            if visit.draft is None:
+                start(visit.id)
+                visit = load_visit(visit.id) or visit
+            page = _current_page(questionnaire, visit.draft) if visit.draft else 1
+            return redirect(url_for(".question_page", page=page))
         flash(_("Sidan hade varit öppen länge. Tryck på knappen en gång till."), "error")
-    meeting = invitation.meeting
     return render_template(
         # Children and young people get their own easy-to-read start page when one exists.
-        [f"respond/start_{invitation.role}.html", "respond/start.html"],
+        [f"respond/start_{visit.role}.html", "respond/start.html"],
         form=form,
-        invitation=invitation,
+        visit=visit,
         questionnaire=questionnaire,
-        team=meeting.team,
-        resuming=draft is not None,
+        team=db.session.get(Team, visit.team_id),
+        resuming=visit.draft is not None,
     )
 
 
@@ -161,20 +150,20 @@ def _kept_answers(
 @blueprint.route("/q/<int:page>", methods=["GET", "POST"])
 @public(reason="family page; the session holds the invitation opened by its link")
 def question_page(page: int) -> ViewResult:
-    invitation: Invitation | None = g.invitation
-    if invitation is None:
+    visit: Visit | None = g.visit
+    if visit is None:
         return _no_session()
-    if request.method == "POST" and invitation.completed_at is not None:
+    if request.method == "POST" and visit.completed_at is not None:
         # A repeated submit (double tap, retry after a time-out): the same thank-you page.
-        session[COMPLETED_KEY] = invitation.id
+        session[COMPLETED_KEY] = visit.id
         return redirect(url_for(".thanks"))
-    blocked = closed_or_answered_page(invitation)
+    blocked = closed_or_answered_page(visit)
     if blocked is not None:
         return blocked
-    draft = _draft(invitation)
+    draft = visit.draft
     if draft is None:
         return redirect(url_for(".start_page"))
-    questionnaire = _questionnaire(invitation)
+    questionnaire = _questionnaire(visit)
     visible = questionnaire.visible_pages(draft.answers)
     current = _current_page(questionnaire, draft)
     if page not in visible or page > draft.reached_page:
@@ -193,11 +182,9 @@ def question_page(page: int) -> ViewResult:
     form = form_class()
     previous = [p for p in visible if p < page]
     if request.form.get("action") == "back":
-        try:
-            save_page(draft, _kept_answers(questionnaire, items, form), draft.reached_page)
-        except StaleDataError:
-            db.session.rollback()
-            return redirect(url_for(".start_page"))
+        kept = {**draft.answers, **_kept_answers(questionnaire, items, form)}
+        if not save_page(visit.id, kept, draft.reached_page):
+            return redirect(url_for(".start_page"))  # submitted in parallel: says so
         if previous:
             return redirect(url_for(".question_page", page=previous[-1]))
         return redirect(url_for(".start_page"))
@@ -217,24 +204,23 @@ def question_page(page: int) -> ViewResult:
     posted = {item.key: getattr(form, item.key).data for item in items}
     merged = {**draft.answers, **posted}
     following = [p for p in questionnaire.visible_pages(merged) if p > page]
-    try:
-        save_page(draft, posted, following[0] if following else page)
-    except StaleDataError:  # the draft was submitted by a parallel request
-        db.session.rollback()
-        session[COMPLETED_KEY] = invitation.id
-        return redirect(url_for(".thanks"))
     if following:
+        if not save_page(visit.id, merged, max(draft.reached_page, following[0])):
+            session[COMPLETED_KEY] = visit.id  # the draft was submitted in parallel
+            return redirect(url_for(".thanks"))
         return redirect(url_for(".question_page", page=following[0]))
-    if submit(invitation, questionnaire, merged) is SubmitOutcome.WINDOW_CLOSED:
+    # The last page goes straight into the response: saving it to the draft first would be
+    # one more commit (an fsync on SQLite) for a draft the submit deletes.
+    if submit(visit.id, questionnaire, merged) is SubmitOutcome.WINDOW_CLOSED:
         return redirect(url_for(".start_page"))  # shows the "closed" page; nothing was stored
-    session[COMPLETED_KEY] = invitation.id
+    session[COMPLETED_KEY] = visit.id
     return redirect(url_for(".thanks"))
 
 
 def _render_page(
-    questionnaire: Questionnaire, draft: Draft, page: int, items: tuple, form: object
+    questionnaire: Questionnaire, draft: DraftState, page: int, items: tuple, form: object
 ) -> str:
-    visible = questionnaire.visible_pages({**draft.answers})
+    visible = questionnaire.visible_pages(draft.answers)
     return render_template(
         "respond/question.html",
         questionnaire=questionnaire,
@@ -250,7 +236,7 @@ def _render_page(
 @blueprint.get("/tack")
 @public(reason="family page; the session holds the invitation opened by its link")
 def thanks() -> ViewResult:
-    invitation: Invitation | None = g.invitation
-    if invitation is None or session.get(COMPLETED_KEY) != invitation.id:
+    visit: Visit | None = g.visit
+    if visit is None or session.get(COMPLETED_KEY) != visit.id:
         return redirect(url_for(".start_page"))
-    return render_template("respond/thanks.html", invitation=invitation)
+    return render_template("respond/thanks.html", visit=visit)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from survey_app.answering import SubmitOutcome, submit
+from survey_app.answering import SubmitOutcome, save_page, start, submit
 from survey_app.models import Answer, CampaignState, Draft, Invitation, Response, utcnow
 from survey_app.questionnaires import get_questionnaire
 
@@ -184,6 +184,33 @@ def test_a_repeated_submit_stores_one_response(client, db, make_invitation, begi
     assert len(_responses(db)) == 1
 
 
+def test_starting_twice_keeps_the_first_draft(client, db, make_invitation, begin):
+    invitation = make_invitation()
+    begin(client, invitation)
+    client.post("/s/q/1", data={"G0": "3"})
+    start(invitation.id)  # a second Start (double tap, another tab) changes nothing
+    assert client.post("/s/").headers["Location"] == "/s/q/2"
+    (draft,) = db.session.scalars(sa.select(Draft)).all()
+    assert draft.answers == {"G0": "3"}
+    assert draft.reached_page == 2
+
+
+def test_a_page_posted_after_a_parallel_submit_shows_thanks_and_stores_nothing_more(
+    app, client, db, make_invitation, begin
+):
+    invitation = make_invitation()
+    begin(client, invitation)
+    other_tab = app.test_client()
+    other_tab.get(f"/s/{invitation.token}")
+    for number, answers in enumerate(GUARDIAN_PAGES, start=1):
+        other_tab.post(f"/s/q/{number}", data=answers)
+    assert save_page(invitation.id, {"G0": "1"}, 2) is False  # the draft went with the submit
+    late = client.post("/s/q/1", data={"G0": "1"})
+    assert late.headers["Location"] == "/s/tack"
+    assert len(_responses(db)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0
+
+
 def test_reopening_an_answered_link_says_thank_you(app, client, make_invitation, begin):
     invitation = make_invitation()
     begin(client, invitation)
@@ -307,7 +334,7 @@ def test_a_submit_after_the_window_closed_stores_nothing(client, db, make_invita
     campaign.state = CampaignState.CLOSED
     campaign.closed_at = utcnow()
     db.session.commit()
-    outcome = submit(invitation, get_questionnaire("sip-guardian"), {"G0": "1", "G6": "4"})
+    outcome = submit(invitation.id, get_questionnaire("sip-guardian"), {"G0": "1", "G6": "4"})
     assert outcome is SubmitOutcome.WINDOW_CLOSED
     assert _responses(db) == []
     db.session.refresh(invitation)
@@ -318,6 +345,6 @@ def test_submit_says_when_the_invitation_was_already_completed(client, db, make_
     invitation = make_invitation()
     begin(client, invitation)
     questionnaire = get_questionnaire("sip-guardian")
-    assert submit(invitation, questionnaire, {"G0": "1"}) is SubmitOutcome.STORED
-    assert submit(invitation, questionnaire, {"G0": "1"}) is SubmitOutcome.ALREADY_COMPLETED
+    assert submit(invitation.id, questionnaire, {"G0": "1"}) is SubmitOutcome.STORED
+    assert submit(invitation.id, questionnaire, {"G0": "1"}) is SubmitOutcome.ALREADY_COMPLETED
     assert len(_responses(db)) == 1

@@ -111,7 +111,7 @@ def test_a_completed_invitation_gets_no_reminder(
     invitation.opened_at = invitation.started_at = utcnow()
     db.session.commit()
     questionnaire = all_questionnaires()[invitation.questionnaire_key]
-    assert submit(invitation, questionnaire, {})
+    assert submit(invitation.id, questionnaire, {})
     summary = send_due(gateway, now=NOON + timedelta(days=6))
     assert summary.sent == 0
     assert messages_of(invitation, MessageKind.REMINDER)[0].state == MessageState.CANCELLED
@@ -123,7 +123,7 @@ def test_opting_out_cancels_the_reminder_and_drops_its_link(
     invitation = queued()
     token = invitation.token  # type: ignore[attr-defined]
     send_due(gateway, now=NOON + timedelta(days=1))
-    assert opt_out(invitation) == 1
+    assert opt_out(invitation.id) == 1
     reminder = messages_of(invitation, MessageKind.REMINDER)[0]
     assert reminder.state == MessageState.CANCELLED
     assert token not in reminder.body
