@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -22,6 +23,13 @@ from ..staff.access import public
 from . import blueprint
 from .forms import StartForm
 from .gate import COMPLETED_KEY, closed_or_answered_page
+from .page_cache import (
+    CSRF_PLACEHOLDER,
+    csrf_enabled,
+    init_page_cache,
+    may_use_stored_page,
+    stored_page,
+)
 from .visit import DraftState, Visit, load_visit
 
 INVITATION_KEY = "invitation"
@@ -29,6 +37,7 @@ INVITATION_KEY = "invitation"
 # Every POST here validates a FlaskForm, whose CSRF check lets a stale page be shown again
 # with the person's answers instead of the global handler's generic error page.
 csrf.exempt(blueprint)
+blueprint.record_once(lambda state: init_page_cache(state.app))
 
 ViewResult = str | WerkzeugResponse | tuple[str, int]
 
@@ -176,8 +185,27 @@ def question_page(page: int) -> ViewResult:
     items = questionnaire.page_items(page, draft.answers)
     form_class = page_form_class(questionnaire, items)
     if request.method == "GET":
-        form = form_class(data={item.key: draft.answers.get(item.key) for item in items})
-        return _render_page(questionnaire, draft, page, items, form)
+        saved = {item.key: draft.answers.get(item.key) for item in items}
+        if not may_use_stored_page():
+            return _render_page(questionnaire, draft, page, items, form_class(data=saved))
+
+        def render() -> str:
+            form = form_class(data=saved)
+            if csrf_enabled():
+                form.csrf_token.current_token = CSRF_PLACEHOLDER
+            return _render_page(questionnaire, draft, page, items, form)
+
+        # Everything the page shows: language, questionnaire, which items, the answers on
+        # them, and the visible pages (position, total, last or not).
+        key = (
+            str(get_locale()),
+            questionnaire.key,
+            questionnaire.version,
+            page,
+            tuple(saved.items()),
+            tuple(questionnaire.visible_pages(draft.answers)),
+        )
+        return stored_page(key, render)
 
     form = form_class()
     previous = [p for p in visible if p < page]

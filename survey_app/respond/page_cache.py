@@ -1,0 +1,73 @@
+"""Rendered question pages, kept per process: a page is the same for every family that sees it.
+
+Rendering a question page (Jinja macros, WTForms widgets, about 45 translated strings) was the
+largest part of its CPU cost. What a page shows depends only on the questionnaire, the page,
+the language and the answers already given on it; the one personal part is the CSRF token,
+which is rendered as a placeholder and put in per request. A page with a message (flash) or
+with errors is never served from here, and each app has its own store (settings differ).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import current_app, session
+from flask.sansio.app import App
+from flask_wtf.csrf import generate_csrf
+
+#: Stands in for the CSRF token in a stored page; plain ASCII that HTML escaping leaves alone.
+CSRF_PLACEHOLDER = "csrf-token-placeholder-5c1d0f"
+EXTENSION_KEY = "survey_question_pages"
+
+
+class RenderedPages:
+    """A bounded store (least recently used goes first) of pages with a CSRF placeholder."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()  # for threaded servers; sync workers never contend
+
+    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+                return page
+        page = render()
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > self.capacity:
+                self._pages.popitem(last=False)
+        return page
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+def init_page_cache(app: App) -> None:
+    capacity = int(app.config.get("QUESTION_PAGE_CACHE_SIZE", 2048))
+    app.extensions[EXTENSION_KEY] = RenderedPages(capacity) if capacity > 0 else None
+
+
+def may_use_stored_page() -> bool:
+    """Whether this response may come from the store: not when a message waits to be shown."""
+    store = current_app.extensions.get(EXTENSION_KEY)
+    return store is not None and "_flashes" not in session
+
+
+def csrf_enabled() -> bool:
+    return bool(current_app.config.get("WTF_CSRF_ENABLED", True))
+
+
+def stored_page(key: Hashable, render: Callable[[], str]) -> str:
+    """The page for `key` (rendering it once), with this session's CSRF token put in."""
+    store: RenderedPages = current_app.extensions[EXTENSION_KEY]
+    page = store.get_or_render(key, render)
+    if not csrf_enabled():
+        return page
+    if CSRF_PLACEHOLDER not in page:
+        raise RuntimeError("a stored question page must carry the CSRF placeholder")
+    return page.replace(CSRF_PLACEHOLDER, generate_csrf())

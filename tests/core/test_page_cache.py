@@ -1,0 +1,159 @@
+"""Question pages served from the per-process store are the pages a fresh render gives.
+
+The store is only safe if its key covers everything a page shows; these tests render the same
+pages with the store and without it (QUESTION_PAGE_CACHE_SIZE=0) and compare them byte for
+byte, apart from the CSRF token, which must be this session's own and valid.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from survey_app.respond.page_cache import CSRF_PLACEHOLDER, EXTENSION_KEY, RenderedPages
+
+from .conftest import GUARDIAN_PAGES
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _token(text: str) -> str:
+    match = TOKEN.search(text)
+    assert match, "the page carries a CSRF token"
+    return match.group(1)
+
+
+def _without_token(text: str) -> str:
+    return TOKEN.sub('name="csrf_token" type="hidden" value=""', text)
+
+
+def _begin(client, invitation) -> str:
+    client.get(f"/s/{invitation.token}")
+    token = _token(client.get("/s/").text)
+    assert client.post("/s/", data={"csrf_token": token}).status_code == 302
+    return token
+
+
+@pytest.fixture
+def stored_and_fresh(app_factory):
+    """Two apps on one database, CSRF on: one with the page store, one rendering every time."""
+    stored = app_factory(WTF_CSRF_ENABLED=True)
+    fresh = app_factory(WTF_CSRF_ENABLED=True, QUESTION_PAGE_CACHE_SIZE=0)
+    assert stored.extensions[EXTENSION_KEY] is not None
+    assert fresh.extensions[EXTENSION_KEY] is None
+    with stored.app_context():
+        yield stored, fresh
+
+
+@pytest.mark.parametrize(
+    ("role", "language"),
+    [("guardian", "sv"), ("guardian", "ar"), ("child", "sv"), ("youth", "fi")],
+)
+def test_every_page_of_the_path_is_the_page_a_fresh_render_gives(
+    stored_and_fresh, make_invitation, role, language
+):
+    stored, fresh = stored_and_fresh
+    invitation = make_invitation(role=role, language=language)
+    phone = stored.test_client()
+    token = _begin(phone, invitation)
+    compared = 0
+    for number in range(1, 30):
+        page = phone.get(f"/s/q/{number}")
+        if page.status_code != 200:
+            break
+        again = phone.get(f"/s/q/{number}")  # from the store this time
+        other_phone = fresh.test_client()
+        other_phone.get(f"/s/{invitation.token}")
+        rendered = other_phone.get(f"/s/q/{number}")
+        assert rendered.status_code == 200
+        assert _without_token(page.text) == _without_token(rendered.text)
+        assert _without_token(again.text) == _without_token(rendered.text)
+        assert CSRF_PLACEHOLDER not in again.text
+        # The first option of every question (an empty text for free text) to move on.
+        answers = {key: "" for key in re.findall(r'name="([A-Z]+\d+)"', page.text)}
+        for key, value in reversed(
+            re.findall(r'name="([A-Z]+\d+)" id="[^"]+" value="([^"]+)"', page.text)
+        ):
+            answers[key] = value
+        moved = phone.post(f"/s/q/{number}", data={**answers, "csrf_token": _token(again.text)})
+        assert moved.status_code == 302, moved.text
+        compared += 1
+        if moved.headers["Location"] == "/s/tack":
+            break
+    assert compared >= 4
+    assert token
+
+
+def test_the_token_in_a_stored_page_is_the_sessions_own(stored_and_fresh, make_invitation):
+    stored, _ = stored_and_fresh
+    first, second = stored.test_client(), stored.test_client()
+    _begin(first, make_invitation())
+    _begin(second, make_invitation())
+    page_one, page_two = first.get("/s/q/1").text, second.get("/s/q/1").text
+    assert _without_token(page_one) == _without_token(page_two)
+    assert _token(page_one) != _token(page_two)
+    # One session's page token does not work in the other session; each works in its own.
+    refused = second.post("/s/q/1", data={"G0": "3", "csrf_token": _token(page_one)})
+    assert refused.status_code == 200
+    assert "Sidan hade varit öppen länge" in refused.text
+    accepted = first.post("/s/q/1", data={"G0": "3", "csrf_token": _token(page_one)})
+    assert accepted.headers["Location"] == "/s/q/2"
+
+
+def test_saved_answers_are_shown_checked_and_not_to_anyone_else(stored_and_fresh, make_invitation):
+    stored, _ = stored_and_fresh
+    answering, other = stored.test_client(), stored.test_client()
+    token = _begin(answering, make_invitation())
+    _begin(other, make_invitation())
+    answering.post("/s/q/1", data={**GUARDIAN_PAGES[0], "csrf_token": token})
+    answering.post("/s/q/2", data={**GUARDIAN_PAGES[1], "csrf_token": token, "action": "back"})
+    other.post("/s/q/1", data={**GUARDIAN_PAGES[0], "csrf_token": _token(other.get("/s/q/1").text)})
+    assert re.search(r'name="G1" id="G1-0" value="4"\s+checked', answering.get("/s/q/2").text)
+    assert " checked" not in other.get("/s/q/2").text
+
+
+def test_a_waiting_message_is_shown_not_a_stored_page(stored_and_fresh, make_invitation):
+    stored, _ = stored_and_fresh
+    phone = stored.test_client()
+    token = _begin(phone, make_invitation())
+    phone.get("/s/q/1")  # now in the store without a message
+    moved = phone.post("/s/q/3", data={"G6": "4", "csrf_token": token})
+    assert moved.headers["Location"] == "/s/q/1"
+    assert "Den sidan kan du inte svara på just nu" in phone.get("/s/q/1").text
+    assert "Den sidan kan du inte svara på just nu" not in phone.get("/s/q/1").text
+
+
+def test_the_store_keeps_the_most_recently_used_pages():
+    pages = RenderedPages(capacity=2)
+    renders: list[str] = []
+
+    def render(name: str):
+        def make() -> str:
+            renders.append(name)
+            return f"<p>{name}</p>"
+
+        return make
+
+    assert pages.get_or_render("a", render("a")) == "<p>a</p>"
+    pages.get_or_render("b", render("b"))
+    pages.get_or_render("a", render("a"))  # used again: "b" is now the oldest
+    pages.get_or_render("c", render("c"))
+    pages.get_or_render("a", render("a"))
+    pages.get_or_render("b", render("b"))
+    assert renders == ["a", "b", "c", "b"]
+    assert len(pages) == 2
+
+
+def test_each_language_gets_its_own_page(stored_and_fresh, make_invitation):
+    stored, fresh = stored_and_fresh
+    swedish, arabic = make_invitation(language="sv"), make_invitation(language="ar")
+    pages = {}
+    for invitation in (swedish, arabic):
+        phone = stored.test_client()
+        _begin(phone, invitation)
+        pages[invitation.language] = phone.get("/s/q/1").text
+    assert 'lang="ar" dir="rtl"' in pages["ar"]
+    other_phone = fresh.test_client()
+    other_phone.get(f"/s/{arabic.token}")
+    assert _without_token(pages["ar"]) == _without_token(other_phone.get("/s/q/1").text)
