@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import render_template, session
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from ..answering import LOCAL_TIME
 from ..models import utcnow
-from .visit import Visit
+from .page_cache import may_use_stored_page, stored_page
+from .visit import Visit, handover_child_id
 
 COMPLETED_KEY = "completed"
 
@@ -37,10 +38,22 @@ def closed_or_answered_page(visit: Visit) -> str | None:
         )
     if visit.completed_at is not None:
         if session.get(COMPLETED_KEY) == visit.id:
-            return render_template("respond/thanks.html", visit=visit)
+            return thanks_page(visit)
         return render_template(
             "respond/message.html",
             title=_("Du har redan svarat"),
             message=_("Dina svar är redan skickade. Tack för hjälpen!"),
         )
     return None
+
+
+def thanks_page(visit: Visit) -> str:
+    """The thank-you page; for a guardian whose child answers on the same phone, the hand-over."""
+    child = handover_child_id(visit) is not None
+
+    def render() -> str:
+        return render_template("respond/thanks.html", role=visit.role, child=child)
+
+    if not may_use_stored_page():
+        return render()
+    return stored_page(("thanks", str(get_locale()), visit.role, child), render)

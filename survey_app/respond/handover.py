@@ -10,49 +10,26 @@ from __future__ import annotations
 from flask import flash, g, redirect, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..answering import record_opened
 from ..extensions import db
-from ..models import Invitation, Role
+from ..models import Invitation
 from ..staff.access import public
 from . import blueprint
 from .views import INVITATION_KEY
-from .visit import Visit
+from .visit import handover_child_id
 
 
 class HandoverForm(FlaskForm):
     """The "Nu är det barnets tur" button; carries only the CSRF token."""
 
 
-def handover_child(guardian: Visit | None) -> Invitation | None:
-    """The child who may answer next on this guardian's phone, or None.
-
-    Only after the guardian has answered: the child should not be handed a phone in the middle
-    of the guardian's form, and a completed guardian has nothing left to see in the session.
-    """
-    if guardian is None or guardian.role != Role.GUARDIAN or guardian.completed_at is None:
-        return None
-    return db.session.scalar(
-        select(Invitation)
-        .where(
-            Invitation.handover_from_id == guardian.id,
-            Invitation.completed_at.is_(None),
-            Invitation.opted_out_at.is_(None),
-        )
-        .order_by(Invitation.id)
-        .limit(1)
-    )
-
-
-blueprint.add_app_template_global(handover_child, "handover_child")
-
-
 @blueprint.post("/barnets-tur")
 @public(reason="family path: acts only on the session's own completed guardian invitation")
 def hand_over() -> WerkzeugResponse:
-    child = handover_child(g.visit)
+    child_id = handover_child_id(g.visit)
+    child = db.session.get(Invitation, child_id) if child_id is not None else None
     if child is None:
         return redirect(url_for(".start_page"))  # shows whatever the session's link allows
     if not HandoverForm().validate_on_submit():

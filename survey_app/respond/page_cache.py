@@ -1,10 +1,11 @@
-"""Rendered question pages, kept per process: a page is the same for every family that sees it.
+"""Rendered family pages, kept per process: a page is the same for every family that sees it.
 
 Rendering a question page (Jinja macros, WTForms widgets, about 45 translated strings) was the
-largest part of its CPU cost. What a page shows depends only on the questionnaire, the page,
-the language and the answers already given on it; the one personal part is the CSRF token,
-which is rendered as a placeholder and put in per request. A page with a message (flash) or
-with errors is never served from here, and each app has its own store (settings differ).
+largest part of its CPU cost. What a family page shows depends on a few facts (language,
+questionnaire, page, the answers already on it, the team's place) that the caller puts in the
+key; the one personal part is the CSRF token, rendered as a placeholder and put in per request.
+A page with a message (flash) or with errors is never served from here, and each app has its
+own store (settings differ).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import current_app, session
+from flask import current_app, g, session
 from flask.sansio.app import App
 from flask_wtf.csrf import generate_csrf
 
@@ -62,12 +63,25 @@ def csrf_enabled() -> bool:
     return bool(current_app.config.get("WTF_CSRF_ENABLED", True))
 
 
+def _render_with_placeholder(render: Callable[[], str]) -> str:
+    # Flask-WTF hands every form of a request the token it keeps in g: while rendering for
+    # the store, that token is the placeholder.
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field in g:
+        # A form made before rendering holds this session's real token, which would then be
+        # stored and shown to other families: forms must be made inside `render`.
+        raise RuntimeError("a page for the store must make its forms while rendering")
+    setattr(g, field, CSRF_PLACEHOLDER)
+    try:
+        return render()
+    finally:
+        g.pop(field, None)
+
+
 def stored_page(key: Hashable, render: Callable[[], str]) -> str:
     """The page for `key` (rendering it once), with this session's CSRF token put in."""
     store: RenderedPages = current_app.extensions[EXTENSION_KEY]
-    page = store.get_or_render(key, render)
     if not csrf_enabled():
-        return page
-    if CSRF_PLACEHOLDER not in page:
-        raise RuntimeError("a stored question page must carry the CSRF placeholder")
+        return store.get_or_render(key, render)
+    page = store.get_or_render(key, lambda: _render_with_placeholder(render))
     return page.replace(CSRF_PLACEHOLDER, generate_csrf())

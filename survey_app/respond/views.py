@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import bindparam, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..answering import (
@@ -17,22 +18,24 @@ from ..answering import (
 )
 from ..extensions import csrf, db, limiter
 from ..i18n import FAMILY_LANGUAGES, SESSION_KEY, family_language
-from ..models import Team
+from ..models import Area, Municipality, Team
 from ..questionnaires import NO_ANSWER, Questionnaire, all_questionnaires, page_form_class
 from ..staff.access import public
 from . import blueprint
 from .forms import StartForm
-from .gate import COMPLETED_KEY, closed_or_answered_page
-from .page_cache import (
-    CSRF_PLACEHOLDER,
-    csrf_enabled,
-    init_page_cache,
-    may_use_stored_page,
-    stored_page,
-)
+from .gate import COMPLETED_KEY, closed_or_answered_page, thanks_page
+from .page_cache import init_page_cache, may_use_stored_page, stored_page
 from .visit import DraftState, Visit, load_visit
 
 INVITATION_KEY = "invitation"
+#: The names the start page gives the meeting's place ("HLT-teamet i Åsele").
+_PLACE = (
+    select(Municipality.name, Area.name)
+    .select_from(Team)
+    .join(Municipality, Municipality.id == Team.municipality_id)
+    .join(Area, Area.id == Municipality.area_id)
+    .where(Team.id == bindparam("team"))
+)
 
 # Every POST here validates a FlaskForm, whose CSRF check lets a stale page be shown again
 # with the person's answers instead of the global handler's generic error page.
@@ -119,24 +122,31 @@ def start_page() -> ViewResult:
     if blocked is not None:
         return blocked
     questionnaire = _questionnaire(visit)
-    form = StartForm()
     if request.method == "POST":
-        if form.validate_on_submit():
+        if StartForm().validate_on_submit():
             if visit.draft is None:
-                start(visit.id)
-                visit = load_visit(visit.id) or visit
-            page = _current_page(questionnaire, visit.draft) if visit.draft else 1
-            return redirect(url_for(".question_page", page=page))
+                start(visit.id)  # a fresh draft (also when a parallel Start made it first)
+            draft = visit.draft or DraftState(answers={}, reached_page=1)
+            return redirect(url_for(".question_page", page=_current_page(questionnaire, draft)))
         flash(_("Sidan hade varit öppen länge. Tryck på knappen en gång till."), "error")
-    return render_template(
-        # Children and young people get their own easy-to-read start page when one exists.
-        [f"respond/start_{visit.role}.html", "respond/start.html"],
-        form=form,
-        visit=visit,
-        questionnaire=questionnaire,
-        team=db.session.get(Team, visit.team_id),
-        resuming=visit.draft is not None,
-    )
+    municipality, area = db.session.connection().execute(_PLACE, {"team": visit.team_id}).one()
+    resuming = visit.draft is not None
+
+    def render() -> str:
+        return render_template(
+            # Children and young people get their own easy-to-read start page when one exists.
+            [f"respond/start_{visit.role}.html", "respond/start.html"],
+            form=StartForm(),
+            questionnaire=questionnaire,
+            municipality=municipality,
+            area=area,
+            resuming=resuming,
+        )
+
+    if not may_use_stored_page():
+        return render()
+    key = ("start", str(get_locale()), visit.role, questionnaire.key, municipality, area, resuming)
+    return stored_page(key, render)
 
 
 def _kept_answers(
@@ -190,10 +200,7 @@ def question_page(page: int) -> ViewResult:
             return _render_page(questionnaire, draft, page, items, form_class(data=saved))
 
         def render() -> str:
-            form = form_class(data=saved)
-            if csrf_enabled():
-                form.csrf_token.current_token = CSRF_PLACEHOLDER
-            return _render_page(questionnaire, draft, page, items, form)
+            return _render_page(questionnaire, draft, page, items, form_class(data=saved))
 
         # Everything the page shows: language, questionnaire, which items, the answers on
         # them, and the visible pages (position, total, last or not).
@@ -267,4 +274,4 @@ def thanks() -> ViewResult:
     visit: Visit | None = g.visit
     if visit is None or session.get(COMPLETED_KEY) != visit.id:
         return redirect(url_for(".start_page"))
-    return render_template("respond/thanks.html", visit=visit)
+    return thanks_page(visit)

@@ -90,3 +90,30 @@ def load_visit(invitation_id: int) -> Visit | None:
     # A draft row always has a reached_page; its absence (outer join) means not started.
     draft = None if reached_page is None else DraftState(dict(answers or {}), reached_page)
     return Visit(**columns, draft=draft)
+
+
+#: The child whose link was handed over to this guardian's phone and who has not answered yet.
+_HANDOVER_CHILD = (
+    select(Invitation.id)
+    .where(
+        Invitation.handover_from_id == bindparam("guardian"),
+        Invitation.completed_at.is_(None),
+        Invitation.opted_out_at.is_(None),
+    )
+    .order_by(Invitation.id)
+    .limit(1)
+)
+
+
+def handover_child_id(guardian: Visit | None) -> int | None:
+    """The child who may answer next on this guardian's phone, or None.
+
+    Only after the guardian has answered: the child should not be handed a phone in the middle
+    of the guardian's form, and a completed guardian has nothing left to see in the session.
+    """
+    if guardian is None or guardian.role != Role.GUARDIAN or guardian.completed_at is None:
+        return None
+    child: int | None = (
+        db.session.connection().execute(_HANDOVER_CHILD, {"guardian": guardian.id}).scalar()
+    )
+    return child

@@ -157,3 +157,83 @@ def test_each_language_gets_its_own_page(stored_and_fresh, make_invitation):
     other_phone = fresh.test_client()
     other_phone.get(f"/s/{arabic.token}")
     assert _without_token(pages["ar"]) == _without_token(other_phone.get("/s/q/1").text)
+
+
+def _same_page_both_ways(stored, fresh, invitation, path: str, steps=()) -> str:
+    """GET `path` twice from the store and once freshly rendered, after the same steps."""
+    pages = []
+    for app in (stored, stored, fresh):
+        phone = app.test_client()
+        phone.get(f"/s/{invitation.token}")
+        for step in steps:
+            step(phone)
+        pages.append(phone.get(path))
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    first, again, rendered = (_without_token(page.text) for page in pages)
+    assert first == again == rendered
+    return rendered
+
+
+@pytest.mark.parametrize(
+    ("role", "language"), [("guardian", "sv"), ("child", "so"), ("youth", "sv")]
+)
+def test_start_pages_are_the_pages_a_fresh_render_gives(
+    stored_and_fresh, make_invitation, make_meeting, role, language
+):
+    stored, fresh = stored_and_fresh
+    invitation = make_invitation(role=role, language=language)
+    page = _same_page_both_ways(stored, fresh, invitation, "/s/")
+    assert "Börja" in page or language != "sv"
+    # Another team's start page names its own place, not the one stored first.
+    elsewhere = make_invitation(
+        role=role, language=language, meeting=make_meeting(team="HLT Skellefteå")
+    )
+    other = _same_page_both_ways(stored, fresh, elsewhere, "/s/")
+    assert (other == page) is (role == "child")  # the child's page names no place
+    # Once started, the page says Fortsätt ("go on") instead of Börja.
+    phone = stored.test_client()
+    _begin(phone, invitation)
+    resumed = _same_page_both_ways(stored, fresh, invitation, "/s/")
+    assert resumed != page
+
+
+def test_thank_you_pages_with_and_without_a_hand_over(stored_and_fresh, make_invitation):
+    from survey_app.extensions import db
+
+    stored, fresh = stored_and_fresh
+
+    def finished_guardian(with_child: bool):
+        guardian = make_invitation(role="guardian")
+        if with_child:
+            child = make_invitation(role="child", meeting=guardian.meeting, phone=None)
+            child.handover_from_id = guardian.id
+            db.session.commit()
+        phone = stored.test_client()
+        token = _begin(phone, guardian)
+        for number, answers in enumerate(GUARDIAN_PAGES, start=1):
+            phone.post(f"/s/q/{number}", data={**answers, "csrf_token": token})
+        return phone
+
+    pages = {}
+    for with_child in (False, True):
+        phone = finished_guardian(with_child)
+        first, again = phone.get("/s/tack").text, phone.get("/s/tack").text
+        same_session = fresh.test_client()  # the apps share the secret key, so the session
+        same_session.set_cookie("sip", phone.get_cookie("sip").value)
+        rendered = same_session.get("/s/tack").text
+        assert _without_token(first) == _without_token(again) == _without_token(rendered)
+        pages[with_child] = rendered
+    assert "Nu är det barnets tur" in pages[True]
+    assert "Nu är det barnets tur" not in pages[False]
+
+
+def test_a_form_made_before_rendering_is_refused_for_the_store(stored_and_fresh):
+    from flask_wtf.csrf import generate_csrf
+
+    from survey_app.respond.page_cache import stored_page
+
+    stored, _ = stored_and_fresh
+    with stored.test_request_context("/s/"):
+        generate_csrf()  # as a form made outside `render` would
+        with pytest.raises(RuntimeError, match="while rendering"):
+            stored_page(("test",), lambda: "<p>page</p>")
