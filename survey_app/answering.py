@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import JSON, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -72,19 +72,35 @@ def start(invitation_id: int) -> None:
     db.session.commit()
 
 
+#: Built once: a page save is a third of the family's requests.
+_SAVE_PAGE = (
+    update(Draft)
+    .where(Draft.invitation_id == bindparam("invitee"))
+    .values(
+        answers=bindparam("saved_answers", type_=JSON()),
+        reached_page=bindparam("reached"),
+        updated_at=bindparam("saved_at", type_=UTCDateTime()),
+    )
+)
+
+
 def save_page(invitation_id: int, answers: Mapping[str, Any], reached_page: int) -> bool:
     """Store the draft's answers after a page, so a dropped connection loses at most one page.
 
     The caller merges the page into the answers it read in this transaction. False when the
     draft is gone: a parallel request submitted it.
     """
-    updated = db.session.execute(
-        update(Draft)
-        .where(Draft.invitation_id == invitation_id)
-        .values(answers=dict(answers), reached_page=reached_page, updated_at=utcnow())
+    updated = db.session.connection().execute(
+        _SAVE_PAGE,
+        {
+            "invitee": invitation_id,
+            "saved_answers": dict(answers),
+            "reached": reached_page,
+            "saved_at": utcnow(),
+        },
     )
     db.session.commit()
-    return updated.rowcount == 1  # type: ignore[attr-defined]
+    return updated.rowcount == 1
 
 
 def response_answers(
