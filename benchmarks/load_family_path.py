@@ -4,9 +4,12 @@ latency per request, errors; and first-page GETs per second.
   python benchmarks/load_family_path.py --database sqlite --concurrency 10 50 --seconds 20
   python benchmarks/load_family_path.py --database postgresql --postgres-url postgresql+psycopg://…
 
-The load generator is a deliberately small asyncio HTTP/1.1 client (one connection per request,
-as gunicorn's sync workers close every connection): httpx spends several times more CPU per
-request, and on a 2-core machine the generator shares the cores with the server.
+The load generator for the whole path is a deliberately small asyncio HTTP/1.1 client (one
+connection per request, as gunicorn's sync workers close every connection): httpx spends several
+times more CPU per request, and on a 2-core machine the generator shares the cores with the
+server. First-page GETs are sent by wrk (Debian package `wrk`) when it is installed: it costs a
+fraction of the Python client's CPU, which then goes to the server; without it, the asyncio
+client sends them too.
 """
 
 from __future__ import annotations
@@ -16,10 +19,14 @@ import asyncio
 import gzip
 import json
 import re
+import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -215,13 +222,87 @@ async def first_page_gets(
     }
 
 
+WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def first_page_gets_wrk(
+    base_url: str, token: str, concurrency: int, seconds: float
+) -> dict[str, object]:
+    """The same GETs from wrk, a C load generator: it leaves the two cores to the server.
+
+    All connections carry one started respondent's session (every first page is the same
+    page for the server); wrk reconnects after each response, as gunicorn's sync workers close.
+    """
+    url = urlsplit(base_url)
+    setup = Tally()
+    visitor = Visitor(url.hostname or "127.0.0.1", url.port or 80, setup)
+    asyncio.run(visitor.start(token))
+    started = time.perf_counter()
+    output = subprocess.run(
+        [
+            "wrk",
+            "--threads",
+            "1",
+            "--connections",
+            str(concurrency),
+            "--duration",
+            f"{seconds:.0f}s",
+            "--timeout",
+            f"{REQUEST_TIMEOUT:.0f}s",
+            "--latency",
+            "--header",
+            f"Cookie: sip={visitor.cookie.decode()}",
+            "--header",
+            "Accept-Encoding: gzip",
+            f"{base_url}/s/q/1",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    elapsed = time.perf_counter() - started
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    latency = {
+        percent: float(value) * WRK_UNITS[unit]
+        for percent, value, unit in WRK_LATENCY.findall(output)
+    }
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        # A read error is the server closing a connection it had answered (sync workers do);
+        # failed connects, writes and time-outs are real errors.
+        errors += sum(int(socket_errors.group(n)) for n in (1, 3, 4))
+    return {
+        "generator": "wrk",
+        "concurrency": concurrency,
+        "seconds": round(elapsed, 2),
+        "gets_per_s": round(requests / elapsed, 1),
+        "setup_requests": setup.requests,
+        "p50_ms": round(latency.get("50", float("nan")), 1),
+        "p99_ms": round(latency.get("99", float("nan")), 1),
+        "errors": errors,
+        "first_errors": [line for line in output.splitlines() if "error" in line.lower()][:3],
+    }
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _with_cpu(server: int, rate: str, phase: Any) -> dict[str, Any]:
     """Run one phase; add the CPU the server and the load generator spent per request."""
-    server_before, own_before = group_cpu_seconds(server), time.process_time()
-    figures: dict[str, Any] = asyncio.run(phase())
+    server_before = group_cpu_seconds(server)
+    own_before = time.process_time() + _children_cpu_seconds()  # wrk is a child
+    outcome = phase()
+    figures: dict[str, Any] = asyncio.run(outcome) if asyncio.iscoroutine(outcome) else outcome
     server_cpu, own_cpu = (
         group_cpu_seconds(server) - server_before,
-        time.process_time() - own_before,
+        time.process_time() + _children_cpu_seconds() - own_before,
     )
     count = float(figures[rate]) * float(figures["seconds"]) + figures.get("setup_requests", 0)
     figures["server_cpu_ms_per_request"] = round(server_cpu / count * 1000, 2) if count else None
@@ -247,11 +328,13 @@ def run(
         with gunicorn(url, workers) as (base_url, server):
             for concurrency in concurrencies:
                 chunk, tokens = tokens[: max(concurrencies)], tokens[max(concurrencies) :]
-                results[f"first_page_{concurrency}"] = _with_cpu(
-                    server,
-                    "gets_per_s",
-                    lambda c=concurrency, t=chunk: first_page_gets(base_url, t[:c], c, seconds),
-                )
+                if shutil.which("wrk"):
+                    phase = partial(first_page_gets_wrk, base_url, chunk[0], concurrency, seconds)
+                else:
+                    phase = partial(
+                        first_page_gets, base_url, chunk[:concurrency], concurrency, seconds
+                    )
+                results[f"first_page_{concurrency}"] = _with_cpu(server, "gets_per_s", phase)
             for concurrency in concurrencies:
                 complete = _with_cpu(
                     server,

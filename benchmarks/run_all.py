@@ -107,6 +107,13 @@ def main() -> None:
     ]
     for database in databases:
         lines += load_table(results[f"load_{database}"], database, concurrencies)
+    generators = {
+        run[f"first_page_{c}"].get("generator", "asyncio client")
+        for database in databases
+        for run in results[f"load_{database}"]
+        for c in concurrencies
+    }
+    lines.append(f"\nFirst-page GETs sent by: {', '.join(sorted(generators))}.")
     lines += [
         "",
         "| first question page (Chromium, cold cache) | bytes on the wire | requests |",
