@@ -1,0 +1,112 @@
+"""Instructions per first-page GET and per complete respondent, counted by callgrind.
+
+  python benchmarks/instructions_per_request.py [--gets 50] [--respondents 5]
+
+Timings on a shared machine move with whatever else runs; an instruction count does not
+(the same code, inputs and interpreter give the same count to within a few hundredths of a
+percent). So this is the figure to compare two versions of the code with. It runs the same
+in-process requests as cpu_per_page.py (Flask test client, production settings, SQLite) under
+`valgrind --tool=callgrind`, counting only the measured requests: start-up, migrations and a
+warm-up are left out by switching instrumentation on and off around them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _measure(mode: str, count: int) -> None:
+    """Inside valgrind: warm up, then count `count` units with instrumentation on."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.common import SERVER_ENVIRONMENT, prepare_database
+    from benchmarks.cpu_per_page import GZIP, _respondent, _start
+    from survey_app import create_app
+
+    with tempfile.TemporaryDirectory(prefix="sip-instructions-") as scratch:
+        url = f"sqlite:///{Path(scratch) / 'instructions.sqlite3'}"
+        tokens = prepare_database(url, count + 10)
+        app = create_app({**SERVER_ENVIRONMENT, "SURVEY_DATABASE_URL": url})
+        reader = app.test_client()
+        _start(reader, tokens.pop())
+        for _ in range(20):
+            reader.get("/s/q/1", headers=GZIP)
+        for _ in range(3):
+            _respondent(app, tokens.pop())
+        control = ["callgrind_control", "--instr"]
+        subprocess.run([*control, "on", str(os.getpid())], check=True, capture_output=True)
+        if mode == "get":
+            for _ in range(count):
+                reader.get("/s/q/1", headers=GZIP)
+        else:
+            for _ in range(count):
+                _respondent(app, tokens.pop())
+        subprocess.run([*control, "off", str(os.getpid())], check=True, capture_output=True)
+
+
+def count_instructions(mode: str, count: int) -> int:
+    with tempfile.TemporaryDirectory(prefix="sip-callgrind-") as scratch:
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={scratch}/out.%p",
+                sys.executable,
+                __file__,
+                "--inside",
+                mode,
+                str(count),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        total = 0
+        for output in Path(scratch).glob("out.*"):
+            # "summary:" is written when instrumentation starts (0 here), "totals:" at the end.
+            counts = [
+                int(line.split()[1])
+                for line in output.read_text(errors="replace").splitlines()
+                if line.startswith(("summary:", "totals:"))
+            ]
+            total += max(counts, default=0)
+        return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gets", type=int, default=50)
+    parser.add_argument("--respondents", type=int, default=5)
+    parser.add_argument("--inside", nargs=2, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.inside:
+        _measure(arguments.inside[0], int(arguments.inside[1]))
+        return
+    if shutil.which("valgrind") is None:
+        parser.error("valgrind is needed (Debian package valgrind)")
+    get = count_instructions("get", arguments.gets)
+    respondent = count_instructions("respondent", arguments.respondents)
+    print(
+        json.dumps(
+            {
+                "first_page_get_instructions": get // arguments.gets,
+                "respondent_instructions": respondent // arguments.respondents,
+                "respondent_requests": 12,
+                "gets_measured": arguments.gets,
+                "respondents_measured": arguments.respondents,
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
