@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import cpu_per_page, load_family_path, page_weight  # noqa: E402
+from benchmarks import cpu_per_page, flask_floor, load_family_path, page_weight  # noqa: E402
 from benchmarks.common import machine  # noqa: E402
 
 POSTGRES_ENVIRONMENT = {"PGPORT": "54339", "SIP_PG_DURABLE": "1", "PGDATABASE_NAME": "sip_bench"}
@@ -76,6 +77,8 @@ def main() -> None:
     }
 
     results["cpu"] = cpu = cpu_per_page.run(requests=300, runs=5, profile=False)
+    floor = flask_floor.run(seconds=10, runs=arguments.runs) if shutil.which("wrk") else None
+    results["floor"] = floor
     results["weight"] = weight = page_weight.run(runs=arguments.runs)
     invitations = int(arguments.seconds * 400 * len(concurrencies)) + 1000
     databases = {"sqlite": ""}
@@ -130,6 +133,12 @@ def main() -> None:
         f"({cpu['respondent_requests']} requests): {cpu['respondent_cpu_ms']} ms "
         f"({cpu['respondents_per_cpu_second']} per CPU-second).",
     ]
+    if floor is not None:
+        lines.append(
+            f"Flask's floor (a one-line view, same gunicorn set-up, wrk): "
+            f"{floor['hello_requests_per_s_median']} requests/s, so at most "
+            f"{floor['ceiling_respondents_per_s']} respondents/s of 12 requests."
+        )
     print("\n".join(lines))
 
 
