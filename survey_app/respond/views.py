@@ -196,7 +196,10 @@ def question_page(page: int) -> ViewResult:
     form_class = page_form_class(questionnaire, items)
     if request.method == "GET":
         saved = {item.key: draft.answers.get(item.key) for item in items}
-        if not may_use_stored_page():
+        # A page showing a typed answer is never stored: free text may say who wrote it, and
+        # the store would keep it after the draft is gone. Chosen options are a few codes.
+        typed = any(item.type != "choice" and saved[item.key] for item in items)
+        if typed or not may_use_stored_page():
             return _render_page(questionnaire, draft, page, items, form_class(data=saved))
 
         def render() -> str:

@@ -237,3 +237,18 @@ def test_a_form_made_before_rendering_is_refused_for_the_store(stored_and_fresh)
         generate_csrf()  # as a form made outside `render` would
         with pytest.raises(RuntimeError, match="while rendering"):
             stored_page(("test",), lambda: "<p>page</p>")
+
+
+def test_a_typed_answer_is_never_kept_in_the_store(stored_and_fresh, make_invitation):
+    stored, _ = stored_and_fresh
+    phone = stored.test_client()
+    token = _begin(phone, make_invitation())
+    for number, answers in enumerate(GUARDIAN_PAGES[:3], start=1):
+        phone.post(f"/s/q/{number}", data={**answers, "csrf_token": token})
+    typed = "Min granne Britt-Marie på Storgatan 4 var med"
+    back = {"G10": "3", "G11": "4", "G12": typed, "action": "back", "csrf_token": token}
+    assert phone.post("/s/q/4", data=back).headers["Location"] == "/s/q/3"
+    assert typed in phone.get("/s/q/4").text  # shown to the person who typed it
+    kept = stored.extensions[EXTENSION_KEY]
+    assert len(kept) > 0
+    assert not any(typed in page for page in kept._pages.values())
