@@ -83,8 +83,14 @@ def load_visit(invitation_id: int) -> Visit | None:
     # Through the session's connection (same transaction as a POST's writes), but without the
     # ORM's statement handling, which a plain row does not need. A GET only reads: without a
     # transaction it is one round trip to PostgreSQL instead of three (BEGIN, SELECT, ROLLBACK).
-    # (Only when the request has not begun a transaction already, as tests sharing a session do.)
-    reading = request.method in ("GET", "HEAD") and not db.session().in_transaction()
+    # (Only on PostgreSQL: SQLite begins no transaction for a SELECT, and switching the mode
+    # costs more there than it saves. And only when the request has not begun a transaction
+    # already, as tests that share a session with the app have.)
+    reading = (
+        request.method in ("GET", "HEAD")
+        and db.engine.dialect.name == "postgresql"
+        and not db.session().in_transaction()
+    )
     connection = db.session.connection(
         execution_options={"isolation_level": "AUTOCOMMIT"} if reading else None
     )
