@@ -11,12 +11,13 @@ from flask_compress import Compress
 from .auth import init_login
 from .config import load_config
 from .database import init_db
-from .extensions import csrf, limiter
+from .extensions import csrf
 from .i18n import init_i18n
 from .messaging import init_messaging
 from .privacy import init_privacy
 from .questionnaires import init_questionnaires
 from .security import init_security_headers
+from .throttle import init_throttle
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -39,7 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_throttle(app)
     app.config.setdefault(
         "COMPRESS_MIMETYPES",
         [

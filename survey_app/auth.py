@@ -6,17 +6,17 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
-from limits import RateLimitItem, parse
-from limits.strategies import MovingWindowRateLimiter
+from limits import RateLimitItem
 from sqlalchemy import func, select
 
 from . import audit  # noqa: F401  (installs the audit trail's append-only guard)
-from .config import ConfigurationError
-from .extensions import db, limiter, login_manager
+from .extensions import db, login_manager
 from .models import User, utcnow
 from .passwords import hash_password, needs_rehash, spend_verification_time, verify_password
+from .throttle import client_address, rate
+from .throttle import throttle as limiter
 
 
 def normalise_email(email: str) -> str:
@@ -66,13 +66,7 @@ class LoginLock:
 
 
 def _failure_limit() -> RateLimitItem:
-    return parse(str(current_app.config["LOGIN_FAILURE_LIMIT"]))
-
-
-def _throttle() -> MovingWindowRateLimiter | None:
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return None
-    return MovingWindowRateLimiter(limiter.storage)
+    return rate("LOGIN_FAILURE_LIMIT")
 
 
 def _failure_keys(email: str) -> tuple[tuple[str, str], ...]:
@@ -80,13 +74,13 @@ def _failure_keys(email: str) -> tuple[tuple[str, str], ...]:
     # accounts). Staff addresses live only in the limiter's short-lived counters.
     return (
         ("login-account", normalise_email(email)),
-        ("login-address", request.remote_addr or "-"),
+        ("login-address", client_address()),
     )
 
 
 def login_lock(email: str) -> LoginLock | None:
     """The lock in force for this e-mail or this client, if any."""
-    throttle = _throttle()
+    throttle = limiter()
     if throttle is None:
         return None
     item = _failure_limit()
@@ -99,7 +93,7 @@ def login_lock(email: str) -> LoginLock | None:
 
 
 def count_failed_login(email: str) -> None:
-    throttle = _throttle()
+    throttle = limiter()
     if throttle is None:
         return
     item = _failure_limit()
@@ -108,13 +102,6 @@ def count_failed_login(email: str) -> None:
 
 
 def init_login(app: Flask) -> None:
-    for setting in ("LOGIN_FAILURE_LIMIT", "LINK_FAILURE_LIMIT"):
-        try:
-            parse(str(app.config[setting]))
-        except ValueError as error:
-            raise ConfigurationError(
-                f"{setting}={app.config[setting]!r} is not a rate such as '10 per 15 minutes'"
-            ) from error
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
     login_manager.login_message = _l("Logga in för att se sidan.")

@@ -38,7 +38,6 @@ DEFAULTS: dict[str, Any] = {
     # Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none). Without
     # it, every client would share the proxy's address in the rate limits.
     "TRUSTED_PROXY_COUNT": 0,
-    "RATELIMIT_HEADERS_ENABLED": False,
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
     "MAX_CONTENT_LENGTH": 256 * 1024,

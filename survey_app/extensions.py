@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,13 +30,3 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-
-
-def _client_address() -> str:
-    """Rate-limit key: the client address, used only in the limiter's short-lived counters."""
-    from flask import request
-
-    return request.remote_addr or "unknown"
-
-
-limiter = Limiter(key_func=_client_address, default_limits=[])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
@@ -16,11 +16,12 @@ from ..answering import (
     start,
     submit,
 )
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db
 from ..i18n import FAMILY_LANGUAGES, SESSION_KEY, family_language
 from ..models import Area, Municipality, Team
 from ..questionnaires import NO_ANSWER, Questionnaire, all_questionnaires, page_form_class
 from ..staff.access import public
+from ..throttle import client_address, rate, throttle
 from . import blueprint
 from .forms import StartForm
 from .gate import COMPLETED_KEY, closed_or_answered_page, thanks_page
@@ -76,22 +77,18 @@ def _no_session() -> tuple[str, int]:
     ), 400
 
 
-def _lookup_failed(response: WerkzeugResponse) -> bool:
-    return response.status_code == 404
-
-
-def _link_failure_limit() -> str:
-    return str(current_app.config["LINK_FAILURE_LIMIT"])
-
-
 @blueprint.get("/<token>")
 @public(reason="the family's personal link; the token is the credential")
-# Only failed look-ups count: a burst of guessed tokens is stopped, a family is not.
-@limiter.limit(_link_failure_limit, deduct_when=_lookup_failed)
 def open_link(token: str) -> ViewResult:
     """Look the link up and move its token out of the address bar. Never uses the link up."""
+    # Only failed look-ups count: a burst of guessed tokens is stopped, a family is not.
+    guesses, limit = throttle(), rate("LINK_FAILURE_LIMIT")
+    if guesses is not None and not guesses.test(limit, "link-failures", client_address()):
+        abort(429)
     invitation = find_invitation(token)
     if invitation is None:
+        if guesses is not None:
+            guesses.hit(limit, "link-failures", client_address())
         return _link_not_valid()
     session.clear()  # another person's link on a shared phone starts afresh
     session[INVITATION_KEY] = invitation.id

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.staff.conftest import _fresh_rate_limits, make_user, staff_client
+from tests.staff.conftest import make_user, staff_client
 
-__all__ = ["_fresh_rate_limits", "make_user", "staff_client"]
+__all__ = ["make_user", "staff_client"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 
 from survey_app import passwords
 from survey_app.extensions import db as _db
-from survey_app.extensions import limiter
 from survey_app.models import StaffRole, Team, User
 from survey_app.passwords import hash_password
 
@@ -25,14 +24,6 @@ PASSWORD = "ett långt lösenord för test"
 def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Real argon2, with the cheapest parameters: the tests are about behaviour, not cost."""
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    """The limiter is one global object: no counts may leak from one test into the next."""
-    yield
-    if limiter._storage is not None:  # None until an app turns rate limiting on
-        limiter.reset()
 
 
 def team_named(name: str) -> Team:

@@ -96,3 +96,11 @@ def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(
     assert client.get("/s/gissad-lank-nummer-9999", headers=guesser).status_code == 429
     family = {"X-Forwarded-For": "203.0.113.6"}
     assert client.get("/s/nagon-annan-lank-01", headers=family).status_code == 404
+
+
+@pytest.mark.parametrize("uri", ["nosuchstore://", "redis+nonsense:///x"])
+def test_an_unusable_throttle_store_stops_the_start_with_one_line(app_factory, uri: str) -> None:
+    from survey_app.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="RATELIMIT_STORAGE_URI"):
+        app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=uri)
