@@ -22,17 +22,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import gunicorn, machine, prepare_database
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # the test suite's Chromium, offline
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 BUDGET_BYTES = 14_950  # 14.6 KB: what fits the first round trip of a new TCP connection
 BUDGET_REQUESTS = 3
@@ -85,7 +76,7 @@ def run(runs: int) -> dict[str, Any]:
             role: prepare_database(url, runs, role) for role in ("guardian", "child", "youth")
         }
         with gunicorn(url, workers=2) as (base_url, _pid), sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for role, role_tokens in tokens.items():
                 samples = [
                     measure(browser, base_url, started_session(base_url, t)) for t in role_tokens

@@ -15,8 +15,7 @@ from . import audit  # noqa: F401  (installs the audit trail's append-only guard
 from .extensions import db, login_manager
 from .models import User, utcnow
 from .passwords import hash_password, needs_rehash, spend_verification_time, verify_password
-from .throttle import client_address, rate
-from .throttle import throttle as limiter
+from .throttle import client_address, rate, throttle
 
 
 def normalise_email(email: str) -> str:
@@ -71,7 +70,7 @@ def _failure_limit() -> RateLimitItem:
 
 def _failure_keys(email: str) -> tuple[tuple[str, str], ...]:
     # Counted per account (a guesser changing address) and per address (one guesser, many
-    # accounts). Staff addresses live only in the limiter's short-lived counters.
+    # accounts). Staff addresses live only in the throttle's short-lived counters.
     return (
         ("login-account", normalise_email(email)),
         ("login-address", client_address()),
@@ -80,25 +79,25 @@ def _failure_keys(email: str) -> tuple[tuple[str, str], ...]:
 
 def login_lock(email: str) -> LoginLock | None:
     """The lock in force for this e-mail or this client, if any."""
-    throttle = limiter()
-    if throttle is None:
+    counter = throttle()
+    if counter is None:
         return None
     item = _failure_limit()
     waits = []
     for key in _failure_keys(email):
-        if not throttle.test(item, *key):
-            stats = throttle.get_window_stats(item, *key)
+        if not counter.test(item, *key):
+            stats = counter.get_window_stats(item, *key)
             waits.append(max(1, math.ceil(stats.reset_time - time.time())))
     return LoginLock(max(waits)) if waits else None
 
 
 def count_failed_login(email: str) -> None:
-    throttle = limiter()
-    if throttle is None:
+    counter = throttle()
+    if counter is None:
         return
     item = _failure_limit()
     for key in _failure_keys(email):
-        throttle.hit(item, *key)
+        counter.hit(item, *key)
 
 
 def init_login(app: Flask) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import render_template, session
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from ..answering import LOCAL_TIME
 from ..models import utcnow
-from .page_cache import may_use_stored_page, stored_page
+from .page_cache import stored_page
 from .visit import Visit, handover_child_id
 
 COMPLETED_KEY = "completed"
@@ -54,6 +54,4 @@ def thanks_page(visit: Visit) -> str:
     def render() -> str:
         return render_template("respond/thanks.html", role=visit.role, child=child)
 
-    if not may_use_stored_page():
-        return render()
-    return stored_page(("thanks", str(get_locale()), visit.role, child), render)
+    return stored_page(("thanks", visit.role, child), render)

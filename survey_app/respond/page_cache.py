@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable
 
 from flask import current_app, g, session
 from flask.sansio.app import App
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
 #: Stands in for the CSRF token in a stored page; plain ASCII that HTML escaping leaves alone.
@@ -53,8 +54,8 @@ def init_page_cache(app: App) -> None:
     app.extensions[EXTENSION_KEY] = RenderedPages(capacity) if capacity > 0 else None
 
 
-def may_use_stored_page() -> bool:
-    """Whether this response may come from the store: not when a message waits to be shown."""
+def _may_use_store() -> bool:
+    # Not when a message waits to be shown: it is part of the page and is shown once.
     store = current_app.extensions.get(EXTENSION_KEY)
     return store is not None and "_flashes" not in session
 
@@ -78,9 +79,16 @@ def _render_with_placeholder(render: Callable[[], str]) -> str:
         g.pop(field, None)
 
 
-def stored_page(key: Hashable, render: Callable[[], str]) -> str:
-    """The page for `key` (rendering it once), with this session's CSRF token put in."""
+def stored_page(key: Hashable | None, render: Callable[[], str]) -> str:
+    """The page for `key` from the store (rendered once), with this session's CSRF token.
+
+    The language is added to every key (every family page depends on it). A None key, a
+    waiting message or a store turned off (QUESTION_PAGE_CACHE_SIZE=0) renders afresh.
+    """
+    if key is None or not _may_use_store():
+        return render()
     store: RenderedPages = current_app.extensions[EXTENSION_KEY]
+    key = (str(get_locale()), key)
     if not csrf_enabled():
         return store.get_or_render(key, render)
     page = store.get_or_render(key, lambda: _render_with_placeholder(render))

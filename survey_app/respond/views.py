@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -25,7 +24,7 @@ from ..throttle import client_address, rate, throttle
 from . import blueprint
 from .forms import StartForm
 from .gate import COMPLETED_KEY, closed_or_answered_page, thanks_page
-from .page_cache import init_page_cache, may_use_stored_page, stored_page
+from .page_cache import init_page_cache, stored_page
 from .visit import DraftState, Visit, load_visit
 
 INVITATION_KEY = "invitation"
@@ -140,10 +139,9 @@ def start_page() -> ViewResult:
             resuming=resuming,
         )
 
-    if not may_use_stored_page():
-        return render()
-    key = ("start", str(get_locale()), visit.role, questionnaire.key, municipality, area, resuming)
-    return stored_page(key, render)
+    return stored_page(
+        ("start", visit.role, questionnaire.key, municipality, area, resuming), render
+    )
 
 
 def _kept_answers(
@@ -196,23 +194,20 @@ def question_page(page: int) -> ViewResult:
         # A page showing a typed answer is never stored: free text may say who wrote it, and
         # the store would keep it after the draft is gone. Chosen options are a few codes.
         typed = any(item.type != "choice" and saved[item.key] for item in items)
-        if typed or not may_use_stored_page():
-            return _render_page(questionnaire, draft, page, items, form_class(data=saved))
 
         def render() -> str:
             return _render_page(questionnaire, draft, page, items, form_class(data=saved))
 
-        # Everything the page shows: language, questionnaire, which items, the answers on
-        # them, and the visible pages (position, total, last or not).
+        # Everything else the page shows: questionnaire, which items, the answers on them,
+        # and the visible pages (position, total, last or not).
         key = (
-            str(get_locale()),
             questionnaire.key,
             questionnaire.version,
             page,
             tuple(saved.items()),
             tuple(questionnaire.visible_pages(draft.answers)),
         )
-        return stored_page(key, render)
+        return stored_page(None if typed else key, render)
 
     form = form_class()
     previous = [p for p in visible if p < page]

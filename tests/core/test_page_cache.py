@@ -56,7 +56,7 @@ def test_every_page_of_the_path_is_the_page_a_fresh_render_gives(
     stored, fresh = stored_and_fresh
     invitation = make_invitation(role=role, language=language)
     phone = stored.test_client()
-    token = _begin(phone, invitation)
+    _begin(phone, invitation)
     compared = 0
     for number in range(1, 30):
         page = phone.get(f"/s/q/{number}")
@@ -82,7 +82,6 @@ def test_every_page_of_the_path_is_the_page_a_fresh_render_gives(
         if moved.headers["Location"] == "/s/tack":
             break
     assert compared >= 4
-    assert token
 
 
 def test_the_token_in_a_stored_page_is_the_sessions_own(stored_and_fresh, make_invitation):
