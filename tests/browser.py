@@ -28,6 +28,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+def follow(control: Any) -> None:
+    """Tap a button or link that loads another page, and wait until that page has loaded.
+
+    A click returns once its navigation has started, not finished: a reload, a Back or a look
+    at the page right after it can meet the page it is leaving (and Chromium may refuse a reload
+    while a POST's redirect is still under way).
+    """
+    with control.page.expect_navigation():
+        control.click()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Debian Chromium. A missing browser fails the tests: it never skips them."""

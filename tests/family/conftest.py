@@ -17,6 +17,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.browser import follow
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 #: A complete child questionnaire (sip-child), page by page: one item per page.
@@ -134,7 +136,7 @@ def begin_in_browser() -> Callable[[Phone, Any], None]:
     def start(opened: Phone, invitation: Any) -> None:
         opened.goto(f"/s/{invitation.token}")
         # By the form, not the label: the start button is translated for other languages.
-        opened.page.locator("form[action='/s/'] button").click()
+        follow(opened.page.locator("form[action='/s/'] button"))
         assert "/s/q/" in opened.page.url
 
     return start

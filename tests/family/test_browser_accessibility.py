@@ -10,6 +10,7 @@ import pytest
 
 from survey_app.extensions import db
 from survey_app.models import CampaignState, utcnow
+from tests.browser import follow
 
 from .conftest import ARTIFACTS, Phone, axe_violations
 from .test_browser_enhancements import FAKE_SPEECH
@@ -31,7 +32,7 @@ def _question(role: str, answers: dict[str, str], page_number: int) -> Callable[
         page = opened.page
         for key, label in answers.items():
             page.locator(f"#{key}").get_by_role("radio", name=label, exact=True).check()
-            page.get_by_role("button", name="Nästa").click()
+            follow(page.get_by_role("button", name="Nästa"))
         page.wait_for_url(f"**/s/q/{page_number}")
         page.wait_for_load_state()
 
@@ -46,7 +47,7 @@ def _child_question_with_read_aloud(opened: Phone, **fixtures: Any) -> None:
 
 def _guardian_errors(opened: Phone, make_invitation: Any, begin_in_browser: Any, **_: Any) -> None:
     begin_in_browser(opened, make_invitation(role="guardian"))
-    opened.page.get_by_role("button", name="Nästa").click()
+    follow(opened.page.get_by_role("button", name="Nästa"))
     assert opened.page.locator(".error-summary").is_visible()
 
 
@@ -62,9 +63,11 @@ def _thanks(role: str, handover: bool) -> Callable[..., None]:
         first = {"guardian": "#G0", "child": "#C0", "youth": "#Y0"}[role]
         page.locator(first).get_by_role("radio", name="Nej", exact=True).check()
         while page.get_by_role("heading", name="Tack för dina svar!").count() == 0:
-            page.get_by_role("button", name="Nästa").or_(
-                page.get_by_role("button", name="Skicka svaren")
-            ).click()
+            follow(
+                page.get_by_role("button", name="Nästa").or_(
+                    page.get_by_role("button", name="Skicka svaren")
+                )
+            )
             for group in page.locator("fieldset").all():
                 group.get_by_role("radio").first.check()
         if handover:
@@ -107,13 +110,13 @@ def _path(path: str, heading: str) -> Callable[..., None]:
 
 def _goodbye(opened: Phone, make_invitation: Any, **_: Any) -> None:
     _start("child")(opened, make_invitation)
-    opened.page.get_by_role("link", name="Jag vill inte svara").click()
+    follow(opened.page.get_by_role("link", name="Jag vill inte svara"))
     assert opened.page.get_by_role("heading", name="Du behöver inte svara").is_visible()
 
 
 def _opted_out(opened: Phone, make_invitation: Any, **_: Any) -> None:
     _start("guardian")(opened, make_invitation)
-    opened.page.get_by_role("button", name="Jag vill inte få fler sms").click()
+    follow(opened.page.get_by_role("button", name="Jag vill inte få fler sms"))
     assert opened.page.get_by_role("heading", name="Du får inga fler sms").is_visible()
 
 

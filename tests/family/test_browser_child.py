@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import Draft, Invitation, Response
+from tests.browser import follow
 
 from .conftest import ARTIFACTS, CHILD_ANSWERS
 
@@ -21,7 +22,7 @@ def _choose(page, label):
 
 
 def _next(page):
-    page.get_by_role("button", name="Nästa").click()
+    follow(page.get_by_role("button", name="Nästa"))
 
 
 def _stored_child_answers(db):
@@ -37,7 +38,7 @@ def test_child_answers_with_javascript(phone, db, fresh, make_invitation):
     page = child.page
     child.goto(f"/s/{invitation.token}")
     assert page.locator("body").get_attribute("class") == "family child"
-    page.get_by_role("button", name="Börja").click()
+    follow(page.get_by_role("button", name="Börja"))
 
     # 1: Were you at the meeting? Yes.
     assert page.locator(".progress").inner_text() == "Fråga 1 av 7"
@@ -52,7 +53,7 @@ def test_child_answers_with_javascript(phone, db, fresh, make_invitation):
     _choose(page, "Lite")
     page.screenshot(path=str(ARTIFACTS / "child-question.png"), full_page=True)
     _next(page)
-    page.get_by_role("button", name="Tillbaka").click()
+    follow(page.get_by_role("button", name="Tillbaka"))
     assert page.locator(".progress").inner_text() == "Fråga 3 av 7"
     assert child.checked_answers() == ["2"]
     _choose(page, "Ja")
@@ -66,7 +67,7 @@ def test_child_answers_with_javascript(phone, db, fresh, make_invitation):
         _choose(page, LABELS[value])
         _next(page)
     _choose(page, "Lite")
-    page.get_by_role("button", name="Skicka svaren").click()
+    follow(page.get_by_role("button", name="Skicka svaren"))
     assert page.get_by_role("heading", level=1).inner_text() == "Tack för dina svar!"
 
     # History back after submitting shows no answers: no draft, no form, nothing checked.
@@ -93,7 +94,7 @@ def test_child_answers_without_javascript(phone, db, fresh, make_invitation):
     child = phone(javascript=False)
     page = child.page
     child.goto(f"/s/{invitation.token}")
-    page.get_by_role("button", name="Börja").click()
+    follow(page.get_by_role("button", name="Börja"))
     assert page.get_by_role("button", name="Läs upp").count() == 0  # hidden without JS
     exit_link = page.get_by_role("link", name="Lämna sidan snabbt")
     assert exit_link.get_attribute("href") == "https://www.smhi.se/"
@@ -101,7 +102,7 @@ def test_child_answers_without_javascript(phone, db, fresh, make_invitation):
         _choose(page, LABELS[value])
         _next(page)
     _choose(page, LABELS[CHILD_ANSWERS[-1]])
-    page.get_by_role("button", name="Skicka svaren").click()
+    follow(page.get_by_role("button", name="Skicka svaren"))
     assert page.get_by_role("heading", level=1).inner_text() == "Tack för dina svar!"
     fresh()
     expected = {f"C{n}": LABELS[v] for n, v in enumerate(CHILD_ANSWERS)}
@@ -139,7 +140,7 @@ def _complete_guardian_in_browser(page):
         if key in ("G5", "G9"):
             _next(page)
     page.locator("#G11").get_by_role("radio", name="Mycket nöjd").check()
-    page.get_by_role("button", name="Skicka svaren").click()
+    follow(page.get_by_role("button", name="Skicka svaren"))
     assert page.get_by_role("heading", level=1).inner_text() == "Tack för dina svar!"
 
 
@@ -163,15 +164,15 @@ def test_guardian_hands_the_phone_over_and_the_child_leaves_no_trace(
     begin_in_browser(shared, guardian)
     _complete_guardian_in_browser(page)
 
-    page.get_by_role("button", name="Nu är det barnets tur").click()
+    follow(page.get_by_role("button", name="Nu är det barnets tur"))
     assert page.locator("body").get_attribute("class") == "family child"
     assert "Ingen får veta vad du svarar." in page.locator("main").inner_text()
-    page.get_by_role("button", name="Börja").click()
+    follow(page.get_by_role("button", name="Börja"))
     for value in CHILD_ANSWERS[:-1]:
         _choose(page, LABELS[value])
         _next(page)
     _choose(page, LABELS[CHILD_ANSWERS[-1]])
-    page.get_by_role("button", name="Skicka svaren").click()
+    follow(page.get_by_role("button", name="Skicka svaren"))
     assert page.get_by_role("heading", level=1).inner_text() == "Tack för dina svar!"
     assert page.get_by_role("button", name="Nu är det barnets tur").count() == 0
 

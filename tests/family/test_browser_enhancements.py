@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from tests.browser import follow
+
 pytestmark = pytest.mark.browser
 
 #: A stand-in for the browser's speech synthesis that records what it is asked to say.
@@ -147,6 +149,6 @@ def test_error_summary_takes_the_focus(phone, begin_in_browser, make_invitation)
     guardian = phone()
     begin_in_browser(guardian, invitation)
     page = guardian.page
-    page.get_by_role("button", name="Nästa").click()
+    follow(page.get_by_role("button", name="Nästa"))
     assert page.locator(".error-summary").is_visible()
     assert page.evaluate("document.activeElement.className") == "error-summary"

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser import follow
+
 pytestmark = pytest.mark.browser
 
 
@@ -28,7 +30,7 @@ def _axe_report(page: Any) -> str:
 
 def _first_question(phone: Any, live_server: str, token: str) -> None:
     phone.goto(f"{live_server}/s/{token}")
-    phone.locator("form[action='/s/'] button[type=submit]").click()
+    follow(phone.locator("form[action='/s/'] button[type=submit]"))
     phone.wait_for_url("**/s/q/*")
 
 
