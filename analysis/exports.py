@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pyreadstat.pyclasses import MissingRange
+from xlsxwriter import Workbook
+from xlsxwriter.exceptions import FileCreateError
 
 from analysis.codebook import Codebook, Questionnaire
 from analysis.contract import escape_cell
@@ -62,6 +63,16 @@ META_LABELS = {
 }
 
 RowProgress = Callable[[int, int], None]
+# Control characters a worksheet cannot hold (XML 1.0 forbids them; tab and newlines are fine).
+_NOT_IN_A_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A string starting with = must stay text: free text is data, never a formula or a link.
+_XLSX_OPTIONS = {
+    "constant_memory": True,  # rows stream to disk; memory stays flat at any size
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "use_zip64": True,  # only where a part passes 4 GB, as zipfile (and openpyxl) would
+}
 
 
 def write_free_text(dataset: Dataset, path: Path) -> int:
@@ -100,10 +111,10 @@ def write_free_text(dataset: Dataset, path: Path) -> int:
 def _typed_rows(path: Path) -> Iterator[list[Any]]:
     """Rows of an already validated CSV file, ready for a worksheet.
 
-    Integer columns become numbers and empty cells None (openpyxl then writes no cell).
+    Integer columns become numbers and empty cells None (the writer then writes no cell).
     Free-form text is kept as in the file (with the contract's ' prefix) but stripped of
     control characters, which a worksheet cannot hold, and guarded once more against
-    formulas, since openpyxl writes any text starting with = as a formula.
+    formulas, so that a copy pasted elsewhere still starts with the contract's prefix.
     """
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
@@ -118,7 +129,7 @@ def _typed_rows(path: Path) -> Iterator[list[Any]]:
             for i in free_form:
                 value = record[i]
                 if value:
-                    row[i] = escape_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+                    row[i] = escape_cell(_NOT_IN_A_CELL.sub("", value))
                 else:
                     row[i] = None
             yield row
@@ -178,33 +189,45 @@ def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
 
 def write_xlsx(dataset: Dataset, path: Path, progress: RowProgress | None = None) -> None:
     """The data set as one workbook: responses, invitations and codebook sheets."""
-    # Write-only mode streams rows to disk; a normal workbook would hold every cell in memory.
-    workbook = Workbook(write_only=True)
+    # Opened first, so that a path that cannot be written fails at once (an OSError, which
+    # every caller reports as "cannot write"), not after minutes of rows.
+    with path.open("wb") as out:
+        # xlsxwriter rather than openpyxl: it only writes, row by row, in about 60 % of the
+        # CPU time a cell (benchmarks/ANALYSIS.md), and large data sets are all cells.
+        workbook = Workbook(out, _XLSX_OPTIONS)
+        _add_sheets(workbook, dataset, progress)
+        try:
+            workbook.close()
+        except FileCreateError as error:  # the writer wraps the OSError of a failed write
+            cause = error.args[0] if error.args else None
+            raise cause if isinstance(cause, OSError) else OSError(str(error)) from error
+
+
+def _add_sheets(workbook: Workbook, dataset: Dataset, progress: RowProgress | None) -> None:
     total = dataset.answer_rows + len(dataset.invitations)
     written = 0
     for name in (RESPONSES_FILE, INVITATIONS_FILE):
         rows = _typed_rows(dataset.path / name)
         header = next(rows)
         title = name.removesuffix(".csv")
-        sheet = workbook.create_sheet(title)
-        sheet.append(header)
-        in_sheet = 0
+        sheet = workbook.add_worksheet(title)
+        sheet.write_row(0, 0, header)
+        row_number = 0
         part = 1
         for row in rows:
-            if in_sheet == XLSX_MAX_ROWS:
+            if row_number == XLSX_MAX_ROWS:
                 part += 1
-                sheet = workbook.create_sheet(f"{title} ({part})")
-                sheet.append(header)
-                in_sheet = 0
-            sheet.append(row)
-            in_sheet += 1
+                sheet = workbook.add_worksheet(f"{title} ({part})")
+                sheet.write_row(0, 0, header)
+                row_number = 0
+            row_number += 1
+            sheet.write_row(row_number, 0, row)
             written += 1
             if progress is not None and written % 50_000 == 0:
                 progress(written, total)
-    sheet = workbook.create_sheet("codebook")
-    for codebook_row in _codebook_rows(dataset.codebook):
-        sheet.append(codebook_row)
-    workbook.save(path)
+    sheet = workbook.add_worksheet("codebook")
+    for row_number, codebook_row in enumerate(_codebook_rows(dataset.codebook)):
+        sheet.write_row(row_number, 0, codebook_row)
 
 
 def _label(text: str, limit: int = 250) -> str:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pyreadstat
+import pytest
 
+from analysis import exports
 from analysis.dataset import load_dataset
 from analysis.exports import SAV_NO_ANSWER, XLSX_MAX_ROWS, write_sav, write_xlsx
 from analysis.results import Results
@@ -67,6 +69,35 @@ def test_xlsx_keeps_formula_text_as_text(simulated: Path, analysed: tuple[Path, 
 
 def test_xlsx_row_limit_is_excel_s() -> None:
     assert XLSX_MAX_ROWS == 2**20 - 1
+
+
+def test_a_file_longer_than_a_sheet_continues_on_the_next(
+    simulated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Excel's real limit takes a million rows to reach; the rule is the same at 100.
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 100)
+    write_xlsx(load_dataset(simulated), tmp_path / "dataset.xlsx")
+    workbook = openpyxl.load_workbook(tmp_path / "dataset.xlsx", read_only=True)
+    try:
+        rows = read(simulated / "responses.csv")
+        parts = [name for name in workbook.sheetnames if name.startswith("responses")]
+        expected = -(-(len(rows) - 1) // 100)
+        assert parts == ["responses"] + [f"responses ({n})" for n in range(2, expected + 1)]
+        sheets = [
+            [[as_text(v) for v in padded(r)] for r in workbook[part].iter_rows(values_only=True)]
+            for part in parts
+        ]
+        assert all(sheet[0] == rows[0] for sheet in sheets)  # each part has the header
+        assert all(len(sheet) == 101 for sheet in sheets[:-1])
+        assert [row for sheet in sheets for row in sheet[1:]] == rows[1:]
+    finally:
+        workbook.close()
+
+
+def test_an_unwritable_xlsx_path_is_an_os_error(simulated: Path, tmp_path: Path) -> None:
+    # The CLI and `flask report` turn an OSError into "cannot write …", not a traceback.
+    with pytest.raises(FileNotFoundError):
+        write_xlsx(load_dataset(simulated), tmp_path / "missing" / "dataset.xlsx")
 
 
 def test_sav_round_trips_with_labels(simulated: Path, analysed: tuple[Path, Results]) -> None:
