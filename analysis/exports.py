@@ -65,9 +65,9 @@ META_LABELS = {
 RowProgress = Callable[[int, int], None]
 # Control characters a worksheet cannot hold (XML 1.0 forbids them; tab and newlines are fine).
 _NOT_IN_A_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# A string starting with = must stay text: free text is data, never a formula or a link.
+# Rows stream to disk, and text stays text: free text is data, never a formula, link or number.
 _XLSX_OPTIONS = {
-    "constant_memory": True,  # rows stream to disk; memory stays flat at any size
+    "constant_memory": True,  # memory stays flat at any size
     "strings_to_formulas": False,
     "strings_to_urls": False,
     "strings_to_numbers": False,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
+import errno
+import gc
 import math
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pyreadstat
 import pytest
+from xlsxwriter.exceptions import FileCreateError
 
 from analysis import exports
 from analysis.dataset import load_dataset
@@ -98,6 +102,36 @@ def test_an_unwritable_xlsx_path_is_an_os_error(simulated: Path, tmp_path: Path)
     # The CLI and `flask report` turn an OSError into "cannot write …", not a traceback.
     with pytest.raises(FileNotFoundError):
         write_xlsx(load_dataset(simulated), tmp_path / "missing" / "dataset.xlsx")
+
+
+# The writer leaves its zip file open when a write fails; when it is collected, its close
+# fails on the full disk once more, which Python can only report as "Exception ignored".
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_full_disk_while_writing_xlsx_is_an_os_error(simulated: Path) -> None:
+    # /dev/full opens but refuses every write: the disk is full.
+    with pytest.raises(OSError, match="No space left on device") as caught:
+        write_xlsx(load_dataset(simulated), Path("/dev/full"))
+    assert caught.value.errno == errno.ENOSPC
+    del caught
+    gc.collect()  # here, inside this test, not at the end of the session
+
+
+def test_the_writer_s_own_error_is_unwrapped_to_its_os_error(
+    simulated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # xlsxwriter reports a failed write as FileCreateError, which is no OSError; here the
+    # failure is the writer's alone (on /dev/full our own file's close fails as well).
+    # The real close runs first, so the writer's temporary files are closed as usual.
+    close = exports.Workbook.close
+
+    def fail_after_closing(workbook: Any) -> None:
+        close(workbook)
+        raise FileCreateError(OSError(errno.EIO, "Input/output error"))
+
+    monkeypatch.setattr(exports.Workbook, "close", fail_after_closing)
+    with pytest.raises(OSError, match="Input/output error") as caught:
+        write_xlsx(load_dataset(simulated), tmp_path / "dataset.xlsx")
+    assert caught.value.errno == errno.EIO
 
 
 def test_sav_round_trips_with_labels(simulated: Path, analysed: tuple[Path, Results]) -> None:
