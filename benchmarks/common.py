@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from survey_app import create_app  # noqa: E402
+from survey_app.domain.tokens import hash_token, new_token  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.models import (  # noqa: E402
     AgeBand,
@@ -34,7 +35,6 @@ from survey_app.models import (  # noqa: E402
     utcnow,
 )
 from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE  # noqa: E402
-from survey_app.tokens import hash_token, new_token  # noqa: E402
 
 #: A complete, attended guardian questionnaire, page by page.
 GUARDIAN_PAGES: list[dict[str, str]] = [

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 
 from survey_app import create_app  # noqa: E402
+from survey_app.domain.tokens import hash_token, new_token  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.messaging.gateways import gateway_for  # noqa: E402
 from survey_app.messaging.outbox import queue_messages, send_due  # noqa: E402
@@ -38,7 +39,6 @@ from survey_app.models import (  # noqa: E402
     Role,
     Team,
 )
-from survey_app.tokens import hash_token, new_token  # noqa: E402
 from tests.messaging.providers import Fake46elks  # noqa: E402
 
 

@@ -8,16 +8,16 @@ from typing import Any
 from flask import Flask, Response
 from flask_compress import Compress
 
-from .auth import init_login
-from .config import load_config
-from .database import init_db
-from .extensions import csrf
-from .i18n import init_i18n
-from .messaging import init_messaging
-from .privacy import init_privacy
-from .questionnaires import init_questionnaires
-from .security import init_security_headers
-from .throttle import init_throttle
+from survey_app.accounts.authentication import init_login
+from survey_app.config import load_config
+from survey_app.extensions import csrf
+from survey_app.i18n import init_i18n
+from survey_app.messaging import init_messaging
+from survey_app.ops.database import init_db
+from survey_app.ops.log_privacy import init_privacy
+from survey_app.questionnaires import init_questionnaires
+from survey_app.web.headers import init_security_headers
+from survey_app.web.throttle import init_throttle
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -74,11 +74,11 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .accessibility import blueprint as accessibility
-    from .messaging.webhooks import init_webhooks
-    from .respond import blueprint as respond
-    from .staff import blueprint as staff
-    from .staff.access import declare_public
+    from survey_app.messaging.webhooks import init_webhooks
+    from survey_app.respond import blueprint as respond
+    from survey_app.staff import blueprint as staff
+    from survey_app.web.access import declare_public
+    from survey_app.web.accessibility import blueprint as accessibility
 
     app.register_blueprint(respond)
     init_webhooks(app)
@@ -88,12 +88,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_pages(app: Flask) -> None:
-    from .errors import init_error_pages
+    from survey_app.web.errors import init_error_pages
 
     init_error_pages(app)
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import init_commands
+    from survey_app.cli import init_commands
 
     init_commands(app)

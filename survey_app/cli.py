@@ -8,11 +8,11 @@ from dataclasses import asdict
 import click
 from flask import Flask
 
-from .demo import DemoError, create_demo
-from .i18n_commands import init_translation_commands
-from .messaging.commands import init_messaging_commands
-from .reporting_commands import init_reporting_commands
-from .simulate import simulate_responses
+from survey_app.demo import DemoError, create_demo
+from survey_app.demo.simulate import simulate_responses
+from survey_app.i18n.commands import init_translation_commands
+from survey_app.messaging.commands import init_messaging_commands
+from survey_app.reporting.commands import init_reporting_commands
 
 
 @click.command("demo")
@@ -50,7 +50,7 @@ def demo_command(as_json: bool, simulate: int) -> None:
 
 
 def init_commands(app: Flask) -> None:
-    from .backup import backup_command
+    from survey_app.ops.backup import backup_command
 
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)

@@ -21,6 +21,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
 from survey_app import create_app
+from survey_app.domain.tokens import hash_token, new_token
 from survey_app.extensions import db as _db
 from survey_app.models import (
     AgeBand,
@@ -34,7 +35,6 @@ from survey_app.models import (
     utcnow,
 )
 from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE
-from survey_app.tokens import hash_token, new_token
 from tests.browser import browser, live_server  # noqa: F401  (shared by browser tests)
 
 from .postgres import Resetter, create_worker_database

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .settings import init_sms_settings
-from .texts import init_sms_texts
+from survey_app.messaging.settings import init_sms_settings
+from survey_app.messaging.texts import init_sms_texts
 
 
 def init_messaging(app: Flask) -> None:

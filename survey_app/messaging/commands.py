@@ -15,10 +15,10 @@ from types import FrameType
 import click
 from flask import Flask
 
-from ..extensions import db
-from ..models import utcnow
-from .gateways import gateway_for
-from .outbox import SendSummary, send_due
+from survey_app.extensions import db
+from survey_app.messaging.gateways import gateway_for
+from survey_app.messaging.outbox import SendSummary, send_due
+from survey_app.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class StopSignal:
 def _lifecycle_jobs() -> str | None:
     """Open and close windows that are due, if the lifecycle feature is installed."""
     try:
-        lifecycle = importlib.import_module("survey_app.lifecycle")
+        lifecycle = importlib.import_module("survey_app.domain.lifecycle")
     except ModuleNotFoundError:
         return None
     jobs = lifecycle.run_due_jobs(utcnow())

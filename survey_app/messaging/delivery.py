@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from ..extensions import db
-from ..models import Invitation, MessageKind, MessageState, OutboxMessage, utcnow
+from survey_app.extensions import db
+from survey_app.models import Invitation, MessageKind, MessageState, OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import or_, select, update
 
-from ..extensions import db
-from ..models import (
+from survey_app.extensions import db
+from survey_app.messaging.outbox import redact
+from survey_app.messaging.settings import sms_settings
+from survey_app.models import (
     Campaign,
     CampaignState,
     Invitation,
@@ -21,8 +23,6 @@ from ..models import (
     OutboxMessage,
     utcnow,
 )
-from .outbox import redact
-from .settings import sms_settings
 
 #: Replies that mean "no more SMS" (Swedish and English), alone or with a trailing word.
 STOP_WORDS = re.compile(r"^\s*(stopp|stop|sluta|avsluta|avbryt)\b", re.IGNORECASE)

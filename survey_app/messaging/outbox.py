@@ -30,8 +30,13 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
-from ..models import (
+from survey_app.domain.tokens import hash_token
+from survey_app.extensions import db
+from survey_app.messaging.gateways import Gateway, OutgoingSms, PermanentFailure, TemporaryFailure
+from survey_app.messaging.schedule import backoff_seconds, end_of_quiet_hours
+from survey_app.messaging.settings import SmsSettings, sms_settings
+from survey_app.messaging.texts import compose, survey_link
+from survey_app.models import (
     Campaign,
     Invitation,
     Meeting,
@@ -40,11 +45,6 @@ from ..models import (
     OutboxMessage,
     utcnow,
 )
-from ..tokens import hash_token
-from .gateways import Gateway, OutgoingSms, PermanentFailure, TemporaryFailure
-from .schedule import backoff_seconds, end_of_quiet_hours
-from .settings import SmsSettings, sms_settings
-from .texts import compose, survey_link
 
 log = logging.getLogger(__name__)
 

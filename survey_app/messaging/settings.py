@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from flask import Flask, current_app
 
-from ..config import RELAXED_ENVIRONMENTS, ConfigurationError
+from survey_app.config import RELAXED_ENVIRONMENTS, ConfigurationError
 
 GATEWAYS = ("console", "46elks", "twilio")
 #: An alphanumeric sender: 3–11 letters or digits, starting with a letter (46elks, Twilio).

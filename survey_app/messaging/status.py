@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import (
+from survey_app.extensions import db
+from survey_app.models import (
     Invitation,
     Meeting,
     MessageKind,

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from flask import Flask
 from flask_babel import force_locale, pgettext
 
-from ..config import ConfigurationError
-from ..i18n import FAMILY_LANGUAGES, family_language
-from ..models import MessageKind
-from .segments import GSM7, SegmentCount, count_segments, non_gsm7_characters
+from survey_app.config import ConfigurationError
+from survey_app.i18n import FAMILY_LANGUAGES, family_language
+from survey_app.messaging.segments import GSM7, SegmentCount, count_segments, non_gsm7_characters
+from survey_app.models import MessageKind
 
 #: Allowed segments per encoding: GSM-7 must fit one; UCS-2 languages may need two.
 MAX_SEGMENTS = {"GSM-7": 1, "UCS-2": 2}

@@ -15,15 +15,15 @@ import logging
 from flask import Blueprint, Flask, Response, current_app, request
 from sqlalchemy import select
 
-from ..extensions import csrf, db
-from ..models import OutboxMessage
-from ..staff.access import public
-from ..tokens import hash_token
-from .delivery import apply_report
-from .gateways.twilio import signature_is_valid
-from .optout import is_stop_request, opt_out_phone
-from .phones import PhoneNumberProblem, normalise_phone
-from .settings import sms_settings
+from survey_app.domain.tokens import hash_token
+from survey_app.extensions import csrf, db
+from survey_app.messaging.delivery import apply_report
+from survey_app.messaging.gateways.twilio import signature_is_valid
+from survey_app.messaging.optout import is_stop_request, opt_out_phone
+from survey_app.messaging.phones import PhoneNumberProblem, normalise_phone
+from survey_app.messaging.settings import sms_settings
+from survey_app.models import OutboxMessage
+from survey_app.web.access import public
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("hooks", __name__, url_prefix="/hooks")

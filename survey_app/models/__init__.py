@@ -1,12 +1,20 @@
 """The data model. Import models from here."""
 
-from .campaign import Campaign, CampaignState
-from .meeting import AgeBand, ChildAttended, Invitation, Meeting, MeetingService, Role, Service
-from .messaging import MessageKind, MessageState, OutboxMessage
-from .reference import Area, Municipality, Team
-from .response import Answer, Draft, Response
-from .staff import AuditEvent, StaffRole, User, user_teams
-from .types import UTCDateTime, utcnow
+from survey_app.models.campaign import Campaign, CampaignState
+from survey_app.models.meeting import (
+    AgeBand,
+    ChildAttended,
+    Invitation,
+    Meeting,
+    MeetingService,
+    Role,
+    Service,
+)
+from survey_app.models.messaging import MessageKind, MessageState, OutboxMessage
+from survey_app.models.reference import Area, Municipality, Team
+from survey_app.models.response import Answer, Draft, Response
+from survey_app.models.staff import AuditEvent, StaffRole, User, user_teams
+from survey_app.models.types import UTCDateTime, utcnow
 
 __all__ = [
     "AgeBand",

@@ -8,8 +8,8 @@ from datetime import datetime, time
 from sqlalchemy import CheckConstraint, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow, value_enum
+from survey_app.extensions import db
+from survey_app.models.types import UTCDateTime, utcnow, value_enum
 
 
 class CampaignState(enum.StrEnum):

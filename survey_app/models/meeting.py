@@ -8,10 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .campaign import Campaign
-from .reference import Team
-from .types import UTCDateTime, utcnow, value_enum
+from survey_app.extensions import db
+from survey_app.models.campaign import Campaign
+from survey_app.models.reference import Team
+from survey_app.models.types import UTCDateTime, utcnow, value_enum
 
 
 class AgeBand(enum.StrEnum):

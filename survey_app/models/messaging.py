@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .meeting import Invitation
-from .types import UTCDateTime, utcnow, value_enum
+from survey_app.extensions import db
+from survey_app.models.meeting import Invitation
+from survey_app.models.types import UTCDateTime, utcnow, value_enum
 
 
 class MessageKind(enum.StrEnum):

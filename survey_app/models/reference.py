@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from survey_app.extensions import db
 
 
 class Area(db.Model):  # type: ignore[name-defined]

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .meeting import AgeBand, Role
-from .types import UTCDateTime, utcnow, value_enum
+from survey_app.extensions import db
+from survey_app.models.meeting import AgeBand, Role
+from survey_app.models.types import UTCDateTime, utcnow, value_enum
 
 
 def new_response_id() -> str:

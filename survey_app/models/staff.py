@@ -10,9 +10,9 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .reference import Team
-from .types import UTCDateTime, utcnow, value_enum
+from survey_app.extensions import db
+from survey_app.models.reference import Team
+from survey_app.models.types import UTCDateTime, utcnow, value_enum
 
 
 class StaffRole(enum.StrEnum):
@@ -52,7 +52,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
 
     def get_id(self) -> str:
         """The session's user id, stamped with the password so a new one ends other sessions."""
-        from ..passwords import session_stamp
+        from survey_app.accounts.passwords import session_stamp
 
         return f"{self.id}:{session_stamp(self.password_hash)}"
 

@@ -6,11 +6,16 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from . import texts
-from .forms import page_form_class
-from .loader import QuestionnaireError, load_directory, load_questionnaire, load_scales
-from .model import NO_ANSWER, Item, Option, Questionnaire, Scale, SkipRule
-from .questions import QUESTION_TYPES, question_type
+from survey_app.questionnaires import texts
+from survey_app.questionnaires.forms import page_form_class
+from survey_app.questionnaires.loader import (
+    QuestionnaireError,
+    load_directory,
+    load_questionnaire,
+    load_scales,
+)
+from survey_app.questionnaires.model import NO_ANSWER, Item, Option, Questionnaire, Scale, SkipRule
+from survey_app.questionnaires.questions import QUESTION_TYPES, question_type
 
 #: The questionnaire a role answers.
 QUESTIONNAIRE_FOR_ROLE = {"guardian": "sip-guardian", "child": "sip-child", "youth": "sip-youth"}

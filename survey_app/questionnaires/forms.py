@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import Field
 
-from .model import Item, Questionnaire
-from .questions import question_type
+from survey_app.questionnaires.model import Item, Questionnaire
+from survey_app.questionnaires.questions import question_type
 
 _form_classes: dict[tuple[str, int, tuple[str, ...]], type[FlaskForm]] = {}
 

@@ -8,8 +8,7 @@ from typing import Any
 import yaml
 
 from analysis import contract
-
-from .model import (
+from survey_app.questionnaires.model import (
     Item,
     Option,
     Questionnaire,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 
-from ..faces import option_faces
-from ..staff.access import public
-from . import blueprint
+from survey_app.respond import blueprint
+from survey_app.respond.faces import option_faces
+from survey_app.web.access import public
 
 #: The child start page, sentence by sentence. Kept here (not in the template) so the
 #: readability test can check every sentence a 6–11-year-old reads before the first question.

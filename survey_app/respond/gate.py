@@ -6,10 +6,10 @@ from flask import render_template, session
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..answering import LOCAL_TIME
-from ..models import utcnow
-from .page_cache import stored_page
-from .visit import Visit, handover_child_id
+from survey_app.domain.answering import LOCAL_TIME
+from survey_app.models import utcnow
+from survey_app.respond.page_cache import stored_page
+from survey_app.respond.visit import Visit, handover_child_id
 
 COMPLETED_KEY = "completed"
 

@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..answering import record_opened
-from ..extensions import db
-from ..models import Invitation
-from ..staff.access import public
-from . import blueprint
-from .views import INVITATION_KEY
-from .visit import handover_child_id
+from survey_app.domain.answering import record_opened
+from survey_app.extensions import db
+from survey_app.models import Invitation
+from survey_app.respond import blueprint
+from survey_app.respond.views import INVITATION_KEY
+from survey_app.respond.visit import handover_child_id
+from survey_app.web.access import public
 
 
 class HandoverForm(FlaskForm):

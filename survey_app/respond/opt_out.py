@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..messaging.optout import opt_out
-from ..staff.access import public
-from . import blueprint
-from .visit import Visit
+from survey_app.messaging.optout import opt_out
+from survey_app.respond import blueprint
+from survey_app.respond.visit import Visit
+from survey_app.web.access import public
 
 
 class OptOutForm(FlaskForm):

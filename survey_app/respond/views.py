@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..answering import (
+from survey_app.domain.answering import (
     SubmitOutcome,
     find_invitation,
     record_opened,
@@ -15,17 +15,17 @@ from ..answering import (
     start,
     submit,
 )
-from ..extensions import csrf, db
-from ..i18n import FAMILY_LANGUAGES, SESSION_KEY, family_language
-from ..models import Area, Municipality, Team
-from ..questionnaires import NO_ANSWER, Questionnaire, all_questionnaires, page_form_class
-from ..staff.access import public
-from ..throttle import client_address, rate, throttle
-from . import blueprint
-from .forms import StartForm
-from .gate import COMPLETED_KEY, closed_or_answered_page, thanks_page
-from .page_cache import init_page_cache, stored_page
-from .visit import DraftState, Visit, load_visit
+from survey_app.extensions import csrf, db
+from survey_app.i18n import FAMILY_LANGUAGES, SESSION_KEY, family_language
+from survey_app.models import Area, Municipality, Team
+from survey_app.questionnaires import NO_ANSWER, Questionnaire, all_questionnaires, page_form_class
+from survey_app.respond import blueprint
+from survey_app.respond.forms import StartForm
+from survey_app.respond.gate import COMPLETED_KEY, closed_or_answered_page, thanks_page
+from survey_app.respond.page_cache import init_page_cache, stored_page
+from survey_app.respond.visit import DraftState, Visit, load_visit
+from survey_app.web.access import public
+from survey_app.web.throttle import client_address, rate, throttle
 
 INVITATION_KEY = "invitation"
 #: The names the start page gives the meeting's place ("HLT-teamet i Åsele").

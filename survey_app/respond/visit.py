@@ -16,9 +16,9 @@ from typing import Any
 from flask import request
 from sqlalchemy import bindparam, select
 
-from ..extensions import db
-from ..models import AgeBand, Campaign, CampaignState, Draft, Invitation, Meeting, Role
-from ..models.campaign import window_has_ended
+from survey_app.extensions import db
+from survey_app.models import AgeBand, Campaign, CampaignState, Draft, Invitation, Meeting, Role
+from survey_app.models.campaign import window_has_ended
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,10 @@ from flask_babel import refresh
 from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..i18n import STAFF_LANGUAGES
-from .access import rule_for
-from .navigation import menu_for_current_user
-from .session import end_idle_session
+from survey_app.i18n import STAFF_LANGUAGES
+from survey_app.staff.navigation import menu_for_current_user
+from survey_app.staff.session import end_idle_session
+from survey_app.web.access import rule_for
 
 # cli_group=None puts the staff commands (`flask users ...`) at the top level.
 blueprint = Blueprint("staff", __name__, url_prefix="/staff", cli_group=None)
@@ -40,9 +40,9 @@ def staff_menu() -> dict[str, object]:
 
 
 # The view modules register their routes on the blueprint (one line per feature).
-from . import login, home, errors  # noqa: E402,F401,I001
-from . import display, campaigns, users, teams, places, audit_log  # noqa: E402, F401
-from . import commands  # noqa: E402, F401  (flask users create|list|disable)
-from . import results  # noqa: E402, F401
-from . import meetings, outbox  # noqa: E402, F401  (SIP meetings, SMS status and outbox)
-from . import translations  # noqa: E402, F401  (translation status for admins)
+from survey_app.staff import login, home, errors  # noqa: E402,F401,I001
+from survey_app.staff import display, campaigns, users, teams, places, audit_log  # noqa: E402, F401
+from survey_app.staff import commands  # noqa: E402, F401  (flask users create|list|disable)
+from survey_app.staff import results  # noqa: E402, F401
+from survey_app.staff import meetings, outbox  # noqa: E402, F401  (SIP meetings, SMS status and outbox)
+from survey_app.staff import translations  # noqa: E402, F401  (translation status for admins)

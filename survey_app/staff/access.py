@@ -1,48 +1,26 @@
-"""Who may use which route: every view declares a rule, and the route × role test checks them all.
+"""Which staff roles may use a staff view, and which teams' objects a staff member may see.
 
-Staff views use `@allow(StaffRole.ADMIN, ...)`; routes outside the staff area (family pages,
-static files, webhooks with their own secret) use `@public(reason=...)`. A coordinator only sees
-the objects of their own teams: for anything else `require_team` answers 404, as if it did not
-exist, so that ids cannot be probed.
+Staff views use `@allow(StaffRole.ADMIN, ...)` (the rule itself is the shared AccessRule of
+survey_app.web.access). A coordinator only sees the objects of their own teams: for anything
+else `require_team` answers 404, as if it did not exist, so that ids cannot be probed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
-from flask import Flask, abort, current_app, flash, request
+from flask import abort, current_app, flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import login_manager
-from ..models import StaffRole, Team, User
-from .session import keep_posted_form
+from survey_app.extensions import login_manager
+from survey_app.models import StaffRole, Team, User
+from survey_app.staff.session import keep_posted_form
+from survey_app.web.access import RULE_ATTRIBUTE, AccessRule, View
 
-View = TypeVar("View", bound=Callable[..., Any])
-
-#: The attribute a decorated view carries its rule in.
-RULE_ATTRIBUTE = "access_rule"
-#: Rules for endpoints whose view cannot carry an attribute (Flask's own static route).
-EXTENSION_KEY = "survey_access_rules"
 ALL_STAFF = tuple(StaffRole)
-
-
-@dataclass(frozen=True)
-class AccessRule:
-    """Staff roles that may use a route, or the reason it is open to everyone."""
-
-    roles: frozenset[StaffRole] = frozenset()
-    public_reason: str | None = None
-
-    @property
-    def is_public(self) -> bool:
-        return self.public_reason is not None
-
-    def admits(self, role: StaffRole | None) -> bool:
-        return self.is_public or (role is not None and role in self.roles)
 
 
 def allow(*roles: StaffRole) -> Callable[[View], View]:
@@ -67,33 +45,6 @@ def allow(*roles: StaffRole) -> Callable[[View], View]:
         return cast(View, guarded)
 
     return decorate
-
-
-def public(*, reason: str) -> Callable[[View], View]:
-    """Declare a route open to everyone, with the reason why that is safe."""
-    if not reason.strip():
-        raise ValueError("public() needs a reason")
-    rule = AccessRule(public_reason=reason)
-
-    def decorate(view: View) -> View:
-        setattr(view, RULE_ATTRIBUTE, rule)
-        return view
-
-    return decorate
-
-
-def declare_public(app: Flask, endpoint: str, *, reason: str) -> None:
-    """Declare an endpoint public whose view we do not own (e.g. Flask's static files)."""
-    app.extensions.setdefault(EXTENSION_KEY, {})[endpoint] = AccessRule(public_reason=reason)
-
-
-def rule_for(app: Flask, endpoint: str) -> AccessRule | None:
-    """The declared rule of an endpoint, or None when it declares none (a bug)."""
-    declared = app.extensions.get(EXTENSION_KEY, {}).get(endpoint)
-    if declared is not None:
-        return cast(AccessRule, declared)
-    view = app.view_functions.get(endpoint)
-    return cast(AccessRule | None, getattr(view, RULE_ATTRIBUTE, None))
 
 
 def current_staff() -> User:

@@ -21,9 +21,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..i18n import STAFF_LANGUAGES
-from ..models import StaffRole
-from .forms import StaffForm, email_validators
+from survey_app.i18n import STAFF_LANGUAGES
+from survey_app.models import StaffRole
+from survey_app.staff.forms import StaffForm, email_validators
 
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"

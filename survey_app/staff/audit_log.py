@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
-from ..models import AuditEvent, StaffRole
-from . import blueprint
-from .access import allow
-from .navigation import add_menu_entry
+from survey_app.extensions import db
+from survey_app.models import AuditEvent, StaffRole
+from survey_app.staff import blueprint
+from survey_app.staff.access import allow
+from survey_app.staff.navigation import add_menu_entry
 
 PAGE_SIZE = 50
 

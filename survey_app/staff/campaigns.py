@@ -10,13 +10,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from .. import audit
-from ..extensions import db
-from ..models import Campaign, CampaignState, StaffRole, utcnow
-from . import blueprint
-from .access import allow, current_staff
-from .admin_forms import CampaignForm, to_local, to_utc
-from .navigation import add_menu_entry
+from survey_app.domain import audit
+from survey_app.extensions import db
+from survey_app.models import Campaign, CampaignState, StaffRole, utcnow
+from survey_app.staff import blueprint
+from survey_app.staff.access import allow, current_staff
+from survey_app.staff.admin_forms import CampaignForm, to_local, to_utc
+from survey_app.staff.navigation import add_menu_entry
 
 ViewResult = str | WerkzeugResponse
 

@@ -8,12 +8,12 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from .. import audit
-from ..auth import find_user, normalise_email
-from ..extensions import db
-from ..models import StaffRole, Team, User
-from ..passwords import hash_password, password_problem
-from . import blueprint
+from survey_app.accounts.authentication import find_user, normalise_email
+from survey_app.accounts.passwords import hash_password, password_problem
+from survey_app.domain import audit
+from survey_app.extensions import db
+from survey_app.models import StaffRole, Team, User
+from survey_app.staff import blueprint
 
 
 @blueprint.cli.group("users")

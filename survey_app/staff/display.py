@@ -6,9 +6,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import CampaignState
-from . import blueprint
-from .admin_forms import LOCAL_TIME, ROLE_LABELS
+from survey_app.models import CampaignState
+from survey_app.staff import blueprint
+from survey_app.staff.admin_forms import LOCAL_TIME, ROLE_LABELS
 
 STATE_LABELS = {
     CampaignState.DRAFT: _l("Utkast (inte öppnad)"),

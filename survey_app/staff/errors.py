@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import blueprint
-from .session import keep_posted_form
+from survey_app.staff import blueprint
+from survey_app.staff.session import keep_posted_form
 
 
 @blueprint.app_errorhandler(403)

@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from ..passwords import MAX_LENGTH
-from .session import take_kept_form
+from survey_app.accounts.passwords import MAX_LENGTH
+from survey_app.staff.session import take_kept_form
 
 #: Deliberately loose: one @, something on both sides, a dot in the domain.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"

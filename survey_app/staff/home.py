@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import render_template
 
-from . import blueprint
-from .access import ALL_STAFF, allow, current_staff, team_ids_for
+from survey_app.staff import blueprint
+from survey_app.staff.access import ALL_STAFF, allow, current_staff, team_ids_for
 
 
 @blueprint.get("/")

@@ -10,14 +10,21 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from .. import audit
-from ..auth import authenticate, count_failed_login, find_user, login_lock, normalise_email
-from ..extensions import db
-from ..passwords import hash_password, password_problem, verify_password
-from . import blueprint
-from .access import ALL_STAFF, allow, current_staff, public
-from .forms import LoginForm, PasswordChangeForm
-from .session import KEPT_FORM_KEY
+from survey_app.accounts.authentication import (
+    authenticate,
+    count_failed_login,
+    find_user,
+    login_lock,
+    normalise_email,
+)
+from survey_app.accounts.passwords import hash_password, password_problem, verify_password
+from survey_app.domain import audit
+from survey_app.extensions import db
+from survey_app.staff import blueprint
+from survey_app.staff.access import ALL_STAFF, allow, current_staff
+from survey_app.staff.forms import LoginForm, PasswordChangeForm
+from survey_app.staff.session import KEPT_FORM_KEY
+from survey_app.web.access import public
 
 ViewResult = str | WerkzeugResponse | tuple[str, int]
 

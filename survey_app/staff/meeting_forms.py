@@ -17,11 +17,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..i18n import FAMILY_LANGUAGES
-from ..meetings import Child, Guardian, MeetingDetails
-from ..messaging.schedule import LOCAL_TIME
-from ..models import AgeBand, ChildAttended, Service
-from .forms import StaffForm
+from survey_app.domain.meetings import Child, Guardian, MeetingDetails
+from survey_app.i18n import FAMILY_LANGUAGES
+from survey_app.messaging.schedule import LOCAL_TIME
+from survey_app.models import AgeBand, ChildAttended, Service
+from survey_app.staff.forms import StaffForm
 
 AGE_BANDS = [
     SelectChoice(AgeBand.UNDER_6.value, _l("0–5 år (barnet får ingen egen enkät)")),

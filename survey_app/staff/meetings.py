@@ -9,14 +9,14 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..extensions import db
-from ..meetings import RegistrationProblems, open_campaign, register_meeting
-from ..messaging.status import campaign_status, meeting_status
-from ..models import Campaign, Meeting, StaffRole, Team
-from . import blueprint
-from .access import allow, current_staff, require_team, team_ids_for, visible_teams
-from .meeting_forms import MeetingForm
-from .navigation import add_menu_entry
+from survey_app.domain.meetings import RegistrationProblems, open_campaign, register_meeting
+from survey_app.extensions import db
+from survey_app.messaging.status import campaign_status, meeting_status
+from survey_app.models import Campaign, Meeting, StaffRole, Team
+from survey_app.staff import blueprint
+from survey_app.staff.access import allow, current_staff, require_team, team_ids_for, visible_teams
+from survey_app.staff.meeting_forms import MeetingForm
+from survey_app.staff.navigation import add_menu_entry
 
 ViewResult = str | WerkzeugResponse
 

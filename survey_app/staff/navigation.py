@@ -9,7 +9,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .access import rule_for
+from survey_app.web.access import rule_for
 
 
 @dataclass(frozen=True)

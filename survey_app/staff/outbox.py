@@ -10,13 +10,13 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..messaging.outbox import redact
-from ..messaging.settings import sms_settings
-from ..models import OutboxMessage, StaffRole
-from . import blueprint
-from .access import allow
-from .navigation import add_menu_entry
+from survey_app.extensions import db
+from survey_app.messaging.outbox import redact
+from survey_app.messaging.settings import sms_settings
+from survey_app.models import OutboxMessage, StaffRole
+from survey_app.staff import blueprint
+from survey_app.staff.access import allow
+from survey_app.staff.navigation import add_menu_entry
 
 SHOWN = 200
 

@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
-from .. import audit
-from ..extensions import db
-from ..models import Area, Municipality, StaffRole
-from . import blueprint
-from .access import allow, current_staff
-from .admin_forms import AreaForm, MunicipalityForm
-from .navigation import add_menu_entry
+from survey_app.domain import audit
+from survey_app.extensions import db
+from survey_app.models import Area, Municipality, StaffRole
+from survey_app.staff import blueprint
+from survey_app.staff.access import allow, current_staff
+from survey_app.staff.admin_forms import AreaForm, MunicipalityForm
+from survey_app.staff.navigation import add_menu_entry
 
 add_menu_entry(
     "staff.places", _l("Områden och kommuner"), _l("Se och lägg till områden och kommuner."), 85

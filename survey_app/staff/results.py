@@ -20,20 +20,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from .. import audit
-from ..extensions import db
-from ..lifecycle import ENDED_STATES
-from ..models import Campaign, CampaignState, StaffRole, Team
-from ..reporting import (
+from survey_app.domain import audit
+from survey_app.domain.lifecycle import ENDED_STATES
+from survey_app.extensions import db
+from survey_app.models import Campaign, CampaignState, StaffRole, Team
+from survey_app.reporting.reports import (
     DATA_DIRECTORY,
     RESULTS_FILE,
     live_participation,
     report_directory,
     team_participation,
 )
-from . import blueprint
-from .access import ALL_STAFF, allow, current_staff, team_ids_for
-from .navigation import add_menu_entry
+from survey_app.staff import blueprint
+from survey_app.staff.access import ALL_STAFF, allow, current_staff, team_ids_for
+from survey_app.staff.navigation import add_menu_entry
 
 EXPORTED_DATA = "exported_data"
 BOTH = frozenset({StaffRole.ADMIN, StaffRole.ANALYST})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 
-from ..i18n_status import translation_status
-from ..models import StaffRole
-from . import blueprint
-from .access import allow
-from .navigation import add_menu_entry
+from survey_app.i18n.status import translation_status
+from survey_app.models import StaffRole
+from survey_app.staff import blueprint
+from survey_app.staff.access import allow
+from survey_app.staff.navigation import add_menu_entry
 
 add_menu_entry(
     "staff.translations",

@@ -9,15 +9,15 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
-from .. import audit
-from ..auth import find_user, normalise_email
-from ..extensions import db
-from ..models import StaffRole, Team, User
-from ..passwords import hash_password, password_problem
-from . import blueprint
-from .access import allow, current_staff
-from .admin_forms import ConfirmForm, EditUserForm, NewUserForm, UserForm
-from .navigation import add_menu_entry
+from survey_app.accounts.authentication import find_user, normalise_email
+from survey_app.accounts.passwords import hash_password, password_problem
+from survey_app.domain import audit
+from survey_app.extensions import db
+from survey_app.models import StaffRole, Team, User
+from survey_app.staff import blueprint
+from survey_app.staff.access import allow, current_staff
+from survey_app.staff.admin_forms import ConfirmForm, EditUserForm, NewUserForm, UserForm
+from survey_app.staff.navigation import add_menu_entry
 
 ViewResult = str | WerkzeugResponse
 

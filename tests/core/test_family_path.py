@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from survey_app.answering import SubmitOutcome, save_page, start, submit
+from survey_app.domain.answering import SubmitOutcome, save_page, start, submit
 from survey_app.models import Answer, CampaignState, Draft, Invitation, Response, utcnow
 from survey_app.questionnaires import get_questionnaire
 

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.i18n_commands import compile_catalogs
+from survey_app.i18n.commands import compile_catalogs
 
 #: One complete answer set per role, page by page (item key → value).
 ANSWERS: dict[str, list[dict[str, str]]] = {

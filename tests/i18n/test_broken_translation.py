@@ -9,7 +9,7 @@ import pytest
 from babel.messages.pofile import write_po
 
 from survey_app.i18n import translation_is_safe
-from survey_app.i18n_commands import (
+from survey_app.i18n.commands import (
     CATALOG_LANGUAGES,
     TRANSLATIONS_DIRECTORY,
     compile_catalogs,

@@ -8,14 +8,14 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from survey_app.i18n import FAMILY_LANGUAGES, is_family_facing, placeholders
-from survey_app.i18n_commands import (
+from survey_app.i18n.commands import (
     CATALOG_LANGUAGES,
     TEMPLATE_FILE,
     extract_catalog,
     po_path,
     read_catalog,
 )
-from survey_app.i18n_extract import extract_questionnaires
+from survey_app.i18n.extract import extract_questionnaires
 
 from .checks import FIX, describe, key, keys, missing_translations, placeholder_problems
 

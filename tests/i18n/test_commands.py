@@ -6,7 +6,7 @@ import shutil
 
 from babel.messages.mofile import read_mo
 
-from survey_app.i18n_commands import (
+from survey_app.i18n.commands import (
     CATALOG_LANGUAGES,
     TRANSLATIONS_DIRECTORY,
     po_path,

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
 
 from survey_app.i18n import FAMILY_LANGUAGES
-from survey_app.i18n_commands import po_path
+from survey_app.i18n.commands import po_path
 from survey_app.models import utcnow
 
 LANGUAGES = list(FAMILY_LANGUAGES)

@@ -8,13 +8,13 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+from survey_app.accounts.passwords import hash_password
 from survey_app.extensions import db
 from survey_app.i18n import FAMILY_LANGUAGES
-from survey_app.i18n_status import STATUS_FILE, translation_status
+from survey_app.i18n.status import STATUS_FILE, translation_status
 from survey_app.messaging.segments import GSM7, UCS2
 from survey_app.messaging.texts import check_templates, compose, survey_link
 from survey_app.models import MessageKind, StaffRole, Team, User
-from survey_app.passwords import hash_password
 
 LANGUAGES = list(FAMILY_LANGUAGES)
 GSM7_LANGUAGES = {"sv", "en", "so", "fi"}

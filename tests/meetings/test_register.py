@@ -9,14 +9,15 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from survey_app.extensions import db
-from survey_app.meetings import (
+from survey_app.domain.meetings import (
     Child,
     Guardian,
     MeetingDetails,
     RegistrationProblems,
     register_meeting,
 )
+from survey_app.domain.tokens import TOKEN_PATTERN, hash_token
+from survey_app.extensions import db
 from survey_app.models import (
     AgeBand,
     AuditEvent,
@@ -30,7 +31,6 @@ from survey_app.models import (
     Service,
     Team,
 )
-from survey_app.tokens import TOKEN_PATTERN, hash_token
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 
-from survey_app.answering import submit
+from survey_app.domain.answering import submit
 from survey_app.extensions import db
 from survey_app.messaging.gateways import ConsoleGateway
 from survey_app.messaging.optout import opt_out

@@ -15,6 +15,7 @@ import httpx
 from flask_migrate import upgrade
 
 from survey_app import create_app
+from survey_app.domain.tokens import hash_token, new_token
 from survey_app.extensions import db
 from survey_app.models import (
     AgeBand,
@@ -27,7 +28,6 @@ from survey_app.models import (
     Team,
     utcnow,
 )
-from survey_app.tokens import hash_token, new_token
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

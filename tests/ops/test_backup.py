@@ -13,8 +13,8 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from survey_app import create_app
-from survey_app.backup import BackupError, backup_command, backup_sqlite
 from survey_app.extensions import db
+from survey_app.ops.backup import BackupError, backup_command, backup_sqlite
 
 CONFIG = {"SURVEY_ENV": "testing", "SECRET_KEY": "test", "RATELIMIT_ENABLED": False}
 

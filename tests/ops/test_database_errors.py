@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from survey_app import create_app
-from survey_app.database import DatabaseUnavailable
+from survey_app.ops.database import DatabaseUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -8,9 +8,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from survey_app import database
-from survey_app.database import PING_AFTER_IDLE_SECONDS
 from survey_app.extensions import db
+from survey_app.ops import database
+from survey_app.ops.database import PING_AFTER_IDLE_SECONDS
 
 from ..conftest import POSTGRES_URL
 

@@ -100,7 +100,7 @@ def test_acknowledged_submits_survive_a_killed_server(tmp_path: Path) -> None:
             " WHERE invitations.completed_at IS NOT NULL"
         ).fetchone()[0]
 
-    from survey_app.tokens import hash_token
+    from survey_app.domain.tokens import hash_token
 
     assert {hash_token(token) for token in acknowledged} <= completed
     assert responses == len(completed)  # exactly one Response per completed invitation

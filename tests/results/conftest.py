@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
 from flask.testing import FlaskClient
 
-from survey_app import passwords
+from survey_app.accounts import passwords
 from survey_app.extensions import db as _db
 from survey_app.models import StaffRole, Team, User
 

@@ -10,14 +10,14 @@ import pytest
 import sqlalchemy as sa
 
 from analysis.dataset import load_dataset
-from survey_app.export import (
+from survey_app.models import AgeBand, Answer, Response, Role, Team, utcnow
+from survey_app.reporting.export import (
     INVITATION_COLUMNS,
     RESPONSE_COLUMNS,
     ExportError,
     build_dataset,
     neutralise_formula,
 )
-from survey_app.models import AgeBand, Answer, Response, Role, Team, utcnow
 
 from .conftest import ANSWERS, read_csv
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from survey_app.lifecycle import (
+from survey_app.domain.lifecycle import (
     UnknownCampaign,
     close_campaign,
     close_due_campaigns,

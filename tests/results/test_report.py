@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from survey_app import reporting_commands
-from survey_app.lifecycle import close_campaign
+from survey_app.domain.lifecycle import close_campaign
 from survey_app.models import AgeBand, AuditEvent, Campaign, CampaignState, utcnow
+from survey_app.reporting import commands as reporting_commands
 
 from .conftest import ANSWERS
 

@@ -12,10 +12,10 @@ from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app import passwords
+from survey_app.accounts import passwords
+from survey_app.accounts.passwords import hash_password
 from survey_app.extensions import db as _db
 from survey_app.models import StaffRole, Team, User
-from survey_app.passwords import hash_password
 
 PASSWORD = "ett långt lösenord för test"
 

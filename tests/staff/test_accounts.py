@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 
-from survey_app import audit
+from survey_app.accounts.passwords import verify_password
+from survey_app.domain import audit
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, StaffRole, Team, User
-from survey_app.passwords import verify_password
 
 from .conftest import PASSWORD, log_in, team_named
 

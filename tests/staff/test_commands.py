@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from survey_app.accounts.passwords import verify_password
 from survey_app.extensions import db
 from survey_app.models import StaffRole, User
-from survey_app.passwords import verify_password
 
 from .conftest import log_in
 

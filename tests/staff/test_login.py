@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app import passwords
+from survey_app.accounts import passwords
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, User
 

@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from survey_app.extensions import db
 from survey_app.models import Answer, Campaign, CampaignState, StaffRole, Team, User, utcnow
-from survey_app.staff.access import rule_for
+from survey_app.web.access import rule_for
 
 from .conftest import answer_everything, team_named
 

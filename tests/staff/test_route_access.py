@@ -19,7 +19,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Rule
 
 from survey_app.models import CampaignState, StaffRole, User, utcnow
-from survey_app.staff.access import rule_for
+from survey_app.web.access import rule_for
 
 from .conftest import log_in, team_named
 

@@ -8,7 +8,7 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 
-from survey_app import passwords
+from survey_app.accounts import passwords
 from survey_app.config import ConfigurationError, load_config
 from survey_app.extensions import db
 from survey_app.models import User

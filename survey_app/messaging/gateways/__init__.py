@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from ..settings import sms_settings
-from .base import (
+from survey_app.messaging.gateways.base import (
     Accepted,
     Gateway,
     GatewayFailure,
@@ -13,9 +12,10 @@ from .base import (
     PermanentFailure,
     TemporaryFailure,
 )
-from .console import ConsoleGateway
-from .elks import ElksGateway
-from .twilio import TwilioGateway
+from survey_app.messaging.gateways.console import ConsoleGateway
+from survey_app.messaging.gateways.elks import ElksGateway
+from survey_app.messaging.gateways.twilio import TwilioGateway
+from survey_app.messaging.settings import sms_settings
 
 __all__ = [
     "Accepted",

@@ -6,8 +6,8 @@ import secrets
 
 import click
 
-from ..phones import masked
-from .base import Accepted, OutgoingSms
+from survey_app.messaging.gateways.base import Accepted, OutgoingSms
+from survey_app.messaging.phones import masked
 
 
 class ConsoleGateway:

@@ -13,7 +13,7 @@ import json
 
 import httpx
 
-from .base import (
+from survey_app.messaging.gateways.base import (
     Accepted,
     OutgoingSms,
     PermanentFailure,

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import httpx
 
-from .base import (
+from survey_app.messaging.gateways.base import (
     Accepted,
     OutgoingSms,
     PermanentFailure,

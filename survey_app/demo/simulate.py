@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from .answering import LOCAL_TIME, response_answers
-from .extensions import db
-from .models import (
+from survey_app.domain.answering import LOCAL_TIME, response_answers
+from survey_app.domain.tokens import hash_token, new_token
+from survey_app.extensions import db
+from survey_app.models import (
     AgeBand,
     Campaign,
     ChildAttended,
@@ -31,8 +32,12 @@ from .models import (
     Team,
     utcnow,
 )
-from .questionnaires import NO_ANSWER, QUESTIONNAIRE_FOR_ROLE, Questionnaire, all_questionnaires
-from .tokens import hash_token, new_token
+from survey_app.questionnaires import (
+    NO_ANSWER,
+    QUESTIONNAIRE_FOR_ROLE,
+    Questionnaire,
+    all_questionnaires,
+)
 
 #: Approximate population of Västerbotten's municipalities: meetings are drawn in proportion,
 #: so small inland municipalities get few answers and show suppression as real data would.

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session
 
-from .extensions import db
-from .models import AuditEvent, User
+from survey_app.extensions import db
+from survey_app.models import AuditEvent, User
 
 #: Actions recorded by the staff area; other features add their own ("meeting_registered", ...).
 LOGIN_SUCCEEDED = "login_succeeded"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import Select, delete, func, select, update
 
-from . import audit
-from .extensions import db
-from .messaging.outbox import redact
-from .models import (
+from survey_app.domain import audit
+from survey_app.extensions import db
+from survey_app.messaging.outbox import redact
+from survey_app.models import (
     Campaign,
     CampaignState,
     Draft,
@@ -28,7 +28,7 @@ from .models import (
     OutboxMessage,
     User,
 )
-from .reporting import has_report, replace_report
+from survey_app.reporting.reports import has_report, replace_report
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po, write_po
 from flask import Flask
 from flask.cli import AppGroup
 
-from .i18n import DEFAULT_LANGUAGE, FAMILY_LANGUAGES, TRANSLATIONS_DIRECTORY
+from survey_app.i18n import DEFAULT_LANGUAGE, FAMILY_LANGUAGES, TRANSLATIONS_DIRECTORY
 
 PROJECT_ROOT = TRANSLATIONS_DIRECTORY.parent
 MAPPING_FILE = TRANSLATIONS_DIRECTORY / "babel.cfg"
@@ -97,8 +97,14 @@ def _write_atomically(
         raise
 
 
+#: Catalogs name the files a string is used in, but not the lines, and are sorted by message:
+#: a line number changes with every edit above it, which made every change to the code a
+#: change (and a merge conflict) in seven catalogs.
+PO_OPTIONS: dict[str, Any] = {"include_lineno": False, "sort_output": True}
+
+
 def write_template(catalog: Catalog, path: Path = TEMPLATE_FILE) -> None:
-    _write_atomically(path, write_po, catalog)
+    _write_atomically(path, write_po, catalog, **PO_OPTIONS)
 
 
 def update_catalogs(directory: Path = TRANSLATIONS_DIRECTORY) -> list[Path]:
@@ -120,7 +126,7 @@ def update_catalogs(directory: Path = TRANSLATIONS_DIRECTORY) -> list[Path]:
             )
         # No fuzzy matching: a guess from a similar Swedish string misleads more than it helps.
         catalog.update(template, no_fuzzy_matching=True)
-        _write_atomically(path, write_po, catalog)
+        _write_atomically(path, write_po, catalog, **PO_OPTIONS)
         written.append(path)
     return written
 

@@ -11,8 +11,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 
-from .config import ConfigurationError
-from .extensions import db, migrate
+from survey_app.config import ConfigurationError
+from survey_app.extensions import db, migrate
 
 MIGRATIONS_DIRECTORY = "migrations"
 #: Seconds to wait for a database connection before giving up with a message.
@@ -104,7 +104,7 @@ def check_database(app: Flask) -> None:
 
 
 def init_db(app: Flask) -> None:
-    from . import models  # noqa: F401  (registers the tables on the metadata)
+    from survey_app import models  # noqa: F401  (registers the tables on the metadata)
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app, url)

@@ -14,12 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from analysis.errors import DatasetError
-
-from .export import ExportError, count_responses
-from .extensions import db
-from .lifecycle import ENDED_STATES, CloseSummary, close_campaign
-from .models import Campaign, Invitation, Meeting, utcnow
-from .reporting import produce_report
+from survey_app.domain.lifecycle import ENDED_STATES, CloseSummary, close_campaign
+from survey_app.extensions import db
+from survey_app.models import Campaign, Invitation, Meeting, utcnow
+from survey_app.reporting.export import ExportError, count_responses
+from survey_app.reporting.reports import produce_report
 
 P = ParamSpec("P")
 #: Windows with at least this many responses get progress bars.

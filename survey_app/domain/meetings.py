@@ -16,13 +16,14 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from . import audit
-from .extensions import db
-from .i18n import FAMILY_LANGUAGES
-from .messaging.outbox import queue_messages
-from .messaging.phones import PhoneNumberProblem, normalise_phone
-from .messaging.schedule import LOCAL_TIME
-from .models import (
+from survey_app.domain import audit
+from survey_app.domain.tokens import hash_token, new_token
+from survey_app.extensions import db
+from survey_app.i18n import FAMILY_LANGUAGES
+from survey_app.messaging.outbox import queue_messages
+from survey_app.messaging.phones import PhoneNumberProblem, normalise_phone
+from survey_app.messaging.schedule import LOCAL_TIME
+from survey_app.models import (
     AgeBand,
     Campaign,
     ChildAttended,
@@ -35,8 +36,7 @@ from .models import (
     User,
     utcnow,
 )
-from .questionnaires import QUESTIONNAIRE_FOR_ROLE
-from .tokens import hash_token, new_token
+from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE
 
 MEETING_REGISTERED = "meeting_registered"
 GUARDIAN_SLOTS = 2

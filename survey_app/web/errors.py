@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from survey_app.extensions import db
 
 
 def _page(title: str, message: str, status: int) -> tuple[str, int]:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ..auth import find_user
-from ..extensions import db
-from ..models import StaffRole, Team, User
-from ..passwords import hash_password, verify_password
+from survey_app.accounts.authentication import find_user
+from survey_app.accounts.passwords import hash_password, verify_password
+from survey_app.extensions import db
+from survey_app.models import StaffRole, Team, User
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from .questionnaires import Item
+from survey_app.questionnaires import Item
 
 _MOUTHS = {
     "happy": "M11 23q9 10 18 0",

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .extensions import db
-from .models import (
+from survey_app.domain.tokens import hash_token, looks_like_token
+from survey_app.extensions import db
+from survey_app.models import (
     Answer,
     Campaign,
     CampaignState,
@@ -25,10 +26,9 @@ from .models import (
     Response,
     utcnow,
 )
-from .models.response import new_response_id
-from .models.types import UTCDateTime
-from .questionnaires import Questionnaire, question_type
-from .tokens import hash_token, looks_like_token
+from survey_app.models.response import new_response_id
+from survey_app.models.types import UTCDateTime
+from survey_app.questionnaires import Questionnaire, question_type
 
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from .staff.access import public
+from survey_app.web.access import public
 
 blueprint = Blueprint("accessibility", __name__)
 

@@ -14,7 +14,12 @@ from typing import Any
 import yaml
 from babel.messages.pofile import read_po
 
-from .i18n import DEFAULT_LANGUAGE, FAMILY_LANGUAGES, TRANSLATIONS_DIRECTORY, is_family_facing
+from survey_app.i18n import (
+    DEFAULT_LANGUAGE,
+    FAMILY_LANGUAGES,
+    TRANSLATIONS_DIRECTORY,
+    is_family_facing,
+)
 
 STATUS_FILE = TRANSLATIONS_DIRECTORY / "STATUS.yaml"
 

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from flask import Flask, current_app, g, request, session
 from flask_babel import Domain, get_locale
 
-from .extensions import babel
+from survey_app.extensions import babel
 
 
 class Language(NamedTuple):
@@ -43,16 +43,17 @@ FAMILY_LANGUAGES: dict[str, Language] = {
 }
 STAFF_LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
-TRANSLATIONS_DIRECTORY = Path(__file__).resolve().parents[1] / "translations"
+TRANSLATIONS_DIRECTORY = Path(__file__).resolve().parents[2] / "translations"
 SESSION_KEY = "lang"
 
 #: Sources whose strings only staff see: complete in English, other languages optional.
-#: Besides the staff package: login, passwords, meeting registration and phone-number checks
+#: Besides the staff package: staff accounts, meeting registration and phone-number checks
 #: (only staff type those).
 STAFF_SOURCE_PATTERNS = (
     re.compile(r"^survey_app/templates/staff/"),
     re.compile(r"^survey_app/staff/"),
-    re.compile(r"^survey_app/(auth|passwords|meetings)\.py$"),
+    re.compile(r"^survey_app/accounts/"),
+    re.compile(r"^survey_app/domain/meetings\.py$"),
     re.compile(r"^survey_app/messaging/phones\.py$"),
     re.compile(r"^survey_app/cli\.py$"),
     re.compile(r"commands\.py$"),

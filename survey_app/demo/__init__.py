@@ -11,10 +11,12 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from .extensions import db
-from .i18n import FAMILY_LANGUAGES
-from .messaging.outbox import queue_messages
-from .models import (
+from survey_app.demo.accounts import ensure_demo_accounts
+from survey_app.domain.tokens import hash_token
+from survey_app.extensions import db
+from survey_app.i18n import FAMILY_LANGUAGES
+from survey_app.messaging.outbox import queue_messages
+from survey_app.models import (
     AgeBand,
     Campaign,
     CampaignState,
@@ -27,9 +29,7 @@ from .models import (
     Team,
     utcnow,
 )
-from .questionnaires import QUESTIONNAIRE_FOR_ROLE
-from .staff.demo_accounts import ensure_demo_accounts
-from .tokens import hash_token
+from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE
 
 DEMO_CAMPAIGN_NAME = "Demo: SIP-uppföljning"
 #: Numbers the Swedish regulator sets aside for fiction: 070-174 06 05 … 070-174 06 99.

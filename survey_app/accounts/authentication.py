@@ -11,11 +11,16 @@ from flask_babel import lazy_gettext as _l
 from limits import RateLimitItem
 from sqlalchemy import func, select
 
-from . import audit  # noqa: F401  (installs the audit trail's append-only guard)
-from .extensions import db, login_manager
-from .models import User, utcnow
-from .passwords import hash_password, needs_rehash, spend_verification_time, verify_password
-from .throttle import client_address, rate, throttle
+from survey_app.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    spend_verification_time,
+    verify_password,
+)
+from survey_app.domain import audit  # noqa: F401  (installs the audit trail's append-only guard)
+from survey_app.extensions import db, login_manager
+from survey_app.models import User, utcnow
+from survey_app.web.throttle import client_address, rate, throttle
 
 
 def normalise_email(email: str) -> str:

@@ -13,7 +13,7 @@ from limits import RateLimitItem, parse
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from .config import ConfigurationError
+from survey_app.config import ConfigurationError
 
 EXTENSION_KEY = "survey_throttle"
 

@@ -26,10 +26,18 @@ from analysis.contract import (
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
 )
-
-from .extensions import db
-from .models import Answer, Area, Campaign, Invitation, Meeting, Municipality, Response, Team
-from .questionnaires import Questionnaire, Scale, all_questionnaires
+from survey_app.extensions import db
+from survey_app.models import (
+    Answer,
+    Area,
+    Campaign,
+    Invitation,
+    Meeting,
+    Municipality,
+    Response,
+    Team,
+)
+from survey_app.questionnaires import Questionnaire, Scale, all_questionnaires
 
 #: Rows fetched from the database at a time, so a large window never loads at once.
 BATCH_SIZE = 2000

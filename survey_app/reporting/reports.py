@@ -17,10 +17,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from analysis.results import Participation, RateGroup
-
-from .export import DatasetSummary, Progress, build_dataset, invitation_rows
-from .extensions import db
-from .models import Invitation, Meeting, Municipality, Team
+from survey_app.extensions import db
+from survey_app.models import Invitation, Meeting, Municipality, Team
+from survey_app.reporting.export import DatasetSummary, Progress, build_dataset, invitation_rows
 
 DATA_DIRECTORY = "data"
 RESULTS_FILE = "results.json"

@@ -1,0 +1,1 @@
+"""Running the service: database engine, backups, log privacy."""

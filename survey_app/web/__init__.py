@@ -1,0 +1,1 @@
+"""What the family and staff blueprints share: access rules, errors, headers, throttles."""
