@@ -10,6 +10,7 @@ from flask_compress import Compress
 
 from survey_app.accounts.authentication import init_login
 from survey_app.config import load_config
+from survey_app.domain.sealing import init_sealing
 from survey_app.extensions import csrf
 from survey_app.i18n import init_i18n
 from survey_app.messaging import init_messaging
@@ -26,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, config)
     init_privacy(app)
     init_db(app)
+    init_sealing(app)
     init_i18n(app)
     init_questionnaires(app)
     init_messaging(app)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +44,12 @@ DEFAULTS: dict[str, Any] = {
 }
 
 #: Environment variables read at start, with the type each is parsed as.
-ENVIRONMENT_SETTINGS: dict[str, type] = {
+ENVIRONMENT_SETTINGS: dict[str, Callable[[str], Any]] = {
     "SURVEY_ENV": str,
     "SECRET_KEY": str,
+    # Earlier keys, comma separated, still accepted for sessions and for opening answers sealed
+    # under them (PRIVACY.md: keep one until every window open under it has closed).
+    "SECRET_KEY_FALLBACKS": lambda raw: [key.strip() for key in raw.split(",") if key.strip()],
     "SURVEY_DATABASE_URL": str,
     "SURVEY_BASE_URL": str,
     "MIN_GROUP_SIZE": int,
@@ -75,7 +78,8 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         try:
             settings[name] = kind(raw)
         except ValueError as error:
-            raise ConfigurationError(f"{name}={raw!r} is not a valid {kind.__name__}") from error
+            kind_name = getattr(kind, "__name__", "value")
+            raise ConfigurationError(f"{name}={raw!r} is not a valid {kind_name}") from error
     # Later features add their own prefixed settings (SMS_*, ELKS_*, TWILIO_*).
     for name, raw in environ.items():
         if name.startswith(("SMS_", "ELKS_", "TWILIO_")) and raw != "":

@@ -21,7 +21,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
 from survey_app import create_app
-from survey_app.domain.tokens import hash_token, new_token
+from survey_app.domain.links import issue_link
 from survey_app.extensions import db as _db
 from survey_app.models import (
     AgeBand,
@@ -209,18 +209,18 @@ def make_invitation(app: Flask, make_meeting: Callable[..., Meeting]) -> Callabl
             if role == "youth":
                 meeting_fields.setdefault("age_band", AgeBand.YOUTH)
             meeting = make_meeting(**meeting_fields)
-        token = new_token()
         invitation = Invitation(
             meeting=meeting,
             role=Role(role),
             questionnaire_key=QUESTIONNAIRE_FOR_ROLE[role],
             language=language,
-            token_hash=hash_token(token),
             phone=phone,
         )
         _db.session.add(invitation)
+        _db.session.flush()
+        # As if its SMS had gone out with a link (a token is made only when one is sent).
+        invitation.token = issue_link(invitation.id)  # type: ignore[attr-defined]
         _db.session.commit()
-        invitation.token = token  # type: ignore[attr-defined]
         return invitation
 
     return make

@@ -22,6 +22,7 @@ from survey_app.models import (
     CampaignState,
     ChildAttended,
     Invitation,
+    Link,
     Meeting,
     MeetingService,
     Role,
@@ -145,9 +146,7 @@ def create_demo() -> DemoResult:
             for inv in spec.invitations
         }
         existing = db.session.scalars(
-            select(Invitation).where(
-                Invitation.token_hash.in_([hash_token(t) for t in tokens.values()])
-            )
+            select(Link).where(Link.token_hash.in_([hash_token(t) for t in tokens.values()]))
         ).all()
         if not existing:
             meeting = Meeting(
@@ -164,17 +163,17 @@ def create_demo() -> DemoResult:
                     role=inv.role,
                     questionnaire_key=QUESTIONNAIRE_FOR_ROLE[inv.role],
                     language=inv.language,
-                    token_hash=hash_token(tokens[inv.label]),
                     phone=next(numbers),
                 )
                 meeting.invitations.append(invitation)
-                # Through the real outbox, so `flask sms send-due` shows the demo's SMS.
-                queue_messages(
-                    invitation,
-                    tokens[inv.label],
-                    campaign=campaign,
-                    municipality=team.municipality.name,
+                db.session.flush()
+                # The printed demo link, as a letter's would be (its hash only).
+                db.session.add(
+                    Link(token_hash=hash_token(tokens[inv.label]), invitation_id=invitation.id)
                 )
+                # Through the real outbox, so `flask sms send-due` shows the demo's SMS (each
+                # with a link of its own, made when it is sent).
+                queue_messages(invitation, campaign=campaign)
         else:
             for _inv in spec.invitations:
                 next(numbers)

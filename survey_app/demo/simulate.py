@@ -10,12 +10,23 @@ outside the demo.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from survey_app.domain.answering import LOCAL_TIME, response_answers
+from survey_app.domain import sealing
+from survey_app.domain.answering import (
+    ANSWERED,
+    DRAFT,
+    OPENED,
+    STARTED,
+    Invitee,
+    draft_context,
+    response_answers,
+    sealed_response,
+)
 from survey_app.domain.tokens import hash_token, new_token
 from survey_app.extensions import db
 from survey_app.models import (
@@ -23,11 +34,15 @@ from survey_app.models import (
     Campaign,
     ChildAttended,
     Draft,
+    FunnelCount,
     Invitation,
+    Link,
+    LinkMark,
     Meeting,
     MeetingService,
     Response,
     Role,
+    SealedResponse,
     Service,
     Team,
     utcnow,
@@ -129,6 +144,7 @@ class _Simulation:
         self.teams = [t for t in teams if t.municipality.name in POPULATION]
         self.weights = [POPULATION[t.municipality.name] for t in self.teams]
         self.meetings = self.invitations = self.responses = 0
+        self.counts: Counter[tuple[Role, str]] = Counter()
 
     def moment(self) -> datetime:
         span = (self.now - self.start).total_seconds()
@@ -162,7 +178,8 @@ class _Simulation:
         return roles
 
     def invite(self, meeting: Meeting, role: Role, may_complete: bool) -> None:
-        """One invitation through the funnel; a completed one is submitted as a family would."""
+        """One invitation through the funnel, stored as the family path would have stored it:
+        a link for each SMS sent, keyed marks and counts, a sealed draft or response."""
         rng = self.rng
         language = str(_pick(rng, LANGUAGES))
         invitation = Invitation(
@@ -170,50 +187,66 @@ class _Simulation:
             role=role,
             questionnaire_key=QUESTIONNAIRE_FOR_ROLE[role],
             language=language,
-            token_hash=hash_token(new_token()),
             phone=rng.choice(FICTIONAL_NUMBERS),
         )
         db.session.add(invitation)
         self.invitations += 1
         moment = self.moment()
         opened, started, completed = FUNNEL[role]
-        if rng.random() < 0.99:
-            invitation.sent_at = moment
-            if rng.random() < 0.96:
-                invitation.delivered_at = moment
-                if rng.random() < 0.03:
-                    invitation.opted_out_at = moment
-                elif rng.random() < opened:
-                    invitation.opened_at = moment
-                    if rng.random() < started:
-                        invitation.started_at = moment
-        if invitation.started_at is None:
+        if rng.random() >= 0.99:
             return
+        db.session.flush()
+        invitation.sent_at = moment
+        db.session.add(Link(token_hash=hash_token(new_token()), invitation_id=invitation.id))
+        if rng.random() >= 0.96:
+            return
+        invitation.delivered_at = moment
+        if rng.random() < 0.03:
+            invitation.opted_out_at = moment
+            return
+        if rng.random() >= opened:
+            return
+        self.mark(OPENED, invitation)
+        if rng.random() >= started:
+            return
+        self.mark(STARTED, invitation)
         questionnaire = self.questionnaires[invitation.questionnaire_key]
         if not (may_complete and rng.random() < completed):
             # Stopped half way: the first page is saved, as the family path would have.
             first = questionnaire.items[0]
             draft = {first.key: _draft_answers(rng, questionnaire, role)[first.key]}
-            db.session.flush()
-            db.session.add(Draft(invitation_id=invitation.id, answers=draft, reached_page=2))
+            key = sealing.mark(DRAFT, invitation.id)
+            sealed = sealing.seal({"answers": draft, "reached_page": 2}, draft_context(key))
+            db.session.add(Draft(key=key, campaign_id=self.campaign.id, sealed=sealed))
             return
-        invitation.completed_at = moment
-        db.session.add(
-            Response(
-                campaign_id=self.campaign.id,
-                questionnaire_key=questionnaire.key,
-                questionnaire_version=questionnaire.version,
-                role=role,
-                age_band=meeting.age_band,
-                team_id=meeting.team.id,
-                language=language,
-                submitted_on=moment.astimezone(LOCAL_TIME).date(),
-                answers=response_answers(questionnaire, _draft_answers(rng, questionnaire, role)),
-            )
-        )
+        self.mark(ANSWERED, invitation)
+        answers = response_answers(questionnaire, _draft_answers(rng, questionnaire, role))
+        invitee = Invitee(role, meeting.team.id, meeting.age_band, language, self.campaign.id)
+        db.session.add(SealedResponse(**sealed_response(questionnaire, invitee, answers)))
         self.responses += 1
         if self.responses % BATCH == 0:
+            self.flush_counts()
             db.session.commit()
+
+    def mark(self, stage: str, invitation: Invitation) -> None:
+        db.session.add(
+            LinkMark(mark=sealing.mark(stage, invitation.id), campaign_id=self.campaign.id)
+        )
+        if stage in (OPENED, STARTED):
+            self.counts[(invitation.role, stage)] += 1
+
+    def flush_counts(self) -> None:
+        """Add the counts gathered so far to the window's funnel counts."""
+        for (role, stage), count in self.counts.items():
+            row = db.session.get(FunnelCount, (self.campaign.id, role, stage))
+            if row is None:
+                db.session.add(
+                    FunnelCount(campaign_id=self.campaign.id, role=role, stage=stage, count=count)
+                )
+            else:
+                row.count += count
+        db.session.flush()
+        self.counts.clear()
 
 
 def simulate_responses(campaign_id: int, count: int, seed: int | None = None) -> SimulationSummary:
@@ -226,8 +259,12 @@ def simulate_responses(campaign_id: int, count: int, seed: int | None = None) ->
     if campaign is None:
         raise LookupError(f"no collection window with id {campaign_id}")
     if seed is None:
-        seed = db.session.scalar(
-            select(func.count()).select_from(Response).where(Response.campaign_id == campaign_id)
+        seed = sum(
+            db.session.scalar(
+                select(func.count()).select_from(table).where(table.campaign_id == campaign_id)
+            )
+            or 0
+            for table in (SealedResponse, Response)
         )
     simulation = _Simulation(campaign, random.Random(seed), utcnow())  # noqa: S311 (not secret)
     if not simulation.teams:
@@ -236,6 +273,7 @@ def simulate_responses(campaign_id: int, count: int, seed: int | None = None) ->
         meeting = simulation.meeting()
         for role in simulation.roles(meeting):
             simulation.invite(meeting, role, may_complete=simulation.responses < count)
+    simulation.flush_counts()
     db.session.commit()
     return SimulationSummary(
         campaign_id, simulation.meetings, simulation.invitations, simulation.responses

@@ -1,29 +1,40 @@
-"""The family's answers: from an opened link to one anonymous Response, exactly once."""
+"""The family's answers: from an opened link to one sealed response, exactly once.
+
+Nothing written here names the invitation: opening, starting and answering leave keyed marks
+(survey_app.domain.sealing) and add to per-role counts; the draft is sealed under the
+invitation's keyed "draft" mark; the submitted response is sealed under a random id with the
+details its release at close will need (role, team, age band, language) inside the seal. So a
+copy of the database taken at any moment — the first answer of the window included — holds
+no row that ties an answer, or the fact of answering, to a person.
+"""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, bindparam, delete, func, insert, select, update
+from sqlalchemy import Integer, String, bindparam, delete, exists, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from survey_app.domain.tokens import hash_token, looks_like_token
+from survey_app.domain import sealing
+from survey_app.domain.free_text import mask_identifying_details
 from survey_app.extensions import db
 from survey_app.models import (
+    AgeBand,
     Answer,
     Campaign,
-    CampaignState,
     Draft,
+    FunnelCount,
     Invitation,
+    LinkMark,
     Meeting,
-    MessageKind,
-    MessageState,
-    OutboxMessage,
-    Response,
+    Role,
+    SealedResponse,
     utcnow,
 )
 from survey_app.models.response import new_response_id
@@ -32,55 +43,90 @@ from survey_app.questionnaires import Questionnaire, question_type
 
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 
-
-def find_invitation(token: str) -> Invitation | None:
-    """The invitation a link belongs to; None for anything malformed or unknown."""
-    if not looks_like_token(token):
-        return None
-    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+OPENED, STARTED, ANSWERED, DRAFT = "opened", "started", "answered", "draft"
 
 
-def record_opened(invitation: Invitation) -> None:
-    """Note the first opening. Opening never uses a link up: scanners open links too."""
-    if invitation.opened_at is None:
-        db.session.execute(
-            update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.opened_at.is_(None))
-            .values(opened_at=utcnow())
-        )
-        db.session.commit()
+def draft_context(key: str) -> str:
+    """What a draft's seal is bound to: its own key (a draft moved to another row won't open)."""
+    return f"draft:{key}"
 
 
-def start(invitation_id: int) -> None:
-    """Begin answering: a draft to save pages into. Starting twice keeps the first draft."""
-    now = utcnow()
-    try:
-        db.session.execute(
-            insert(Draft).values(invitation_id=invitation_id, answers={}, reached_page=1)
-        )
-    except IntegrityError:  # a parallel start (double tap) created it first
-        db.session.rollback()
-        return
+def response_context(response_id: str) -> str:
+    return f"response:{response_id}"
+
+
+def _insert_ignoring_duplicates(table: Any, values: dict[str, Any]) -> Any:
+    dialect = db.engine.dialect.name
+    insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert_of(table).values(**values).on_conflict_do_nothing()
+
+
+def _count(campaign_id: int, role: Role, stage: str) -> None:
+    """Add one to a window's per-role count of opened or started invitations."""
+    dialect = db.engine.dialect.name
+    insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert_of(FunnelCount).values(
+        campaign_id=campaign_id, role=role, stage=stage, count=1
+    )
     db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation_id)
-        .values(
-            opened_at=func.coalesce(Invitation.opened_at, now),
-            started_at=func.coalesce(Invitation.started_at, now),
+        statement.on_conflict_do_update(
+            index_elements=["campaign_id", "role", "stage"],
+            set_={"count": FunnelCount.count + 1},
         )
     )
+
+
+def _first_time(stage: str, invitation_id: int, campaign_id: int) -> bool:
+    """Leave the stage's mark; True when it was not there (under any configured key)."""
+    earlier = sealing.marks(stage, invitation_id)[1:]
+    if earlier and db.session.scalar(select(exists().where(LinkMark.mark.in_(earlier)))):
+        return False
+    added = db.session.execute(
+        _insert_ignoring_duplicates(
+            LinkMark, {"mark": sealing.mark(stage, invitation_id), "campaign_id": campaign_id}
+        )
+    )
+    return bool(added.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def record_opened(invitation_id: int, role: Role, campaign_id: int) -> None:
+    """Count the first opening. Opening never uses a link up: scanners open links too."""
+    if _first_time(OPENED, invitation_id, campaign_id):
+        _count(campaign_id, role, OPENED)
+    db.session.commit()
+
+
+def _seal_draft(key: str, answers: Mapping[str, Any], reached_page: int) -> bytes:
+    return sealing.seal(
+        {"answers": dict(answers), "reached_page": reached_page}, draft_context(key)
+    )
+
+
+def open_draft(key: str, sealed: bytes) -> tuple[dict[str, Any], int]:
+    """The answers and furthest page of a sealed draft."""
+    payload = sealing.unseal(sealed, draft_context(key))
+    return dict(payload["answers"]), int(payload["reached_page"])
+
+
+def start(invitation_id: int, role: Role, campaign_id: int) -> None:
+    """Begin answering: a sealed draft to save pages into. Starting twice keeps the first."""
+    key = sealing.mark(DRAFT, invitation_id)
+    created = db.session.execute(
+        _insert_ignoring_duplicates(
+            Draft, {"key": key, "campaign_id": campaign_id, "sealed": _seal_draft(key, {}, 1)}
+        )
+    )
+    if created.rowcount == 1:  # type: ignore[attr-defined]
+        if _first_time(OPENED, invitation_id, campaign_id):
+            _count(campaign_id, role, OPENED)
+        if _first_time(STARTED, invitation_id, campaign_id):
+            _count(campaign_id, role, STARTED)
     db.session.commit()
 
 
 #: Built once: a page save is a third of the family's requests.
 _SAVE_PAGE = (
-    update(Draft)
-    .where(Draft.invitation_id == bindparam("invitee"))
-    .values(
-        answers=bindparam("saved_answers", type_=JSON()),
-        reached_page=bindparam("reached"),
-        updated_at=bindparam("saved_at", type_=UTCDateTime()),
-    )
+    update(Draft).where(Draft.key == bindparam("draft_key")).values(sealed=bindparam("sealed"))
 )
 
 
@@ -90,40 +136,41 @@ def save_page(invitation_id: int, answers: Mapping[str, Any], reached_page: int)
     The caller merges the page into the answers it read in this transaction. False when the
     draft is gone: a parallel request submitted it.
     """
+    key = sealing.mark(DRAFT, invitation_id)
     updated = db.session.connection().execute(
-        _SAVE_PAGE,
-        {
-            "invitee": invitation_id,
-            "saved_answers": dict(answers),
-            "reached": reached_page,
-            "saved_at": utcnow(),
-        },
+        _SAVE_PAGE, {"draft_key": key, "sealed": _seal_draft(key, answers, reached_page)}
     )
     db.session.commit()
-    return updated.rowcount == 1
+    return bool(updated.rowcount == 1)
 
 
 def response_answers(
     questionnaire: Questionnaire, draft_answers: Mapping[str, str | None]
 ) -> list[Answer]:
-    """The answers to store: every item on a page that was shown, none that a filter skipped."""
+    """The answers to store: every item on a page that was shown, none that a filter skipped.
+
+    Free text is stored with phone numbers, identity numbers, e-mails and addresses masked.
+    """
     answers: list[Answer] = []
     for page in questionnaire.visible_pages(draft_answers):
         for item in questionnaire.page_items(page, draft_answers):
             value, text = question_type(item).answer(item, draft_answers.get(item.key))
+            if text:
+                text = mask_identifying_details(text)
             answers.append(Answer(item_key=item.key, value=value, text=text))
     return answers
 
 
 class SubmitOutcome(enum.StrEnum):
     STORED = "stored"
-    #: The invitation was already completed: a double tap or a retry.
+    #: The invitation had already answered: a double tap or a retry.
     ALREADY_COMPLETED = "already_completed"
     #: The window closed (or was closed) before this submit could be stored.
     WINDOW_CLOSED = "window_closed"
 
 
-#: What a Response keeps of the invitation and its meeting, read in the submit's transaction.
+#: What the release at close needs of the invitation and its meeting, read in the submit's
+#: transaction and kept only inside the seal.
 _INVITEE = (
     select(
         Invitation.role,
@@ -141,34 +188,60 @@ _NOW = bindparam("now", type_=UTCDateTime())
 _SHARE_WINDOW = (
     select(Campaign.id).where(Campaign.id == bindparam("window")).with_for_update(read=True)
 )
-#: Of two racing submits only one claims the invitation, and none once the window is closed.
-_CLAIM = (
-    update(Invitation)
-    .where(
-        Invitation.id == bindparam("invitee"),
-        Invitation.completed_at.is_(None),
-        select(Campaign.id)
-        .where(
+#: The claim: the "answered" mark, written only while the window takes answers. Of two racing
+#: submits the second breaks the mark's uniqueness; after close the SELECT finds no window.
+#: (The window rule is called with a bound parameter: its SQL side; mypy sees the Python one.)
+_CLAIM = insert(LinkMark).from_select(
+    ["mark", "campaign_id"],
+    select(bindparam("mark", type_=String()), bindparam("window", type_=Integer())).where(
+        exists().where(
             Campaign.id == bindparam("window"),
-            Campaign.state.not_in([CampaignState.CLOSED, CampaignState.ANALYSED]),
-            Campaign.opens_at <= _NOW,
-            Campaign.closes_at > _NOW,
+            Campaign.accepts_answers(_NOW),  # type: ignore[arg-type]
         )
-        .exists(),
-    )
-    .values(completed_at=_NOW)
+    ),
 )
-_CANCEL_REMINDERS = (
-    update(OutboxMessage)
-    .where(
-        OutboxMessage.invitation_id == bindparam("invitee"),
-        OutboxMessage.kind == MessageKind.REMINDER,
-        OutboxMessage.state == MessageState.QUEUED,
+_DELETE_DRAFT = delete(Draft).where(Draft.key == bindparam("draft_key"))
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """What a response's release will need of its invitation: kept only inside the seal."""
+
+    role: Role
+    team_id: int
+    age_band: AgeBand
+    language: str
+    campaign_id: int
+
+
+def sealed_response(
+    questionnaire: Questionnaire, invitee: Invitee, answers: list[Answer]
+) -> dict[str, Any]:
+    """The values of a SealedResponse row: a random id and the sealed answers."""
+    response_id = new_response_id()
+    payload = {
+        "questionnaire": questionnaire.key,
+        "version": questionnaire.version,
+        "role": invitee.role.value,
+        "team_id": invitee.team_id,
+        "age_band": invitee.age_band.value,
+        "language": invitee.language,
+        "answers": [[a.item_key, a.value, a.text] for a in answers],
+    }
+    return {
+        "id": response_id,
+        "campaign_id": invitee.campaign_id,
+        "sealed": sealing.seal(payload, response_context(response_id)),
+    }
+
+
+def has_answered(invitation_id: int) -> bool:
+    """Whether the invitation's answer is in (under any configured key)."""
+    return bool(
+        db.session.scalar(
+            select(exists().where(LinkMark.mark.in_(sealing.marks(ANSWERED, invitation_id))))
+        )
     )
-    .values(state=MessageState.CANCELLED)
-)
-_DELETE_DRAFT = delete(Draft).where(Draft.invitation_id == bindparam("invitee"))
-_COMPLETED_AT = select(Invitation.completed_at).where(Invitation.id == bindparam("invitee"))
 
 
 def submit(
@@ -177,54 +250,46 @@ def submit(
     draft_answers: Mapping[str, str | None],
     now: datetime | None = None,
 ) -> SubmitOutcome:
-    """Store the response once, and only while the window takes answers.
+    """Store the response once, sealed, and only while the window takes answers.
 
-    One transaction: claim the invitation, write the Response and its answers, delete the
-    Draft, cancel pending reminders. The statements are built once (module level) and run as
-    Core statements: the ORM's unit of work for a response and its dozen answers, and fresh
-    cache keys for each statement, were most of a submit's CPU.
+    One transaction: claim the invitation's "answered" mark, write the sealed response, delete
+    the draft. Pending reminders are not touched here (a cancellation written now would line up
+    with the answer): the worker skips them when they come due.
     """
     now = now or utcnow()
     answers = response_answers(questionnaire, draft_answers)
     connection = db.session.connection()
-    ids = {"invitee": invitation_id}
-    invitee = connection.execute(_INVITEE, ids).one()
-    window = {**ids, "window": invitee.campaign_id, "now": now}
+    invitee = connection.execute(_INVITEE, {"invitee": invitation_id}).one()
+    if len(sealing.marks(ANSWERED, invitation_id)) > 1 and has_answered(invitation_id):
+        db.session.rollback()
+        return SubmitOutcome.ALREADY_COMPLETED
+    window = {"window": invitee.campaign_id, "now": now}
     connection.execute(_SHARE_WINDOW, window)
-    claimed = connection.execute(_CLAIM, window)
+    try:
+        claimed = connection.execute(
+            _CLAIM, {**window, "mark": sealing.mark(ANSWERED, invitation_id)}
+        )
+    except IntegrityError:
+        db.session.rollback()
+        return SubmitOutcome.ALREADY_COMPLETED
     if claimed.rowcount != 1:
         db.session.rollback()
-        if db.session.connection().execute(_COMPLETED_AT, ids).scalar() is not None:
-            return SubmitOutcome.ALREADY_COMPLETED
         return SubmitOutcome.WINDOW_CLOSED
-    response_id = new_response_id()
     connection.execute(
-        insert(Response).values(
-            id=response_id,
-            campaign_id=invitee.campaign_id,
-            questionnaire_key=questionnaire.key,
-            questionnaire_version=questionnaire.version,
-            role=invitee.role,
-            age_band=invitee.age_band,
-            team_id=invitee.team_id,
-            language=invitee.language,
-            submitted_on=now.astimezone(LOCAL_TIME).date(),
+        insert(SealedResponse).values(
+            sealed_response(
+                questionnaire,
+                Invitee(
+                    invitee.role,
+                    invitee.team_id,
+                    invitee.age_band,
+                    invitee.language,
+                    invitee.campaign_id,
+                ),
+                answers,
+            )
         )
     )
-    if answers:
-        connection.execute(
-            insert(Answer),
-            [
-                {
-                    "response_id": response_id,
-                    "item_key": answer.item_key,
-                    "value": answer.value,
-                    "text": answer.text,
-                }
-                for answer in answers
-            ],
-        )
-    connection.execute(_DELETE_DRAFT, ids)
-    connection.execute(_CANCEL_REMINDERS, ids)
+    connection.execute(_DELETE_DRAFT, {"draft_key": sealing.mark(DRAFT, invitation_id)})
     db.session.commit()
     return SubmitOutcome.STORED

@@ -1,9 +1,11 @@
 """Opening and closing collection windows, and what closing does.
 
 Closing freezes the data in one transaction — no more sending, unfinished drafts counted and
-deleted, phone numbers deleted, message bodies (which carry personal links) redacted, state
-closed — and only after that commit produces the report, so a failing analysis can never
-leave a window half closed. Closing is idempotent: a closed window is left as it is.
+deleted, reminders deleted, phone numbers deleted, the sealed answers released in groups of at
+least MIN_GROUP_SIZE (survey_app.domain.release) and the keyed marks of who opened, started and
+answered deleted, state closed — then scrubs what the database file keeps of deleted rows
+(survey_app.ops.scrub), and only after that produces the report, so a failing analysis can
+never leave a window half closed. Closing is idempotent: a closed window is left as it is.
 """
 
 from __future__ import annotations
@@ -13,31 +15,40 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import Select, delete, func, select, update
 
 from survey_app.domain import audit
+from survey_app.domain.release import release_window
+from survey_app.domain.sealing import SealError
 from survey_app.extensions import db
-from survey_app.messaging.outbox import redact
 from survey_app.models import (
+    ENDED_STATES,
     Campaign,
     CampaignState,
     Draft,
     Invitation,
+    LinkMark,
     Meeting,
+    MessageKind,
     MessageState,
     OutboxMessage,
     User,
 )
+from survey_app.ops.scrub import scrub_deleted_data
 from survey_app.reporting.reports import has_report, replace_report
 
 logger = logging.getLogger(__name__)
 
 CAMPAIGN_CLOSED = "campaign_closed"
-ENDED_STATES = (CampaignState.CLOSED, CampaignState.ANALYSED)
 
 
 class UnknownCampaign(LookupError):
     """No collection window has this id."""
+
+
+class CloseFailed(RuntimeError):
+    """The window could not be closed (nothing was changed); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,7 @@ class CloseSummary:
     messages_cancelled: int = 0
     drafts_discarded: int = 0
     phones_deleted: int = 0
-    bodies_redacted: int = 0
+    responses_released: int = 0
     report_directory: Path | None = None
     #: Why the report could not be produced (the window is closed all the same).
     report_error: str | None = None
@@ -57,22 +68,6 @@ class CloseSummary:
 
 def _invitations_of(campaign_id: int) -> Select[tuple[int]]:
     return select(Invitation.id).join(Meeting).where(Meeting.campaign_id == campaign_id)
-
-
-def _redact_bodies(invitations: Select[tuple[int]]) -> int:
-    """Take the personal links out of every message of the window (the wording stays)."""
-    changed = 0
-    messages = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.invitation_id.in_(invitations))
-        .execution_options(yield_per=500)
-    )
-    for message in messages:
-        body = redact(message.body)
-        if body != message.body:
-            message.body = body
-            changed += 1
-    return changed
 
 
 def _freeze(
@@ -92,36 +87,52 @@ def _freeze(
     invitations = _invitations_of(campaign_id)
     drafts = (
         db.session.scalar(
-            select(func.count()).select_from(Draft).where(Draft.invitation_id.in_(invitations))
+            select(func.count()).select_from(Draft).where(Draft.campaign_id == campaign_id)
         )
         or 0
     )
-    db.session.execute(delete(Draft).where(Draft.invitation_id.in_(invitations)))
+    db.session.execute(delete(Draft).where(Draft.campaign_id == campaign_id))
     db.session.execute(
         update(Campaign).where(Campaign.id == campaign_id).values(drafts_discarded=drafts)
     )
-    # Messages a worker has already handed to the gateway (sending) cannot be called back.
+    # Reminders go, whatever their state: which ones were still waiting would say who had not
+    # answered. Invitation SMS still queued are cancelled (those a worker has already handed
+    # to the gateway, `sending`, cannot be called back).
+    reminders = db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.invitation_id.in_(invitations),
+            OutboxMessage.kind == MessageKind.REMINDER,
+        )
+    )
     cancelled = db.session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.invitation_id.in_(invitations),
             OutboxMessage.state == MessageState.QUEUED,
         )
-        .values(state=MessageState.CANCELLED)
+        .values(state=MessageState.CANCELLED, last_error="the collection window has ended")
     )
     phones = db.session.execute(
         update(Invitation)
         .where(Invitation.id.in_(invitations), Invitation.phone.is_not(None))
         .values(phone=None)
     )
-    redacted = _redact_bodies(invitations)
+    try:
+        released = release_window(campaign_id, int(current_app.config["MIN_GROUP_SIZE"]))
+    except SealError as error:
+        db.session.rollback()
+        raise CloseFailed(
+            f"collection window {campaign_id} was not closed: its answers cannot be opened "
+            f"({error})"
+        ) from error
+    db.session.execute(delete(LinkMark).where(LinkMark.campaign_id == campaign_id))
     summary = CloseSummary(
         campaign_id=campaign_id,
         already_closed=False,
-        messages_cancelled=cancelled.rowcount,  # type: ignore[attr-defined]
+        messages_cancelled=cancelled.rowcount + reminders.rowcount,  # type: ignore[attr-defined]
         drafts_discarded=drafts,
         phones_deleted=phones.rowcount,  # type: ignore[attr-defined]
-        bodies_redacted=redacted,
+        responses_released=released.responses,
     )
     if manual or actor is not None:
         # Closing by hand is a staff decision worth a trace; the clock's close is not.
@@ -136,6 +147,7 @@ def _freeze(
             early=now < campaign.closes_at,
         )
     db.session.commit()
+    scrub_deleted_data()
     return summary
 
 
@@ -165,7 +177,8 @@ def close_campaign(
     end is neither.
 
     On a window closed earlier nothing in the data changes; only a report that is missing
-    (because the analysis failed then) is produced again.
+    (because the analysis failed then) is produced again. Raises CloseFailed, with nothing
+    changed, when the window's sealed answers cannot be opened with the configured keys.
     """
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from survey_app.domain import audit
-from survey_app.domain.tokens import hash_token, new_token
 from survey_app.extensions import db
 from survey_app.i18n import FAMILY_LANGUAGES
 from survey_app.messaging.outbox import queue_messages
@@ -187,26 +186,17 @@ def _invite(
     now: datetime,
     handover_from: Invitation | None = None,
 ) -> tuple[Invitation, int]:
-    token = new_token()
     invitation = Invitation(
         meeting=meeting,
         role=role,
         questionnaire_key=QUESTIONNAIRE_FOR_ROLE[role.value],
         language=language,
-        token_hash=hash_token(token),
         phone=phone,
         handover_from=handover_from,
         created_at=now,
     )
     db.session.add(invitation)
-    messages = queue_messages(
-        invitation,
-        token,
-        campaign=campaign,
-        municipality=meeting.team.municipality.name,
-        handover=handover_from is not None,
-        now=now,
-    )
+    messages = queue_messages(invitation, campaign=campaign, now=now)
     return invitation, len(messages)
 
 

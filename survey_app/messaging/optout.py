@@ -9,16 +9,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from survey_app.extensions import db
-from survey_app.messaging.outbox import redact
-from survey_app.messaging.settings import sms_settings
 from survey_app.models import (
     Campaign,
     CampaignState,
     Invitation,
     Meeting,
+    MessageKind,
     MessageState,
     OutboxMessage,
     utcnow,
@@ -33,21 +32,25 @@ def is_stop_request(text: str) -> bool:
 
 
 def _cancel_queued(invitation_ids: list[int]) -> int:
+    """Cancel the queued invitation SMS and delete the queued reminders (as handled ones are)."""
     if not invitation_ids:
         return 0
-    keep = sms_settings().keep_sent_bodies
-    queued = db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.invitation_id.in_(invitation_ids),
-            OutboxMessage.state == MessageState.QUEUED,
-        )
-    ).all()
-    for message in queued:
-        message.state = MessageState.CANCELLED
-        message.last_error = "opted out"
-        if not keep:
-            message.body = redact(message.body)
-    return len(queued)
+    queued = (
+        OutboxMessage.invitation_id.in_(invitation_ids),
+        OutboxMessage.state == MessageState.QUEUED,
+    )
+    reminders = db.session.execute(
+        delete(OutboxMessage)
+        .where(*queued, OutboxMessage.kind == MessageKind.REMINDER)
+        .execution_options(synchronize_session=False)
+    )
+    invites = db.session.execute(
+        update(OutboxMessage)
+        .where(*queued)
+        .values(state=MessageState.CANCELLED, last_error="opted out")
+        .execution_options(synchronize_session=False)
+    )
+    return int(reminders.rowcount) + int(invites.rowcount)  # type: ignore[attr-defined]
 
 
 def _mark(invitation_ids: list[int], now: datetime) -> None:
@@ -76,7 +79,7 @@ def opt_out(invitation_id: int, now: datetime | None = None) -> int:
 
 
 def opt_out_phone(phone: str, now: datetime | None = None) -> int:
-    """STOPP by SMS: every not completed invitation with this number in an open window.
+    """STOPP by SMS: every invitation with this number in an open window.
 
     Returns the number of invitations affected (0 for an unknown number: nothing is stored).
     """
@@ -88,7 +91,6 @@ def opt_out_phone(phone: str, now: datetime | None = None) -> int:
             .join(Campaign, Meeting.campaign_id == Campaign.id)
             .where(
                 Invitation.phone == phone,
-                Invitation.completed_at.is_(None),
                 or_(Campaign.state == CampaignState.OPEN, Campaign.state == CampaignState.DRAFT),
                 Campaign.closes_at > now,
             )

@@ -1,5 +1,15 @@
 """The outbox: messages are rows written with their invitation, sent later by a worker.
 
+No usable link at rest. A row says what to send (kind, sequence, the invitation), never the
+text: the link's token is made when the message is claimed for sending (its hash stored in
+the same commit as the claim, see survey_app.domain.links) and the text is composed then, so
+a queued or retried message read from the database or a backup opens nothing.
+
+Reminders say nothing about answering. A reminder that comes due for someone who has answered
+is skipped, and every reminder row is deleted once handled (sent, skipped, failed or
+cancelled): a row left "cancelled: already answered" (or the absence of a sent reminder) would
+tell whoever reads the table who answered. The window counts the reminders sent.
+
 Crash safety. A message is claimed (queued → sending, attempts + 1, committed) BEFORE the
 gateway is called, and its outcome is committed after. A process killed between the call and
 that commit leaves the row in `sending`; it is NEVER resent automatically, because the
@@ -19,7 +29,6 @@ waiting.
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import time as clock
 from collections.abc import Callable
@@ -27,15 +36,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
+from survey_app.domain.answering import has_answered
+from survey_app.domain.links import issue_link
 from survey_app.domain.tokens import hash_token
 from survey_app.extensions import db
 from survey_app.messaging.gateways import Gateway, OutgoingSms, PermanentFailure, TemporaryFailure
 from survey_app.messaging.schedule import backoff_seconds, end_of_quiet_hours
 from survey_app.messaging.settings import SmsSettings, sms_settings
-from survey_app.messaging.texts import compose, survey_link
+from survey_app.messaging.texts import SAMPLE_TOKEN, SmsText, compose, survey_link
 from survey_app.models import (
     Campaign,
     Invitation,
@@ -48,50 +59,57 @@ from survey_app.models import (
 
 log = logging.getLogger(__name__)
 
-_LINK_TOKEN = re.compile(r"/s/[A-Za-z0-9_\-]{22}")
-REDACTED_LINK = "/s/[länk borttagen]"
+#: What staff see in place of a link (the token exists only in the sent SMS).
+LINK_PLACEHOLDER = "/s/[personlig länk]"
 UNCERTAIN = "uncertain:"
 #: The campaign table allows at most three reminders (ck_campaigns_reminder_count_range).
 MAX_REMINDERS = 3
 
 
-def redact(body: str) -> str:
-    """The text without its personal link token (kept for staff to see what was sent)."""
-    return _LINK_TOKEN.sub(REDACTED_LINK, body)
+def recipient_language(invitation: Invitation) -> str:
+    """The language of the person who reads the SMS: a child's link handed over to a guardian's
+    phone is read first by the guardian, in the guardian's language."""
+    if invitation.handover_from is not None:
+        return invitation.handover_from.language
+    return invitation.language
+
+
+def compose_for(invitation: Invitation, kind: MessageKind, link: str) -> SmsText:
+    """The SMS text of one message of an invitation, with the given link."""
+    return compose(
+        kind,
+        language=recipient_language(invitation),
+        link=link,
+        municipality=invitation.meeting.team.municipality.name,
+        handover=invitation.handover_from_id is not None,
+    )
+
+
+def preview(message: OutboxMessage) -> str:
+    """The text of a message as staff may see it: the link as a placeholder."""
+    base = current_app.config["SURVEY_BASE_URL"].rstrip("/")
+    return compose_for(message.invitation, message.kind, f"{base}{LINK_PLACEHOLDER}").body
 
 
 def queue_messages(
-    invitation: Invitation,
-    token: str,
-    *,
-    campaign: Campaign,
-    municipality: str,
-    handover: bool = False,
-    now: datetime | None = None,
+    invitation: Invitation, *, campaign: Campaign, now: datetime | None = None
 ) -> list[OutboxMessage]:
     """Add the invitation SMS (due now) and its reminders to the session, in its transaction.
 
-    The body must be written now: the token exists only here (its hash is stored), so the
-    reminders are composed too. Reminder k is due k × reminder_delay_days after now, and is
-    moved to k × delay after the moment the invitation SMS actually went (`_record_sent`).
+    Reminder k is due k × reminder_delay_days after now, and is moved to k × delay after the
+    moment the invitation SMS actually went (`_record_sent`). Segments and encoding are those
+    of the text with a link of the real length (every token has 22 characters).
     """
     now = now or utcnow()
-    link = survey_link(current_app.config["SURVEY_BASE_URL"], token)
+    sample = survey_link(current_app.config["SURVEY_BASE_URL"], SAMPLE_TOKEN)
     messages = []
     kinds = [MessageKind.INVITE] + [MessageKind.REMINDER] * campaign.reminder_count
     for sequence, kind in enumerate(kinds):
-        text = compose(
-            kind,
-            language=invitation.language,
-            link=link,
-            municipality=municipality,
-            handover=handover,
-        )
+        text = compose_for(invitation, kind, sample)
         message = OutboxMessage(
             invitation=invitation,
             kind=kind,
             sequence=sequence,
-            body=text.body,
             segments=text.count.segments,
             encoding=text.count.encoding,
             state=MessageState.QUEUED,
@@ -100,6 +118,15 @@ def queue_messages(
         db.session.add(message)
         messages.append(message)
     return messages
+
+
+def _forget_reminder(message_id: int) -> None:
+    """A handled reminder leaves no row (see the module's docstring)."""
+    db.session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.kind == MessageKind.REMINDER)
+        .execution_options(synchronize_session=False)
+    )
 
 
 @dataclass
@@ -121,10 +148,19 @@ class SendSummary:
 
 
 def fail_stale_claims(now: datetime) -> int:
-    """Mark rows left in `sending` past their stale time as failed-uncertain (never resent)."""
+    """Mark rows left in `sending` past their stale time as failed-uncertain (never resent).
+
+    A stale reminder is deleted instead, as every handled reminder is.
+    """
+    stale = (OutboxMessage.state == MessageState.SENDING, OutboxMessage.next_attempt_at <= now)
+    reminders = db.session.execute(
+        delete(OutboxMessage)
+        .where(*stale, OutboxMessage.kind == MessageKind.REMINDER)
+        .execution_options(synchronize_session=False)
+    )
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.state == MessageState.SENDING, OutboxMessage.next_attempt_at <= now)
+        .where(*stale)
         .values(
             state=MessageState.FAILED,
             last_error=f"{UNCERTAIN} the worker stopped after handing the message to the "
@@ -133,7 +169,7 @@ def fail_stale_claims(now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    count = int(result.rowcount)  # type: ignore[attr-defined]
+    count = int(result.rowcount) + int(reminders.rowcount)  # type: ignore[attr-defined]
     if count:
         log.warning("sms: %d message(s) left in sending marked failed-uncertain", count)
     return count
@@ -156,19 +192,23 @@ def _next_candidate(now: datetime) -> OutboxMessage | None:
     return db.session.scalar(query)
 
 
-def _finish(message_id: int, state: MessageState, reason: str, settings: SmsSettings) -> bool:
-    """Move a queued row to a final state without sending; False if someone else took it."""
-    message = db.session.get(OutboxMessage, message_id)
-    assert message is not None  # noqa: S101  (the caller just read it)
-    values: dict[str, object] = {"state": state, "last_error": reason}
-    if not settings.keep_sent_bodies:
-        values["body"] = redact(message.body)
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.state == MessageState.QUEUED)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+def _finish(message: OutboxMessage, reason: str) -> bool:
+    """Take a queued row out of the queue without sending; False if someone else took it.
+
+    An invitation SMS is kept as cancelled with the reason; a reminder is deleted.
+    """
+    queued = (OutboxMessage.id == message.id, OutboxMessage.state == MessageState.QUEUED)
+    if message.kind is MessageKind.REMINDER:
+        result = db.session.execute(
+            delete(OutboxMessage).where(*queued).execution_options(synchronize_session=False)
+        )
+    else:
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(*queued)
+            .values(state=MessageState.CANCELLED, last_error=reason)
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()
     return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
@@ -193,8 +233,8 @@ def _decision(message: OutboxMessage, now: datetime) -> tuple[str, str, datetime
         return "cancel", "no phone number", None
     if invitation.opted_out_at is not None:
         return "cancel", "opted out", None
-    if message.kind is MessageKind.REMINDER and invitation.completed_at is not None:
-        return "cancel", "already answered", None
+    if message.kind is MessageKind.REMINDER and has_answered(invitation.id):
+        return "cancel", "", None  # deleted like every handled reminder: no reason is kept
     if now < campaign.opens_at:
         return "postpone", "waiting for the window to open", campaign.opens_at
     if message.kind is MessageKind.REMINDER and invitation.sent_at is None:
@@ -215,8 +255,8 @@ class Claimed:
 
     id: int
     invitation_id: int
+    campaign_id: int
     kind: MessageKind
-    body: str
     #: Attempts including this one (the claim increments the column).
     attempts: int
     invitation_sent: bool
@@ -229,8 +269,8 @@ class Claimed:
         return cls(
             id=message.id,
             invitation_id=invitation.id,
+            campaign_id=invitation.meeting.campaign_id,
             kind=message.kind,
-            body=message.body,
             attempts=message.attempts + 1,
             invitation_sent=invitation.sent_at is not None,
             invitation_delivered=invitation.delivered_at is not None,
@@ -238,7 +278,10 @@ class Claimed:
         )
 
 
-def _claim(message: OutboxMessage, gateway: Gateway, secret: str, stale_at: datetime) -> bool:
+def _claim(message: OutboxMessage, gateway: Gateway, secret: str, stale_at: datetime) -> str | None:
+    """Claim a queued row for sending and make its link, in one commit; the token, or None when
+    another worker took the row first."""
+    invitation_id = message.invitation_id
     result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.state == MessageState.QUEUED)
@@ -251,8 +294,12 @@ def _claim(message: OutboxMessage, gateway: Gateway, secret: str, stale_at: date
         )
         .execution_options(synchronize_session=False)
     )
+    if int(result.rowcount) != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return None
+    token = issue_link(invitation_id)
     db.session.commit()
-    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+    return token
 
 
 def _record_sent(
@@ -261,8 +308,17 @@ def _record_sent(
     delivered: bool,
     note: str | None,
     now: datetime,
-    settings: SmsSettings,
 ) -> None:
+    if message.kind is MessageKind.REMINDER:
+        _forget_reminder(message.id)
+        db.session.execute(
+            update(Campaign)
+            .where(Campaign.id == message.campaign_id)
+            .values(reminders_sent=Campaign.reminders_sent + 1)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        return
     values: dict[str, object] = {
         "state": MessageState.DELIVERED if delivered else MessageState.SENT,
         "provider_id": provider_id,
@@ -271,8 +327,6 @@ def _record_sent(
     }
     if delivered:
         values["delivered_at"] = now
-    if not settings.keep_sent_bodies:
-        values["body"] = redact(message.body)
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.state == MessageState.SENDING)
@@ -280,12 +334,9 @@ def _record_sent(
         .execution_options(synchronize_session=False)
     )
     invitation_values: dict[str, object] = {}
-    if message.kind is MessageKind.INVITE:
-        if not message.invitation_sent:
-            invitation_values["sent_at"] = now
-        _reschedule_reminders(message, now)
-    else:
-        invitation_values["reminders_sent"] = Invitation.reminders_sent + 1
+    if not message.invitation_sent:
+        invitation_values["sent_at"] = now
+    _reschedule_reminders(message, now)
     if delivered and not message.invitation_delivered:
         invitation_values["delivered_at"] = now
     if invitation_values:
@@ -329,10 +380,12 @@ def _record_failure(
             delay = max(delay, failure.retry_after)
         values.update(state=MessageState.QUEUED, next_attempt_at=now + timedelta(seconds=delay))
         outcome = "retry"
+    elif message.kind is MessageKind.REMINDER:
+        _forget_reminder(message.id)
+        db.session.commit()
+        return "failed"
     else:
         values["state"] = MessageState.FAILED
-        if not settings.keep_sent_bodies:
-            values["body"] = redact(message.body)
         outcome = "failed"
     db.session.execute(
         update(OutboxMessage)
@@ -393,7 +446,7 @@ def send_due(
         handled += 1
         action, reason, until = _decision(message, current)
         if action == "cancel":
-            summary.cancelled += _finish(message.id, MessageState.CANCELLED, reason, settings)
+            summary.cancelled += _finish(message, reason)
             continue
         if action == "postpone" and until is not None:
             _postpone(message.id, until, reason)
@@ -402,15 +455,19 @@ def send_due(
         secret = secrets.token_urlsafe(24)
         stale_at = current + timedelta(seconds=settings.sending_stale_seconds)
         recipient, claimed = message.invitation.phone, Claimed.of(message)
-        if not _claim(message, gateway, secret, stale_at):
+        token = _claim(message, gateway, secret, stale_at)
+        if token is None:
             continue  # another worker took it
+        body = compose_for(
+            message.invitation,
+            claimed.kind,
+            survey_link(current_app.config["SURVEY_BASE_URL"], token),
+        ).body
         throttle.wait()
         assert recipient is not None  # noqa: S101  (_decision cancels messages without one)
         try:
             accepted = gateway.send(
-                OutgoingSms(
-                    to=recipient, body=claimed.body, callback_secret=secret, message_id=claimed.id
-                )
+                OutgoingSms(to=recipient, body=body, callback_secret=secret, message_id=claimed.id)
             )
         except (TemporaryFailure, PermanentFailure) as failure:
             outcome = _record_failure(claimed, failure, moment(), settings)
@@ -422,9 +479,7 @@ def send_due(
             else:
                 summary.failed += 1
             continue
-        _record_sent(
-            claimed, accepted.provider_id, accepted.delivered, accepted.note, moment(), settings
-        )
+        _record_sent(claimed, accepted.provider_id, accepted.delivered, accepted.note, moment())
         log.info("sms: message %d sent via %s", claimed.id, gateway.name)
         summary.sent += 1
     return summary

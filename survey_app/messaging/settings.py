@@ -41,8 +41,6 @@ class SmsSettings:
     twilio_account_sid: str
     twilio_auth_token: str
     twilio_messaging_service_sid: str
-    #: Keep the full text (with the link) after sending: only the console gateway in development.
-    keep_sent_bodies: bool
 
     @property
     def sender_is_number(self) -> bool:
@@ -130,7 +128,6 @@ def parse_sms_settings(config: Any) -> SmsSettings:
         twilio_account_sid=_text(config, "TWILIO_ACCOUNT_SID"),
         twilio_auth_token=_text(config, "TWILIO_AUTH_TOKEN"),
         twilio_messaging_service_sid=_text(config, "TWILIO_MESSAGING_SERVICE_SID"),
-        keep_sent_bodies=gateway == "console" and environment == "development",
     )
     if not gateway:
         raise ConfigurationError(

@@ -1,7 +1,9 @@
-"""What staff may know about invitations: sent, delivered, opened, answered — never answers.
+"""What staff may know about invitations: sent, delivered, failed, opted out — never answers.
 
 No phone numbers here: the status pages are for coordinators (own teams) and admins, and
-they do not need the numbers to follow up.
+they do not need the numbers to follow up. Nor whether a person opened or answered: the service
+does not store that per invitation (PRIVACY.md); participation is shown per group, with the
+small-group rule, on the results pages.
 """
 
 from __future__ import annotations
@@ -31,8 +33,6 @@ class InvitationStatus:
     handed_over: bool
     sent: bool
     delivered: bool
-    opened: bool
-    answered: bool
     opted_out: bool
     #: The invitation SMS could not be sent (the reason is on the admin's outbox page).
     failed: bool
@@ -54,8 +54,6 @@ class TeamCounts:
     invited: int = 0
     sent: int = 0
     delivered: int = 0
-    opened: int = 0
-    answered: int = 0
     opted_out: int = 0
 
 
@@ -86,8 +84,6 @@ def _status(invitation: Invitation, failed: set[int]) -> InvitationStatus:
         handed_over=invitation.handover_from_id is not None,
         sent=invitation.sent_at is not None,
         delivered=invitation.delivered_at is not None,
-        opened=invitation.opened_at is not None,
-        answered=invitation.completed_at is not None,
         opted_out=invitation.opted_out_at is not None,
         failed=invitation.id in failed and invitation.sent_at is None,
     )
@@ -139,8 +135,6 @@ def team_counts(campaign_id: int, team_ids: Collection[int] | None) -> list[Team
             func.count(Invitation.id),
             func.count(Invitation.sent_at),
             func.count(Invitation.delivered_at),
-            func.count(Invitation.opened_at),
-            func.count(Invitation.completed_at),
             func.count(Invitation.opted_out_at),
         )
         .join(Meeting, Meeting.team_id == Team.id)

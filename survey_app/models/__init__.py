@@ -1,10 +1,11 @@
 """The data model. Import models from here."""
 
-from survey_app.models.campaign import Campaign, CampaignState
+from survey_app.models.campaign import ENDED_STATES, Campaign, CampaignState
 from survey_app.models.meeting import (
     AgeBand,
     ChildAttended,
     Invitation,
+    Link,
     Meeting,
     MeetingService,
     Role,
@@ -12,11 +13,22 @@ from survey_app.models.meeting import (
 )
 from survey_app.models.messaging import MessageKind, MessageState, OutboxMessage
 from survey_app.models.reference import Area, Municipality, Team
-from survey_app.models.response import Answer, Draft, Response
+from survey_app.models.response import (
+    GENERALISED,
+    Answer,
+    Draft,
+    FunnelCount,
+    LinkMark,
+    ReleasedCell,
+    Response,
+    SealedResponse,
+)
 from survey_app.models.staff import AuditEvent, StaffRole, User, user_teams
 from survey_app.models.types import UTCDateTime, utcnow
 
 __all__ = [
+    "ENDED_STATES",
+    "GENERALISED",
     "AgeBand",
     "Answer",
     "Area",
@@ -25,15 +37,20 @@ __all__ = [
     "CampaignState",
     "ChildAttended",
     "Draft",
+    "FunnelCount",
     "Invitation",
+    "Link",
+    "LinkMark",
     "Meeting",
     "MeetingService",
     "MessageKind",
     "MessageState",
     "Municipality",
     "OutboxMessage",
+    "ReleasedCell",
     "Response",
     "Role",
+    "SealedResponse",
     "Service",
     "StaffRole",
     "Team",

@@ -75,37 +75,48 @@ class MeetingService(db.Model):  # type: ignore[name-defined]
 
 
 class Invitation(db.Model):  # type: ignore[name-defined]
-    """One person invited to answer about one meeting. Never linked to a Response."""
+    """One person invited to answer about one meeting.
+
+    Nothing here says whether the person opened, started or answered: those facts exist only
+    as keyed marks (survey_app.domain.sealing) while the window is open, and not at all after.
+    The links are in Link, one per SMS or letter that carried one.
+    """
 
     __tablename__ = "invitations"
-    __table_args__ = (
-        CheckConstraint("length(token_hash) = 64", name="token_hash_is_sha256"),
-        CheckConstraint(
-            "completed_at IS NULL OR started_at IS NOT NULL", name="completed_after_started"
-        ),
-        CheckConstraint("started_at IS NULL OR opened_at IS NOT NULL", name="started_after_opened"),
-        CheckConstraint("reminders_sent >= 0", name="reminders_sent_not_negative"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     role: Mapped[Role] = mapped_column(value_enum(Role))
     questionnaire_key: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(8), default="sv")
-    #: SHA-256 (hex) of the link's random token; the token itself is never stored.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: E.164 phone number; deleted when the window closes.
     phone: Mapped[str | None] = mapped_column(String(20))
     #: For a child without a phone: the guardian invitation whose phone gets the child's link.
     handover_from_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the invitation SMS went and was delivered (the reminders are counted per window).
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reminders_sent: Mapped[int] = mapped_column(default=0)
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations")
     handover_from: Mapped[Invitation | None] = relationship(remote_side=[id])
+
+
+class Link(db.Model):  # type: ignore[name-defined]
+    """One personal link of an invitation: the hash of the token an SMS or a letter carried.
+
+    A token is made when its message is sent (or its letter printed) and exists only in that
+    message: no queued SMS holds a usable link. An invitation has a link per message that
+    carried one, and any of them opens it.
+    """
+
+    __tablename__ = "links"
+    __table_args__ = (
+        CheckConstraint("length(token_hash) = 64", name="token_hash_is_sha256"),
+        {"sqlite_with_rowid": False},
+    )
+
+    #: SHA-256 (hex) of the link's random token; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -44,8 +44,8 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     kind: Mapped[MessageKind] = mapped_column(value_enum(MessageKind, 12))
     #: 0 for the invitation, 1… for reminders.
     sequence: Mapped[int] = mapped_column(default=0)
-    #: The text with the personal link; replaced by a redacted copy once sent.
-    body: Mapped[str] = mapped_column(Text)
+    # No text: an SMS is composed when it is sent, with a link made then (a queued message
+    # holds nothing usable). Segments and encoding are those of the text at queueing.
     segments: Mapped[int] = mapped_column(default=1)
     encoding: Mapped[str] = mapped_column(String(8), default="GSM-7")
     state: Mapped[MessageState] = mapped_column(

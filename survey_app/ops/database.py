@@ -36,6 +36,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows (phone numbers, drafts, sealed answers) are overwritten with zeros, not
+    # left in free pages of the file (PRIVACY.md).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -47,6 +50,9 @@ def _engine_options(app: Flask, url: str) -> dict[str, Any]:
     elif url.startswith("postgresql"):
         connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT)
     options["connect_args"] = connect_args
+    # A failing statement's error (logged, and shown in tracebacks) never carries its
+    # parameters: they can be a phone number or a family's free text.
+    options.setdefault("hide_parameters", True)
     return options
 
 

@@ -36,7 +36,7 @@ def closed_or_answered_page(visit: Visit) -> str | None:
                 date=opens_on,
             ),
         )
-    if visit.completed_at is not None:
+    if visit.answered:
         if session.get(COMPLETED_KEY) == visit.id:
             return thanks_page(visit)
         return render_template(

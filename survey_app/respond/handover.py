@@ -37,5 +37,5 @@ def hand_over() -> WerkzeugResponse:
         return redirect(url_for(".thanks"))
     session.clear()  # the child's turn starts afresh: nothing of the guardian's goes along
     session[INVITATION_KEY] = child.id
-    record_opened(child)
+    record_opened(child.id, child.role, child.meeting.campaign_id)
     return redirect(url_for(".start_page"))

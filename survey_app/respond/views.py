@@ -9,15 +9,15 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey_app.domain.answering import (
     SubmitOutcome,
-    find_invitation,
     record_opened,
     save_page,
     start,
     submit,
 )
+from survey_app.domain.links import invitation_for_token
 from survey_app.extensions import csrf, db
 from survey_app.i18n import FAMILY_LANGUAGES, SESSION_KEY, family_language
-from survey_app.models import Area, Municipality, Team
+from survey_app.models import Area, Municipality, Team, utcnow
 from survey_app.questionnaires import NO_ANSWER, Questionnaire, all_questionnaires, page_form_class
 from survey_app.respond import blueprint
 from survey_app.respond.forms import StartForm
@@ -84,14 +84,16 @@ def open_link(token: str) -> ViewResult:
     guesses, limit = throttle(), rate("LINK_FAILURE_LIMIT")
     if guesses is not None and not guesses.test(limit, "link-failures", client_address()):
         abort(429)
-    invitation = find_invitation(token)
-    if invitation is None:
+    invitation_id = invitation_for_token(token)
+    visit = load_visit(invitation_id) if invitation_id is not None else None
+    if visit is None:
         if guesses is not None:
             guesses.hit(limit, "link-failures", client_address())
         return _link_not_valid()
     session.clear()  # another person's link on a shared phone starts afresh
-    session[INVITATION_KEY] = invitation.id
-    record_opened(invitation)
+    session[INVITATION_KEY] = visit.id
+    if not visit.has_ended(utcnow()):
+        record_opened(visit.id, visit.role, visit.campaign_id)
     return redirect(url_for(".start_page"))
 
 
@@ -121,7 +123,8 @@ def start_page() -> ViewResult:
     if request.method == "POST":
         if StartForm().validate_on_submit():
             if visit.draft is None:
-                start(visit.id)  # a fresh draft (also when a parallel Start made it first)
+                # A fresh draft (also when a parallel Start made it first).
+                start(visit.id, visit.role, visit.campaign_id)
             draft = visit.draft or DraftState(answers={}, reached_page=1)
             return redirect(url_for(".question_page", page=_current_page(questionnaire, draft)))
         flash(_("Sidan hade varit öppen länge. Tryck på knappen en gång till."), "error")
@@ -167,7 +170,7 @@ def question_page(page: int) -> ViewResult:
     visit: Visit | None = g.visit
     if visit is None:
         return _no_session()
-    if request.method == "POST" and visit.completed_at is not None:
+    if request.method == "POST" and visit.answered:
         # A repeated submit (double tap, retry after a time-out): the same thank-you page.
         session[COMPLETED_KEY] = visit.id
         return redirect(url_for(".thanks"))

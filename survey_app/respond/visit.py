@@ -14,10 +14,21 @@ from datetime import datetime
 from typing import Any
 
 from flask import request
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 
+from survey_app.domain import sealing
+from survey_app.domain.answering import ANSWERED, DRAFT, has_answered, open_draft
 from survey_app.extensions import db
-from survey_app.models import AgeBand, Campaign, CampaignState, Draft, Invitation, Meeting, Role
+from survey_app.models import (
+    AgeBand,
+    Campaign,
+    CampaignState,
+    Draft,
+    Invitation,
+    LinkMark,
+    Meeting,
+    Role,
+)
 from survey_app.models.campaign import window_has_ended
 
 
@@ -31,14 +42,14 @@ class DraftState:
 
 @dataclass(frozen=True, slots=True)
 class Visit:
-    """The session's invitation as the family pages see it: never its phone or token."""
+    """The session's invitation as the family pages see it: never its phone or links."""
 
     id: int
     role: Role
     questionnaire_key: str
     language: str
-    opened_at: datetime | None
-    completed_at: datetime | None
+    #: The invitation's answer is in (its keyed "answered" mark exists).
+    answered: bool
     meeting_id: int
     team_id: int
     age_band: AgeBand
@@ -58,8 +69,9 @@ _VISIT = (
         Invitation.role,
         Invitation.questionnaire_key,
         Invitation.language,
-        Invitation.opened_at,
-        Invitation.completed_at,
+        exists()
+        .where(LinkMark.mark.in_(bindparam("answered_marks", expanding=True)))
+        .label("answered"),
         Invitation.meeting_id,
         Meeting.team_id,
         Meeting.age_band,
@@ -67,13 +79,12 @@ _VISIT = (
         Campaign.state.label("campaign_state"),
         Campaign.opens_at,
         Campaign.closes_at,
-        Draft.answers,
-        Draft.reached_page,
+        Draft.sealed,
     )
     .join(Meeting, Meeting.id == Invitation.meeting_id)
     .join(Campaign, Campaign.id == Meeting.campaign_id)
-    .outerjoin(Draft, Draft.invitation_id == Invitation.id)
-    # Built once with a bound parameter: SQLAlchemy then reuses its cache key and compiled
+    .outerjoin(Draft, Draft.key == bindparam("draft_key"))
+    # Built once with bound parameters: SQLAlchemy then reuses its cache key and compiled
     # form, which otherwise cost more than running the query.
     .where(Invitation.id == bindparam("invitation_id"))
 )
@@ -94,26 +105,32 @@ def load_visit(invitation_id: int) -> Visit | None:
     connection = db.session.connection(
         execution_options={"isolation_level": "AUTOCOMMIT"} if reading else None
     )
-    row = connection.execute(_VISIT, {"invitation_id": invitation_id}).one_or_none()
+    draft_key = sealing.mark(DRAFT, invitation_id)
+    row = connection.execute(
+        _VISIT,
+        {
+            "invitation_id": invitation_id,
+            "answered_marks": list(sealing.marks(ANSWERED, invitation_id)),
+            "draft_key": draft_key,
+        },
+    ).one_or_none()
     if row is None:
         return None
     columns = dict(row._mapping)
-    answers, reached_page = columns.pop("answers"), columns.pop("reached_page")
-    # A draft row always has a reached_page; its absence (outer join) means not started.
-    draft = None if reached_page is None else DraftState(dict(answers or {}), reached_page)
+    sealed = columns.pop("sealed")
+    # A draft row exists from Start on; its absence (outer join) means not started.
+    draft = None if sealed is None else DraftState(*open_draft(draft_key, sealed))
     return Visit(**columns, draft=draft)
 
 
-#: The child whose link was handed over to this guardian's phone and who has not answered yet.
-_HANDOVER_CHILD = (
+#: The children whose links were handed over to this guardian's phone.
+_HANDOVER_CHILDREN = (
     select(Invitation.id)
     .where(
         Invitation.handover_from_id == bindparam("guardian"),
-        Invitation.completed_at.is_(None),
         Invitation.opted_out_at.is_(None),
     )
     .order_by(Invitation.id)
-    .limit(1)
 )
 
 
@@ -123,9 +140,7 @@ def handover_child_id(guardian: Visit | None) -> int | None:
     Only after the guardian has answered: the child should not be handed a phone in the middle
     of the guardian's form, and a completed guardian has nothing left to see in the session.
     """
-    if guardian is None or guardian.role != Role.GUARDIAN or guardian.completed_at is None:
+    if guardian is None or guardian.role != Role.GUARDIAN or not guardian.answered:
         return None
-    child: int | None = (
-        db.session.connection().execute(_HANDOVER_CHILD, {"guardian": guardian.id}).scalar()
-    )
-    return child
+    children = db.session.connection().execute(_HANDOVER_CHILDREN, {"guardian": guardian.id})
+    return next((child for child in children.scalars() if not has_answered(child)), None)

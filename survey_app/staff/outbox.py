@@ -1,7 +1,7 @@
-"""The SMS outbox for admins: what is queued, sent, failed and why. Never a live link.
+"""The SMS outbox for admins: what is queued, sent, failed and why. Never a link.
 
-The text is shown redacted, except with the console gateway in development, where the demo
-links are meant to be clicked from here.
+A message's text is composed for the page with a placeholder where the link goes: the link
+itself exists only in the SMS that carried it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.messaging.outbox import redact
+from survey_app.messaging.outbox import preview
 from survey_app.messaging.settings import sms_settings
 from survey_app.models import OutboxMessage, StaffRole
 from survey_app.staff import blueprint
@@ -41,15 +41,11 @@ def outbox() -> str:
             select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
         )
     }
-    texts = {
-        message.id: message.body if settings.keep_sent_bodies else redact(message.body)
-        for message in messages
-    }
+    texts = {message.id: preview(message) for message in messages}
     return render_template(
         "staff/meetings/outbox.html",
         messages=messages,
         counts=counts,
         texts=texts,
         gateway=settings.gateway,
-        shows_links=settings.keep_sent_bodies,
     )

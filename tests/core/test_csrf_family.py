@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 
-from survey_app.models import Draft
+from tests.answers import draft_of
 
 
 def _csrf(page_text: str) -> str:
@@ -41,7 +40,8 @@ def test_start_without_a_token_says_what_to_do(csrf_client, make_invitation):
 def test_a_page_with_a_missing_or_stale_token_is_shown_again_with_the_answers(
     csrf_client, db, make_invitation, token
 ):
-    _begin(csrf_client, make_invitation())
+    invitation = make_invitation()
+    _begin(csrf_client, invitation)
     data = {"G0": "2"}
     if token is not None:
         data["csrf_token"] = token
@@ -49,7 +49,7 @@ def test_a_page_with_a_missing_or_stale_token_is_shown_again_with_the_answers(
     assert response.status_code == 200
     assert "Sidan hade varit öppen länge" in response.text
     assert re.search(r'value="2"\s+checked', response.text)  # nothing typed is lost
-    assert db.session.scalar(sa.select(Draft)).answers == {}  # and nothing unsafe is saved
+    assert draft_of(invitation.id) == ({}, 1)  # and nothing unsafe is saved
     retry = csrf_client.post("/s/q/1", data={"G0": "2", "csrf_token": _csrf(response.text)})
     assert retry.headers["Location"] == "/s/q/2"
 
@@ -62,4 +62,4 @@ def test_a_token_from_another_browser_session_is_refused(csrf_client, db, make_i
     response = other.post("/s/q/1", data={"G0": "3", "csrf_token": old_token})
     assert response.status_code == 200
     assert "Sidan hade varit öppen länge" in response.text
-    assert db.session.scalar(sa.select(Draft)).answers == {}
+    assert draft_of(invitation.id) == ({}, 1)

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from survey_app.domain.answering import SubmitOutcome, submit
 from survey_app.extensions import db
 from survey_app.models import CampaignState, utcnow
+from survey_app.questionnaires import get_questionnaire
 from tests.browser import follow
 
 from .conftest import ARTIFACTS, Phone, axe_violations
@@ -78,9 +80,8 @@ def _thanks(role: str, handover: bool) -> Callable[..., None]:
 
 def _already_answered(opened: Phone, make_invitation: Any, **_: Any) -> None:
     invitation = make_invitation(role="child")
-    now = utcnow()
-    invitation.opened_at = invitation.started_at = invitation.completed_at = now
-    db.session.commit()
+    questionnaire = get_questionnaire("sip-child")
+    assert submit(invitation.id, questionnaire, {}) is SubmitOutcome.STORED
     opened.goto(f"/s/{invitation.token}")
     assert opened.page.get_by_role("heading", name="Du har redan svarat").is_visible()
 

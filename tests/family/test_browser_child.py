@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from survey_app.models import Draft, Invitation, Response
+from survey_app.domain.answering import has_answered
+from survey_app.models import Draft
+from tests.answers import draft_of, submitted
 from tests.browser import follow
 
 from .conftest import ARTIFACTS, CHILD_ANSWERS
@@ -26,10 +28,8 @@ def _next(page):
 
 
 def _stored_child_answers(db):
-    response = db.session.scalars(
-        select(Response).where(Response.questionnaire_key == "sip-child")
-    ).one()
-    return {answer.item_key: answer.value for answer in response.answers}
+    (response,) = [r for r in submitted() if r.questionnaire_key == "sip-child"]
+    return {key: value for key, (value, _text) in response.answers.items()}
 
 
 def test_child_answers_with_javascript(phone, db, fresh, make_invitation):
@@ -85,7 +85,7 @@ def test_child_answers_with_javascript(phone, db, fresh, make_invitation):
         "C5": 3,
         "C6": 2,
     }
-    assert db.session.scalar(select(Draft).where(Draft.invitation_id == invitation.id)) is None
+    assert draft_of(invitation.id) is None
     assert child.foreign_requests() == []
 
 
@@ -188,7 +188,7 @@ def test_guardian_hands_the_phone_over_and_the_child_leaves_no_trace(
     assert page.locator("input").count() == 0
 
     fresh()
-    assert db.session.get(Invitation, child_invitation.id).completed_at is not None
+    assert has_answered(child_invitation.id)
     assert db.session.scalar(select(Draft)) is None
 
 
@@ -206,4 +206,4 @@ def test_child_link_opened_after_the_guardians_on_the_same_phone(
     _next(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Tack för dina svar!"
     fresh()
-    assert db.session.get(Invitation, child_invitation.id).completed_at is not None
+    assert has_answered(child_invitation.id)

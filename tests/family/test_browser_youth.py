@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
 
-from survey_app.models import Response
+from tests.answers import submitted
 
 from .conftest import ARTIFACTS
 
@@ -70,10 +69,8 @@ def test_young_person_answers_by_keyboard_only(phone, db, fresh, make_invitation
     assert page.get_by_role("heading", level=1).inner_text() == "Tack för dina svar!"
 
     fresh()
-    response = db.session.scalars(
-        select(Response).where(Response.questionnaire_key == "sip-youth")
-    ).one()
-    stored = {answer.item_key: (answer.value, answer.text) for answer in response.answers}
+    (response,) = [r for r in submitted() if r.questionnaire_key == "sip-youth"]
+    stored = response.answers
     assert stored == {
         "Y0": (3, None),
         "Y1": (4, None),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
-from survey_app.models import Draft, Invitation, Response
+from survey_app.domain.answering import has_answered
 from survey_app.questionnaires.loader import FACES as LOADER_FACES
 from survey_app.respond.faces import FACES, face_svg
+from tests.answers import draft_of, funnel_counts, submitted
 
 from .conftest import CHILD_ANSWERS
 
@@ -23,10 +23,12 @@ def _answer_child_form(client, answers=CHILD_ANSWERS):
 
 
 def _stored(db, questionnaire_key):
-    response = db.session.scalars(
-        select(Response).where(Response.questionnaire_key == questionnaire_key)
-    ).one()
-    return {answer.item_key: answer.value for answer in response.answers}
+    (response,) = [r for r in submitted() if r.questionnaire_key == questionnaire_key]
+    return {key: value for key, (value, _text) in response.answers.items()}
+
+
+def _counts(invitation):
+    return funnel_counts(invitation.meeting.campaign_id)
 
 
 def test_every_face_a_questionnaire_may_name_has_a_drawing():
@@ -73,10 +75,9 @@ def test_not_wanting_to_answer_records_nothing(client, db, make_invitation):
     assert goodbye.status_code == 200
     assert "Du behöver inte svara" in goodbye.text
     assert "Ingenting har sparats." in goodbye.text
-    db.session.refresh(invitation)
-    assert invitation.started_at is None
-    assert invitation.completed_at is None
-    assert db.session.scalar(select(Draft).where(Draft.invitation_id == invitation.id)) is None
+    assert ("child", "started") not in _counts(invitation)
+    assert not has_answered(invitation.id)
+    assert draft_of(invitation.id) is None
     # Changing one's mind still works.
     assert 'href="/s/"' in goodbye.text
 
@@ -194,9 +195,11 @@ def test_guardian_hands_the_phone_to_the_child(client, db, begin, handover):
     with client.session_transaction() as session:
         assert session["invitation"] == child.id
         assert "completed" not in session  # nothing of the guardian's goes along
-    db.session.refresh(child)
-    assert child.opened_at is not None
-    assert child.started_at is None  # opening is not starting
+    assert _counts(child) == {
+        ("guardian", "opened"): 1,
+        ("guardian", "started"): 1,
+        ("child", "opened"): 1,
+    }  # opening is not starting
 
 
 def test_no_hand_over_before_the_guardian_has_answered(client, db, begin, handover):
@@ -206,8 +209,7 @@ def test_no_hand_over_before_the_guardian_has_answered(client, db, begin, handov
     assert refused.headers["Location"] == "/s/"
     with client.session_transaction() as session:
         assert session["invitation"] == guardian.id
-    db.session.refresh(child)
-    assert child.opened_at is None
+    assert ("child", "opened") not in _counts(child)
 
 
 def test_no_hand_over_to_another_familys_child(client, begin, make_invitation):
@@ -231,7 +233,7 @@ def test_nothing_of_the_childs_answers_can_be_seen_afterwards(client, db, begin,
     client.post("/s/barnets-tur")
     client.post("/s/")
     _answer_child_form(client)
-    assert db.session.scalar(select(Draft).where(Draft.invitation_id == child.id)) is None
+    assert draft_of(child.id) is None
     for path in ("/s/q/1", "/s/q/3", "/s/q/7", "/s/", "/s/tack"):
         page = client.get(path)
         assert page.headers["Cache-Control"] == "no-store"
@@ -250,8 +252,7 @@ def test_child_link_opened_after_the_guardian_finished_works(client, db, begin, 
     page = client.get("/s/q/1").text
     assert '<body class="family child">' in page
     _answer_child_form(client)
-    db.session.refresh(child)
-    assert child.completed_at is not None
+    assert has_answered(child.id)
 
 
 def test_accessibility_statement_needs_no_session(app, client):
@@ -297,6 +298,5 @@ def test_an_opened_child_invitation_is_not_an_answered_one(db, client, make_invi
     invitation = make_invitation(role="child")
     client.get(f"/s/{invitation.token}")
     client.get("/s/hej-da")
-    stored = db.session.get(Invitation, invitation.id)
-    assert stored.opened_at is not None
-    assert stored.started_at is None
+    assert _counts(invitation) == {("child", "opened"): 1}
+    assert not has_answered(invitation.id)

@@ -16,16 +16,18 @@ from survey_app.domain.meetings import (
     RegistrationProblems,
     register_meeting,
 )
-from survey_app.domain.tokens import TOKEN_PATTERN, hash_token
 from survey_app.extensions import db
+from survey_app.messaging.outbox import preview
 from survey_app.models import (
     AgeBand,
     AuditEvent,
     CampaignState,
     ChildAttended,
     Invitation,
+    Link,
     Meeting,
     MessageKind,
+    MessageState,
     OutboxMessage,
     Role,
     Service,
@@ -93,10 +95,10 @@ def test_registering_creates_everything_in_one_go(open_window: object) -> None:
                 OutboxMessage.kind == MessageKind.INVITE,
             )
         )
-        token = invite.body.split("/s/")[1].split()[0]
-        assert TOKEN_PATTERN.match(token)
-        assert invitation.token_hash == hash_token(token)  # only the hash is stored
-        assert "Åsele" in invite.body
+        assert invite.state == MessageState.QUEUED
+        assert "Åsele" in preview(invite)
+    # No link exists yet: each SMS gets its own when it is sent.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Link)) == 0
     audit = db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == "meeting_registered")
     )
@@ -124,12 +126,12 @@ def test_a_child_without_phone_gets_the_link_on_a_guardians_phone(open_window: o
     second = next(i for i in meeting.invitations if i.phone == "+46701740607" and i is not child)
     assert child.phone == "+46701740607"
     assert child.handover_from_id == second.id
-    text = db.session.scalar(
-        sa.select(OutboxMessage.body).where(
+    invite = db.session.scalar(
+        sa.select(OutboxMessage).where(
             OutboxMessage.invitation_id == child.id, OutboxMessage.kind == MessageKind.INVITE
         )
     )
-    assert "Ge barnet telefonen" in text
+    assert "Ge barnet telefonen" in preview(invite)
 
 
 def test_under_six_no_child_invitation(open_window: object) -> None:

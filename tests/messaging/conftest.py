@@ -89,13 +89,7 @@ def queued(make_invitation: Callable[..., Invitation]) -> Callable[..., Invitati
     def make(**fields: Any) -> Invitation:
         invitation = make_invitation(**fields)
         token = invitation.token  # type: ignore[attr-defined]
-        meeting = invitation.meeting
-        queue_messages(
-            invitation,
-            token,
-            campaign=meeting.campaign,
-            municipality=meeting.team.municipality.name,
-        )
+        queue_messages(invitation, campaign=invitation.meeting.campaign)
         _db.session.commit()
         invitation.token = token  # type: ignore[attr-defined]
         return invitation

@@ -7,8 +7,11 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
+from survey_app.domain.answering import SubmitOutcome, submit
 from survey_app.extensions import db
-from survey_app.models import CampaignState, Invitation, MessageKind, MessageState, utcnow
+from survey_app.models import CampaignState, Invitation, MessageKind, MessageState
+from survey_app.questionnaires import all_questionnaires
+from tests.answers import funnel_counts
 
 from .conftest import elks_settings, messages_of, twilio_settings
 from .providers import Fake46elks, FakeTwilio
@@ -40,11 +43,10 @@ def test_opting_out_records_the_time_and_cancels_reminders_only(
     assert "Du får inga fler sms" in response.get_data(as_text=True)
     db.session.refresh(invitation)
     assert invitation.opted_out_at is not None
-    assert invitation.completed_at is None
-    assert invitation.started_at is None  # nothing else recorded
-    reminder = messages_of(invitation, MessageKind.REMINDER)[0]
-    assert reminder.state == MessageState.CANCELLED
-    assert invitation.token not in reminder.body  # type: ignore[attr-defined]
+    assert funnel_counts(invitation.meeting.campaign_id) == {("guardian", "opened"): 1}
+    assert messages_of(invitation, MessageKind.REMINDER) == []  # deleted, as handled ones are
+    (invite,) = messages_of(invitation)
+    assert invite.state == MessageState.CANCELLED
     # the link still works: opting out of SMS is not refusing to answer
     assert client.get("/s/").status_code == 200
 
@@ -94,7 +96,7 @@ def test_stopp_by_sms_opts_out_every_open_invitation_with_that_number(
     second = queued(phone="+46701740605")
     other = queued(phone="+46701740606")
     answered = queued(phone="+46701740605")
-    answered.opened_at = answered.started_at = answered.completed_at = utcnow()
+    assert submit(answered.id, all_questionnaires()["sip-guardian"], {}) is SubmitOutcome.STORED
     closed = queued(
         phone="+46701740605", campaign=make_campaign(state=CampaignState.CLOSED, name="Stängd")
     )
@@ -106,7 +108,9 @@ def test_stopp_by_sms_opts_out_every_open_invitation_with_that_number(
     assert first.opted_out_at is not None
     assert second.opted_out_at is not None
     assert other.opted_out_at is None
-    assert answered.opted_out_at is None
+    # Whether a person has answered does not matter (the service does not look): STOPP means
+    # no more SMS to that number for every open invitation.
+    assert answered.opted_out_at is not None
     assert closed.opted_out_at is None
     assert {m.state for m in messages_of(first)} == {MessageState.CANCELLED}
     assert messages_of(other)[0].state == MessageState.QUEUED

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
-from survey_app.domain.answering import submit
+from survey_app.domain.answering import SubmitOutcome, submit
+from survey_app.domain.links import invitation_for_token
 from survey_app.extensions import db
 from survey_app.messaging.gateways import ConsoleGateway
 from survey_app.messaging.optout import opt_out
-from survey_app.messaging.outbox import REDACTED_LINK, Throttle, fail_stale_claims, send_due
+from survey_app.messaging.outbox import Throttle, fail_stale_claims, preview, send_due
 from survey_app.messaging.schedule import end_of_quiet_hours, in_quiet_hours
 from survey_app.models import (
     CampaignState,
     Invitation,
+    Link,
     MessageKind,
     MessageState,
     OutboxMessage,
-    utcnow,
 )
 from survey_app.questionnaires import all_questionnaires
 
@@ -45,6 +48,12 @@ def gateway() -> ConsoleGateway:
     return ConsoleGateway()
 
 
+def _outbox_cells() -> str:
+    """Every cell of the outbox table as text: what a copy of the database would show."""
+    rows = db.session.execute(sa.select(OutboxMessage.__table__)).all()
+    return repr([tuple(row) for row in rows])
+
+
 def test_registering_queues_the_invitation_now_and_a_reminder_after_the_delay(
     queued: Callable[..., Invitation],
 ) -> None:
@@ -53,24 +62,35 @@ def test_registering_queues_the_invitation_now_and_a_reminder_after_the_delay(
     assert (invite.kind, invite.sequence) == (MessageKind.INVITE, 0)
     assert (reminder.kind, reminder.sequence) == (MessageKind.REMINDER, 1)
     assert reminder.next_attempt_at - invite.next_attempt_at == timedelta(days=4)
-    assert f"/s/{invitation.token}" in invite.body  # type: ignore[attr-defined]
     assert invite.state == reminder.state == MessageState.QUEUED
+    assert invite.segments == 1
 
 
-def test_send_due_sends_once_redacts_the_link_and_marks_the_invitation(
+def test_a_queued_message_holds_no_link(queued: Callable[..., Invitation]) -> None:
+    invitation = queued()
+    token = invitation.token  # type: ignore[attr-defined]
+    cells = _outbox_cells()
+    assert token not in cells
+    assert "/s/" not in cells
+    assert not hasattr(OutboxMessage, "body")
+
+
+def test_send_due_sends_once_with_a_link_made_for_that_sms(
     queued: Callable[..., Invitation], gateway: ConsoleGateway, capsys: pytest.CaptureFixture[str]
 ) -> None:
     invitation = queued()
-    token = invitation.token  # type: ignore[attr-defined]
+    links_before = db.session.scalar(sa.select(sa.func.count()).select_from(Link))
     summary = send_due(gateway, now=NOON + timedelta(days=1))
     assert (summary.sent, summary.failed, summary.postponed) == (1, 0, 0)
     printed = capsys.readouterr().out
-    assert token in printed
     assert "+46701740605" not in printed
+    (sent_token,) = re.findall(r"/s/([A-Za-z0-9_-]{22})", printed)
+    assert invitation_for_token(sent_token) == invitation.id
+    assert sent_token != invitation.token  # type: ignore[attr-defined]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Link)) == links_before + 1
+    assert sent_token not in _outbox_cells()
     invite, reminder = messages_of(invitation)
     assert invite.state == MessageState.DELIVERED
-    assert token not in invite.body
-    assert REDACTED_LINK in invite.body
     assert invite.attempts == 1
     assert invite.sent_at is not None
     db.session.refresh(invitation)
@@ -81,16 +101,18 @@ def test_send_due_sends_once_redacts_the_link_and_marks_the_invitation(
     assert again.sent == 0
 
 
-def test_development_console_keeps_the_link_for_the_staff_outbox_view(
+def test_the_staff_outbox_shows_the_text_with_a_placeholder_for_the_link(
     app_with: Callable[..., Flask], queued: Callable[..., Invitation], gateway: ConsoleGateway
 ) -> None:
     app_with(SURVEY_ENV="development")
     invitation = queued()
     send_due(gateway, now=NOON + timedelta(days=1))
-    assert invitation.token in messages_of(invitation)[0].body  # type: ignore[attr-defined]
+    text = preview(messages_of(invitation)[0])
+    assert "/s/[personlig länk]" in text
+    assert invitation.token not in text  # type: ignore[attr-defined]
 
 
-def test_reminder_goes_after_the_delay_and_counts(
+def test_reminder_goes_after_the_delay_is_counted_and_leaves_no_row(
     queued: Callable[..., Invitation], gateway: ConsoleGateway
 ) -> None:
     invitation = queued()
@@ -98,35 +120,35 @@ def test_reminder_goes_after_the_delay_and_counts(
     send_due(gateway, now=first)
     assert send_due(gateway, now=first + timedelta(days=3)).sent == 0
     assert send_due(gateway, now=first + timedelta(days=4)).sent == 1
-    db.session.refresh(invitation)
-    assert invitation.reminders_sent == 1
-    assert messages_of(invitation, MessageKind.REMINDER)[0].state == MessageState.DELIVERED
+    db.session.refresh(invitation.meeting.campaign)
+    assert invitation.meeting.campaign.reminders_sent == 1
+    assert messages_of(invitation, MessageKind.REMINDER) == []
 
 
-def test_a_completed_invitation_gets_no_reminder(
+def test_an_answered_invitation_gets_no_reminder_and_nothing_says_why(
     queued: Callable[..., Invitation], gateway: ConsoleGateway
 ) -> None:
-    invitation = queued()
+    answered, waiting = queued(), queued()
     send_due(gateway, now=NOON + timedelta(days=1))
-    invitation.opened_at = invitation.started_at = utcnow()
-    db.session.commit()
-    questionnaire = all_questionnaires()[invitation.questionnaire_key]
-    assert submit(invitation.id, questionnaire, {})
+    questionnaire = all_questionnaires()[answered.questionnaire_key]
+    assert submit(answered.id, questionnaire, {}) is SubmitOutcome.STORED
+    before = _outbox_cells()
     summary = send_due(gateway, now=NOON + timedelta(days=6))
-    assert summary.sent == 0
-    assert messages_of(invitation, MessageKind.REMINDER)[0].state == MessageState.CANCELLED
+    assert (summary.sent, summary.cancelled) == (1, 1)
+    # Both reminders are gone: the one sent and the one skipped leave the same trace (none).
+    assert messages_of(answered, MessageKind.REMINDER) == []
+    assert messages_of(waiting, MessageKind.REMINDER) == []
+    assert "answered" not in _outbox_cells()
+    assert "answered" not in before
 
 
-def test_opting_out_cancels_the_reminder_and_drops_its_link(
+def test_opting_out_drops_the_reminder(
     queued: Callable[..., Invitation], gateway: ConsoleGateway
 ) -> None:
     invitation = queued()
-    token = invitation.token  # type: ignore[attr-defined]
     send_due(gateway, now=NOON + timedelta(days=1))
     assert opt_out(invitation.id) == 1
-    reminder = messages_of(invitation, MessageKind.REMINDER)[0]
-    assert reminder.state == MessageState.CANCELLED
-    assert token not in reminder.body
+    assert messages_of(invitation, MessageKind.REMINDER) == []
     assert send_due(gateway, now=NOON + timedelta(days=6)).sent == 0
 
 

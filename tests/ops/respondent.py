@@ -23,6 +23,7 @@ from survey_app.models import (
     CampaignState,
     ChildAttended,
     Invitation,
+    Link,
     Meeting,
     Role,
     Team,
@@ -63,15 +64,17 @@ def migrated_sqlite_with_invitations(path: Path, count: int) -> list[str]:
             age_band=AgeBand.CHILD,
             child_attended=ChildAttended.YES,
         )
-        db.session.add_all(
+        invitations = [
             Invitation(
-                meeting=meeting,
-                role=Role.GUARDIAN,
-                questionnaire_key="sip-guardian",
-                language="sv",
-                token_hash=hash_token(token),
+                meeting=meeting, role=Role.GUARDIAN, questionnaire_key="sip-guardian", language="sv"
             )
-            for token in tokens
+            for _ in tokens
+        ]
+        db.session.add_all(invitations)
+        db.session.flush()
+        db.session.add_all(
+            Link(token_hash=hash_token(token), invitation_id=invitation.id)
+            for token, invitation in zip(tokens, invitations, strict=True)
         )
         db.session.commit()
         db.engine.dispose()

@@ -19,16 +19,28 @@ from survey_app.models import (
     Campaign,
     CampaignState,
     Draft,
+    LinkMark,
     MessageKind,
     MessageState,
     OutboxMessage,
     Response,
+    SealedResponse,
     StaffRole,
     User,
     utcnow,
 )
 
-TABLES = ("campaigns", "invitations", "outbox_messages", "drafts", "responses", "answers")
+TABLES = (
+    "campaigns",
+    "invitations",
+    "outbox_messages",
+    "drafts",
+    "responses",
+    "answers",
+    "sealed_responses",
+    "link_marks",
+    "released_cells",
+)
 
 
 def _snapshot(db):
@@ -45,7 +57,6 @@ def _message(invitation, kind, sequence, state, **fields):
         invitation=invitation,
         kind=kind,
         sequence=sequence,
-        body=f"Hej! Berätta om SIP-mötet: https://enkat.example.se/s/{invitation.token}",
         state=state,
         **fields,
     )
@@ -89,7 +100,7 @@ def test_closing_freezes_the_window(db, busy_window):
         1,
         3,
     )
-    assert summary.bodies_redacted == 5
+    assert summary.responses_released == 1
     db.session.expire_all()
     campaign = db.session.get(Campaign, busy_window.id)
     assert campaign.state in (CampaignState.CLOSED, CampaignState.ANALYSED)
@@ -98,11 +109,15 @@ def test_closing_freezes_the_window(db, busy_window):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0
     phones = db.session.execute(sa.text("SELECT phone FROM invitations")).scalars().all()
     assert phones == [None, None, None]
-    states = sorted(m.state.value for m in db.session.scalars(sa.select(OutboxMessage)))
-    assert states == ["cancelled", "cancelled", "cancelled", "delivered", "sent"]
-    for message in db.session.scalars(sa.select(OutboxMessage)):
-        assert "/s/[länk borttagen]" in message.body
-        assert busy_window.halfway.token not in message.body
+    # The invitation SMS keep their outcome; the reminders are gone (queued or not, which
+    # ones were still waiting would say who had not answered).
+    messages = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert sorted(m.state.value for m in messages) == ["cancelled", "delivered", "sent"]
+    assert {m.kind for m in messages} == {MessageKind.INVITE}
+    # The answers are released, and nothing keyed to an invitation is left.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
+    for table in (SealedResponse, LinkMark):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(table)) == 0
 
 
 def test_a_second_close_changes_nothing_and_says_so(db, busy_window):
