@@ -249,11 +249,15 @@ class _Simulation:
         self.counts.clear()
 
 
-def simulate_responses(campaign_id: int, count: int, seed: int | None = None) -> SimulationSummary:
+def simulate_responses(
+    campaign_id: int, count: int, seed: int | None = None, invitations: int = 0
+) -> SimulationSummary:
     """Add `count` more completed responses (and the unanswered invitations around them).
 
-    The seed defaults to the window's number of responses, so each call adds different
-    answers and a fresh demo is reproducible.
+    With `invitations`, meetings are added until at least that many invitations exist, the
+    later ones unanswered (a window at the county's scale with few answers in yet). The seed
+    defaults to the window's number of responses, so each call adds different answers and a
+    fresh demo is reproducible.
     """
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
@@ -269,7 +273,7 @@ def simulate_responses(campaign_id: int, count: int, seed: int | None = None) ->
     simulation = _Simulation(campaign, random.Random(seed), utcnow())  # noqa: S311 (not secret)
     if not simulation.teams:
         raise LookupError("no teams: run `flask --app wsgi db upgrade` first")
-    while simulation.responses < count:
+    while simulation.responses < count or simulation.invitations < invitations:
         meeting = simulation.meeting()
         for role in simulation.roles(meeting):
             simulation.invite(meeting, role, may_complete=simulation.responses < count)

@@ -29,7 +29,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: A Swedish street name (…gatan, …vägen, …gränd, …) followed by a house number.
 _ADDRESS = re.compile(
     r"\b[A-ZÅÄÖ]?[\wåäöé-]*(?:gatan|gata|vägen|väg|gränd|stigen|backen|torget|allén|leden|plan"
-    r"|stråket|slingan|grand)\s+\d+\s?[A-Za-z]?\b",
+    r"|stråket|slingan|grand)\s+\d+(?:[A-Za-z]|\s[A-Za-z](?!\w))?\b",
     re.IGNORECASE,
 )
 

@@ -253,10 +253,20 @@ def upgrade() -> None:
         connection.execute(sa.text("DELETE FROM answers WHERE response_id = :id"), moved)
         connection.execute(sa.text("DELETE FROM responses WHERE id = :id"), moved)
 
-    with op.batch_alter_table("responses", table_kwargs={"sqlite_with_rowid": False}) as batch_op:
+    # Released groups may be "*": the age band becomes a plain string before they are written.
+    with op.batch_alter_table(
+        "responses", recreate="always", table_kwargs={"sqlite_with_rowid": False}
+    ) as batch_op:
         batch_op.add_column(sa.Column("area", sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column("municipality", sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column("language_group", sa.String(length=8), nullable=True))
+        batch_op.drop_constraint(batch_op.f("ck_responses_ageband"), type_="check")
+        batch_op.alter_column(
+            "age_band",
+            existing_type=sa.Enum("0-5", "6-11", "12-18", name="ageband", native_enum=False, length=16),
+            type_=sa.String(length=8),
+            existing_nullable=False,
+        )
 
     minimum = int(current_app.config["MIN_GROUP_SIZE"])
     released_cells = []
@@ -318,13 +328,6 @@ def upgrade() -> None:
         batch_op.drop_column("team_id")
         batch_op.drop_column("language")
         batch_op.drop_column("submitted_on")
-        batch_op.drop_constraint(batch_op.f("ck_responses_ageband"), type_="check")
-        batch_op.alter_column(
-            "age_band",
-            existing_type=sa.Enum("0-5", "6-11", "12-18", name="ageband", native_enum=False, length=16),
-            type_=sa.String(length=8),
-            existing_nullable=False,
-        )
         batch_op.alter_column("area", existing_type=sa.String(length=80), nullable=False)
         batch_op.alter_column("municipality", existing_type=sa.String(length=80), nullable=False)
         batch_op.alter_column("language_group", existing_type=sa.String(length=8), nullable=False)
