@@ -55,10 +55,16 @@ def response_context(response_id: str) -> str:
     return f"response:{response_id}"
 
 
-def _insert_ignoring_duplicates(table: Any, values: dict[str, Any]) -> Any:
+def _insert_ignoring_duplicates(table: Any, values: dict[str, Any], key: Any) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when the row was new.
+
+    Told by RETURNING rather than the row count, which psycopg reports as -1 for an ORM-enabled
+    INSERT.
+    """
     dialect = db.engine.dialect.name
     insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert_of(table).values(**values).on_conflict_do_nothing()
+    statement = insert_of(table).values(**values).on_conflict_do_nothing().returning(key)
+    return db.session.execute(statement).first() is not None
 
 
 def _count(campaign_id: int, role: Role, stage: str) -> None:
@@ -81,12 +87,11 @@ def _first_time(stage: str, invitation_id: int, campaign_id: int) -> bool:
     earlier = sealing.marks(stage, invitation_id)[1:]
     if earlier and db.session.scalar(select(exists().where(LinkMark.mark.in_(earlier)))):
         return False
-    added = db.session.execute(
-        _insert_ignoring_duplicates(
-            LinkMark, {"mark": sealing.mark(stage, invitation_id), "campaign_id": campaign_id}
-        )
+    return _insert_ignoring_duplicates(
+        LinkMark,
+        {"mark": sealing.mark(stage, invitation_id), "campaign_id": campaign_id},
+        LinkMark.mark,
     )
-    return bool(added.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def record_opened(invitation_id: int, role: Role, campaign_id: int) -> None:
@@ -111,12 +116,12 @@ def open_draft(key: str, sealed: bytes) -> tuple[dict[str, Any], int]:
 def start(invitation_id: int, role: Role, campaign_id: int) -> None:
     """Begin answering: a sealed draft to save pages into. Starting twice keeps the first."""
     key = sealing.mark(DRAFT, invitation_id)
-    created = db.session.execute(
-        _insert_ignoring_duplicates(
-            Draft, {"key": key, "campaign_id": campaign_id, "sealed": _seal_draft(key, {}, 1)}
-        )
+    created = _insert_ignoring_duplicates(
+        Draft,
+        {"key": key, "campaign_id": campaign_id, "sealed": _seal_draft(key, {}, 1)},
+        Draft.key,
     )
-    if created.rowcount == 1:  # type: ignore[attr-defined]
+    if created:
         if _first_time(OPENED, invitation_id, campaign_id):
             _count(campaign_id, role, OPENED)
         if _first_time(STARTED, invitation_id, campaign_id):
@@ -191,14 +196,18 @@ _SHARE_WINDOW = (
 #: The claim: the "answered" mark, written only while the window takes answers. Of two racing
 #: submits the second breaks the mark's uniqueness; after close the SELECT finds no window.
 #: (The window rule is called with a bound parameter: its SQL side; mypy sees the Python one.)
-_CLAIM = insert(LinkMark).from_select(
-    ["mark", "campaign_id"],
-    select(bindparam("mark", type_=String()), bindparam("window", type_=Integer())).where(
-        exists().where(
-            Campaign.id == bindparam("window"),
-            Campaign.accepts_answers(_NOW),  # type: ignore[arg-type]
-        )
-    ),
+_CLAIM = (
+    insert(LinkMark)
+    .from_select(
+        ["mark", "campaign_id"],
+        select(bindparam("mark", type_=String()), bindparam("window", type_=Integer())).where(
+            exists().where(
+                Campaign.id == bindparam("window"),
+                Campaign.accepts_answers(_NOW),  # type: ignore[arg-type]
+            )
+        ),
+    )
+    .returning(LinkMark.mark)
 )
 _DELETE_DRAFT = delete(Draft).where(Draft.key == bindparam("draft_key"))
 
@@ -272,7 +281,7 @@ def submit(
     except IntegrityError:
         db.session.rollback()
         return SubmitOutcome.ALREADY_COMPLETED
-    if claimed.rowcount != 1:
+    if claimed.first() is None:
         db.session.rollback()
         return SubmitOutcome.WINDOW_CLOSED
     connection.execute(

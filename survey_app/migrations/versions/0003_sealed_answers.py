@@ -255,7 +255,7 @@ def upgrade() -> None:
 
     # Released groups may be "*": the age band becomes a plain string before they are written.
     with op.batch_alter_table(
-        "responses", recreate="always", table_kwargs={"sqlite_with_rowid": False}
+        "responses", table_kwargs={"sqlite_with_rowid": False}
     ) as batch_op:
         batch_op.add_column(sa.Column("area", sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column("municipality", sa.String(length=80), nullable=True))
@@ -321,7 +321,7 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table(
-        "responses", recreate="always", table_kwargs={"sqlite_with_rowid": False}
+        "responses", table_kwargs={"sqlite_with_rowid": False}
     ) as batch_op:
         batch_op.drop_index(batch_op.f("ix_responses_team_id"))
         batch_op.drop_constraint(batch_op.f("fk_responses_team_id_teams"), type_="foreignkey")
