@@ -23,6 +23,7 @@ from survey_app.messaging.outbox import queue_messages
 from survey_app.messaging.phones import PhoneNumberProblem, normalise_phone
 from survey_app.messaging.schedule import LOCAL_TIME
 from survey_app.models import (
+    ENDED_STATES,
     AgeBand,
     Campaign,
     ChildAttended,
@@ -86,10 +87,34 @@ class RegisteredMeeting:
 
 
 def open_campaign(now: datetime | None = None) -> Campaign | None:
-    """The collection window meetings are registered in: open now (the latest if several)."""
+    """The window that takes answers now (the latest opened if several)."""
     now = now or utcnow()
-    candidates = db.session.scalars(select(Campaign).order_by(Campaign.opens_at.desc())).all()
-    return next((c for c in candidates if c.accepts_answers(now)), None)
+    return db.session.scalar(
+        select(Campaign)
+        .where(Campaign.accepts_answers(now))
+        .order_by(Campaign.opens_at.desc())
+        .limit(1)
+    )
+
+
+def registration_campaign(now: datetime | None = None) -> Campaign | None:
+    """The window a meeting registered now belongs to: the open one, else the next to open.
+
+    Between windows a coordinator registers the meeting while she remembers it; its SMS wait
+    in the outbox until the next window opens (no link exists before it is sent).
+    """
+    now = now or utcnow()
+    return open_campaign(now) or db.session.scalar(
+        select(Campaign)
+        .where(Campaign.opens_at > now, Campaign.state.not_in(ENDED_STATES))
+        .order_by(Campaign.opens_at)
+        .limit(1)
+    )
+
+
+def waits_for_opening(campaign: Campaign, now: datetime | None = None) -> bool:
+    """The window has not opened yet: its SMS go when it does."""
+    return (now or utcnow()) < campaign.opens_at
 
 
 def _phone(raw: str, name: str, problems: dict[str, str]) -> str | None:
@@ -123,9 +148,11 @@ def validate(details: MeetingDetails, campaign: Campaign | None, now: datetime) 
     """Normalised numbers by field, or raise RegistrationProblems with every problem found."""
     problems: dict[str, str] = {}
     numbers: dict[str, str] = {}
-    if campaign is None or not campaign.accepts_answers(now):
+    if campaign is None or campaign.has_ended(now):
         problems["campaign"] = _(
-            "Det finns ingen öppen insamlingsperiod just nu, så inga inbjudningar kan skickas."
+            "Det finns ingen öppen eller kommande insamlingsperiod, så mötet kan inte "
+            "registreras nu. Be en administratör lägga upp nästa period; skriv under tiden upp "
+            "mötets datum och familjens nummer på ett säkert ställe."
         )
     if details.held_on > now.astimezone(LOCAL_TIME).date():
         problems["held_on"] = _("Mötesdatumet ligger i framtiden. Registrera mötet efteråt.")
@@ -211,7 +238,7 @@ def register_meeting(
     Raises RegistrationProblems (nothing written) when anything is wrong.
     """
     now = now or utcnow()
-    campaign = campaign or open_campaign(now)
+    campaign = campaign or registration_campaign(now)
     numbers = validate(details, campaign, now)
     assert campaign is not None  # noqa: S101  (validate refuses a missing window)
     meeting = Meeting(

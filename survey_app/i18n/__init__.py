@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Domain, get_locale
 
 from survey_app.extensions import babel
@@ -53,7 +53,7 @@ STAFF_SOURCE_PATTERNS = (
     re.compile(r"^survey_app/templates/staff/"),
     re.compile(r"^survey_app/staff/"),
     re.compile(r"^survey_app/accounts/"),
-    re.compile(r"^survey_app/domain/meetings\.py$"),
+    re.compile(r"^survey_app/domain/(meetings|invitations)\.py$"),
     re.compile(r"^survey_app/messaging/phones\.py$"),
     re.compile(r"^survey_app/cli\.py$"),
     re.compile(r"commands\.py$"),
@@ -71,6 +71,8 @@ def select_locale() -> str:
     staff_language = g.get("staff_language")
     if staff_language in STAFF_LANGUAGES:
         return str(staff_language)
+    if not has_request_context():  # a command or the worker: the source language
+        return DEFAULT_LANGUAGE
     chosen = session.get(SESSION_KEY)
     if chosen in FAMILY_LANGUAGES:
         return str(chosen)

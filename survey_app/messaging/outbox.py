@@ -91,33 +91,45 @@ def preview(message: OutboxMessage) -> str:
     return compose_for(message.invitation, message.kind, f"{base}{LINK_PLACEHOLDER}").body
 
 
+def queue_message(
+    invitation: Invitation, kind: MessageKind, sequence: int, due: datetime
+) -> OutboxMessage:
+    """Add one message to the session. Segments and encoding are those of the text with a link
+    of the real length (every token has 22 characters)."""
+    sample = survey_link(current_app.config["SURVEY_BASE_URL"], SAMPLE_TOKEN)
+    text = compose_for(invitation, kind, sample)
+    message = OutboxMessage(
+        invitation=invitation,
+        kind=kind,
+        sequence=sequence,
+        segments=text.count.segments,
+        encoding=text.count.encoding,
+        state=MessageState.QUEUED,
+        next_attempt_at=due,
+    )
+    db.session.add(message)
+    return message
+
+
 def queue_messages(
     invitation: Invitation, *, campaign: Campaign, now: datetime | None = None
 ) -> list[OutboxMessage]:
     """Add the invitation SMS (due now) and its reminders to the session, in its transaction.
 
     Reminder k is due k × reminder_delay_days after now, and is moved to k × delay after the
-    moment the invitation SMS actually went (`_record_sent`). Segments and encoding are those
-    of the text with a link of the real length (every token has 22 characters).
+    moment the invitation SMS actually went (`_record_sent`).
     """
     now = now or utcnow()
-    sample = survey_link(current_app.config["SURVEY_BASE_URL"], SAMPLE_TOKEN)
-    messages = []
     kinds = [MessageKind.INVITE] + [MessageKind.REMINDER] * campaign.reminder_count
-    for sequence, kind in enumerate(kinds):
-        text = compose_for(invitation, kind, sample)
-        message = OutboxMessage(
-            invitation=invitation,
-            kind=kind,
-            sequence=sequence,
-            segments=text.count.segments,
-            encoding=text.count.encoding,
-            state=MessageState.QUEUED,
-            next_attempt_at=now + timedelta(days=campaign.reminder_delay_days * sequence),
+    return [
+        queue_message(
+            invitation,
+            kind,
+            sequence,
+            now + timedelta(days=campaign.reminder_delay_days * sequence),
         )
-        db.session.add(message)
-        messages.append(message)
-    return messages
+        for sequence, kind in enumerate(kinds)
+    ]
 
 
 def _forget_reminder(message_id: int) -> None:
@@ -233,6 +245,8 @@ def _decision(message: OutboxMessage, now: datetime) -> tuple[str, str, datetime
         return "cancel", "no phone number", None
     if invitation.opted_out_at is not None:
         return "cancel", "opted out", None
+    if invitation.withdrawn_at is not None:
+        return "cancel", "withdrawn by staff", None
     if message.kind is MessageKind.REMINDER and has_answered(invitation.id):
         return "cancel", "", None  # deleted like every handled reminder: no reason is kept
     if now < campaign.opens_at:
@@ -336,7 +350,8 @@ def _record_sent(
     invitation_values: dict[str, object] = {}
     if not message.invitation_sent:
         invitation_values["sent_at"] = now
-    _reschedule_reminders(message, now)
+    if message.kind is MessageKind.INVITE:
+        _reschedule_reminders(message, now)
     if delivered and not message.invitation_delivered:
         invitation_values["delivered_at"] = now
     if invitation_values:

@@ -28,6 +28,7 @@ from survey_app.models import (
 
 @dataclass(frozen=True)
 class InvitationStatus:
+    invitation_id: int
     role: str
     language: str
     handed_over: bool
@@ -36,6 +37,8 @@ class InvitationStatus:
     opted_out: bool
     #: The invitation SMS could not be sent (the reason is on the admin's outbox page).
     failed: bool
+    #: Staff withdrew it (or corrected it into a new invitation): its links no longer work.
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ def _failed_invites(invitation_ids: list[int]) -> set[int]:
 
 def _status(invitation: Invitation, failed: set[int]) -> InvitationStatus:
     return InvitationStatus(
+        invitation_id=invitation.id,
         role=invitation.role.value,
         language=invitation.language,
         handed_over=invitation.handover_from_id is not None,
@@ -86,6 +90,7 @@ def _status(invitation: Invitation, failed: set[int]) -> InvitationStatus:
         delivered=invitation.delivered_at is not None,
         opted_out=invitation.opted_out_at is not None,
         failed=invitation.id in failed and invitation.sent_at is None,
+        withdrawn=invitation.withdrawn_at is not None,
     )
 
 

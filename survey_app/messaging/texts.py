@@ -38,7 +38,10 @@ class SmsText:
 
 
 def _template(kind: MessageKind, handover: bool) -> str:
-    # Literal strings, so that pybabel extracts each one with its context.
+    # Literal strings, so that pybabel extracts each one with its context. A resend is the
+    # invitation again, word for word.
+    if kind is MessageKind.RESEND:
+        kind = MessageKind.INVITE
     if kind is MessageKind.INVITE and not handover:
         return pgettext(
             "sms:invite",

@@ -98,9 +98,16 @@ class Invitation(db.Model):  # type: ignore[name-defined]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Withdrawn by staff (a wrong number, or corrected into a new invitation): its links are
+    #: revoked and nothing more is sent.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The invitation this one corrects (same person, right number or language).
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations")
-    handover_from: Mapped[Invitation | None] = relationship(remote_side=[id])
+    handover_from: Mapped[Invitation | None] = relationship(
+        remote_side=[id], foreign_keys=[handover_from_id]
+    )
 
 
 class Link(db.Model):  # type: ignore[name-defined]

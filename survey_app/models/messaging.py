@@ -16,6 +16,8 @@ from survey_app.models.types import UTCDateTime, utcnow, value_enum
 class MessageKind(enum.StrEnum):
     INVITE = "invite"
     REMINDER = "reminder"
+    #: The invitation sent again by staff (a new link; earlier ones keep working).
+    RESEND = "resend"
 
 
 class MessageState(enum.StrEnum):
@@ -42,7 +44,7 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), index=True)
     kind: Mapped[MessageKind] = mapped_column(value_enum(MessageKind, 12))
-    #: 0 for the invitation, 1… for reminders.
+    #: 0 for the invitation, 1… for reminders and for resends.
     sequence: Mapped[int] = mapped_column(default=0)
     # No text: an SMS is composed when it is sent, with a link made then (a queued message
     # holds nothing usable). Segments and encoding are those of the text at queueing.

@@ -46,10 +46,16 @@ ViewResult = str | WerkzeugResponse | tuple[str, int]
 
 
 @blueprint.before_request
-def load_session_visit() -> WerkzeugResponse | None:
+def load_session_visit() -> ViewResult | None:
     """Put the session's visit in g, and apply a language picked from the menu."""
     invitation_id = session.get(INVITATION_KEY)
     g.visit = load_visit(invitation_id) if isinstance(invitation_id, int) else None
+    if g.visit is not None and g.visit.withdrawn:
+        # Staff withdrew the invitation (it went to a wrong number): whoever has the page
+        # open is in the same place as with an unknown link.
+        session.clear()
+        g.visit = None
+        return _link_not_valid()
     if g.visit is not None:
         g.invitation_language = family_language(g.visit.language)
     if "lang" in request.args:

@@ -50,6 +50,8 @@ class Visit:
     language: str
     #: The invitation's answer is in (its keyed "answered" mark exists).
     answered: bool
+    #: Staff withdrew it (a wrong number): its pages answer as an unknown link would.
+    withdrawn: bool
     meeting_id: int
     team_id: int
     age_band: AgeBand
@@ -72,6 +74,7 @@ _VISIT = (
         exists()
         .where(LinkMark.mark.in_(bindparam("answered_marks", expanding=True)))
         .label("answered"),
+        Invitation.withdrawn_at.is_not(None).label("withdrawn"),
         Invitation.meeting_id,
         Meeting.team_id,
         Meeting.age_band,
@@ -129,6 +132,7 @@ _HANDOVER_CHILDREN = (
     .where(
         Invitation.handover_from_id == bindparam("guardian"),
         Invitation.opted_out_at.is_(None),
+        Invitation.withdrawn_at.is_(None),
     )
     .order_by(Invitation.id)
 )

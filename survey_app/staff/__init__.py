@@ -45,4 +45,5 @@ from survey_app.staff import display, campaigns, users, teams, places, audit_log
 from survey_app.staff import commands  # noqa: E402, F401  (flask users create|list|disable)
 from survey_app.staff import results  # noqa: E402, F401
 from survey_app.staff import meetings, outbox  # noqa: E402, F401  (SIP meetings, SMS status and outbox)
+from survey_app.staff import invitation_actions  # noqa: E402, F401  (correct, resend, withdraw)
 from survey_app.staff import translations  # noqa: E402, F401  (translation status for admins)

@@ -9,10 +9,16 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey_app.domain.meetings import RegistrationProblems, open_campaign, register_meeting
+from survey_app.domain.meetings import (
+    RegistrationProblems,
+    open_campaign,
+    register_meeting,
+    registration_campaign,
+    waits_for_opening,
+)
 from survey_app.extensions import db
 from survey_app.messaging.status import campaign_status, meeting_status
-from survey_app.models import Campaign, Meeting, StaffRole, Team
+from survey_app.models import Campaign, Meeting, StaffRole, Team, utcnow
 from survey_app.staff import blueprint
 from survey_app.staff.access import allow, current_staff, require_team, team_ids_for, visible_teams
 from survey_app.staff.meeting_forms import MeetingForm
@@ -54,7 +60,7 @@ def _attach(form: MeetingForm, problems: RegistrationProblems) -> None:
 def new_meeting() -> ViewResult:
     teams = _team_choices()
     form = MeetingForm(teams=teams)
-    campaign = open_campaign()
+    campaign = registration_campaign()
     if form.validate_on_submit():
         try:
             registered = register_meeting(form.details(), current_staff(), campaign)
@@ -73,7 +79,11 @@ def new_meeting() -> ViewResult:
             )
             return redirect(url_for(".new_meeting"))
     return render_template(
-        "staff/meetings/new.html", form=form, campaign=campaign, has_teams=bool(teams)
+        "staff/meetings/new.html",
+        form=form,
+        campaign=campaign,
+        waiting=campaign is not None and waits_for_opening(campaign),
+        has_teams=bool(teams),
     )
 
 
@@ -107,5 +117,9 @@ def meeting(meeting_id: int) -> str:
         abort(404)
     require_team(found.team_id)
     return render_template(
-        "staff/meetings/detail.html", status=meeting_status(found), yes=_("Ja"), no=_("Nej")
+        "staff/meetings/detail.html",
+        status=meeting_status(found),
+        ended=found.campaign.has_ended(utcnow()),
+        yes=_("Ja"),
+        no=_("Nej"),
     )

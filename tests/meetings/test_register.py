@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +18,8 @@ from survey_app.domain.meetings import (
     register_meeting,
 )
 from survey_app.extensions import db
-from survey_app.messaging.outbox import preview
+from survey_app.messaging.gateways import ConsoleGateway
+from survey_app.messaging.outbox import preview, send_due
 from survey_app.models import (
     AgeBand,
     AuditEvent,
@@ -32,6 +34,7 @@ from survey_app.models import (
     Role,
     Service,
     Team,
+    utcnow,
 )
 
 
@@ -39,6 +42,9 @@ from survey_app.models import (
 def request_context(app: Flask) -> Iterator[None]:
     with app.test_request_context():
         yield
+
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @pytest.fixture
@@ -204,10 +210,33 @@ def test_all_problems_are_reported_at_once(open_window: object) -> None:
     assert set(problems) == {"guardian_1_phone", "guardian_2_phone", "child_phone", "services"}
 
 
-def test_no_open_window_no_invitations(make_campaign: Callable) -> None:
+def test_no_open_or_coming_window_no_invitations(make_campaign: Callable) -> None:
     make_campaign(state=CampaignState.CLOSED)
     problems = problems_of(details())
-    assert "ingen öppen insamlingsperiod" in problems["campaign"]
+    assert "ingen öppen eller kommande insamlingsperiod" in problems["campaign"]
+    assert "Be en administratör lägga upp nästa period" in problems["campaign"]
+
+
+def test_between_windows_the_meeting_waits_for_the_next_one(make_campaign: Callable) -> None:
+    now = utcnow()
+    make_campaign(state=CampaignState.CLOSED, name="Förra")
+    coming = make_campaign(
+        state=CampaignState.DRAFT,
+        name="Nästa",
+        opens_at=now + timedelta(days=20),
+        closes_at=now + timedelta(days=200),
+    )
+    registered = register_meeting(details(), None)
+    meeting = db.session.get(Meeting, registered.meeting_id)
+    assert meeting.campaign_id == coming.id
+    # The SMS wait in the outbox with no link until the window opens.
+    summary = send_due(ConsoleGateway(), now=now + timedelta(hours=1))
+    assert (summary.sent, summary.postponed) == (0, 2)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Link)) == 0
+    day_after = (coming.opens_at + timedelta(days=1)).astimezone(STOCKHOLM).date()
+    noon = datetime.combine(day_after, time(12), tzinfo=STOCKHOLM)  # not quiet hours
+    opened = send_due(ConsoleGateway(), now=noon)
+    assert opened.sent == 2
 
 
 def test_invitation_count_is_unchanged_after_a_refusal(open_window: object) -> None:

@@ -113,9 +113,9 @@ def test_without_an_open_window_the_page_says_so(
 ) -> None:
     client = staff_client("coordinator", teams=(ÅSELE,))
     page = client.get("/staff/meetings/new").get_data(as_text=True)
-    assert "Det finns ingen öppen insamlingsperiod just nu" in page
+    assert "Det finns ingen öppen eller kommande insamlingsperiod" in page
     response = client.post("/staff/meetings/new", data=form(), follow_redirects=True)
-    assert "ingen öppen insamlingsperiod" in response.get_data(as_text=True)
+    assert "ingen öppen eller kommande insamlingsperiod" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) == 0
 
 

@@ -359,6 +359,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outbox_messages") as batch_op:
         batch_op.drop_column("body")
+        batch_op.drop_constraint(batch_op.f("ck_outbox_messages_messagekind"), type_="check")
+        batch_op.alter_column(
+            "kind",
+            existing_type=sa.Enum("invite", "reminder", name="messagekind", native_enum=False, length=12),
+            type_=sa.Enum(
+                "invite", "reminder", "resend", name="messagekind", native_enum=False,
+                create_constraint=True, length=12,
+            ),
+            existing_nullable=False,
+        )
     with op.batch_alter_table("campaigns") as batch_op:
         batch_op.create_check_constraint("reminders_sent_not_negative", "reminders_sent >= 0")
         batch_op.alter_column("reminders_sent", existing_type=sa.Integer(), server_default=None)
@@ -374,6 +384,11 @@ def upgrade() -> None:
             batch_op.drop_constraint(batch_op.f(f"ck_invitations_{name}"), type_="check")
         for column in ("token_hash", "opened_at", "started_at", "completed_at", "reminders_sent"):
             batch_op.drop_column(column)
+        batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("replaces_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_invitations_replaces_id_invitations"), "invitations", ["replaces_id"], ["id"]
+        )
 
 
 def downgrade() -> None:
