@@ -164,7 +164,7 @@ def test_malformed_json_after_200_counts_as_sent_and_is_not_resent(
     invite = messages_of(invitation, MessageKind.INVITE)[0]
     assert invite.state == MessageState.SENT
     assert invite.provider_id is None
-    assert invite.last_error == "unreadable 46elks answer"
+    assert invite.last_error == "unreadable answer from 46elks"
     assert send(NOON + timedelta(hours=1)).sent == 0
     assert len(elks.received) == 1
 

@@ -9,22 +9,16 @@ carries a per-message secret (only its hash is stored).
 
 from __future__ import annotations
 
-import json
-
 import httpx
 
-from survey_app.messaging.gateways.base import (
-    Accepted,
-    OutgoingSms,
-    PermanentFailure,
-    TemporaryFailure,
-    clean_reason,
-    failure_for_status,
-)
+from survey_app.messaging.gateways.base import Accepted, HttpGateway, OutgoingSms
 
 
-class ElksGateway:
-    name = "46elks"
+class ElksGateway(HttpGateway):
+    name = label = "46elks"
+    id_field = "id"
+    default_status = "created"
+    refused_statuses = frozenset({"failed"})
 
     def __init__(
         self,
@@ -46,33 +40,12 @@ class ElksGateway:
         return f"{self.base_url}/hooks/46elks/{secret}"
 
     def send(self, sms: OutgoingSms) -> Accepted:
-        form = {
-            "from": self.sender,
-            "to": sms.to,
-            "message": sms.body,
-            "whendelivered": self.delivery_report_url(sms.callback_secret),
-        }
-        try:
-            answer = self.client.post("/sms", data=form)
-        except httpx.TimeoutException as error:
-            raise TemporaryFailure(f"46elks timed out ({type(error).__name__})") from error
-        except httpx.TransportError as error:
-            raise TemporaryFailure(f"46elks unreachable ({type(error).__name__})") from error
-        if not answer.is_success:
-            raise failure_for_status(
-                answer.status_code, clean_reason(answer.text), answer.headers.get("Retry-After")
-            )
-        try:
-            data = answer.json()
-        except json.JSONDecodeError:
-            data = None
-        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-            # 2xx means 46elks took the message: sending it again could reach the family twice.
-            return Accepted(provider_id=None, status="created", note="unreadable 46elks answer")
-        status = str(data.get("status", "created"))
-        if status == "failed":
-            raise PermanentFailure("46elks refused the message (status failed)")
-        return Accepted(provider_id=data["id"], status=status)
-
-    def close(self) -> None:
-        self.client.close()
+        return self.post(
+            "/sms",
+            {
+                "from": self.sender,
+                "to": sms.to,
+                "message": sms.body,
+                "whendelivered": self.delivery_report_url(sms.callback_secret),
+            },
+        )

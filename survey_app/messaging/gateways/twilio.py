@@ -16,14 +16,7 @@ from collections.abc import Iterable
 
 import httpx
 
-from survey_app.messaging.gateways.base import (
-    Accepted,
-    OutgoingSms,
-    PermanentFailure,
-    TemporaryFailure,
-    clean_reason,
-    failure_for_status,
-)
+from survey_app.messaging.gateways.base import Accepted, HttpGateway, OutgoingSms, clean_reason
 
 STATUS_CALLBACK_PATH = "/hooks/twilio/status"
 
@@ -44,18 +37,12 @@ def signature_is_valid(
     return hmac.compare_digest(expected.encode(), signature.encode())
 
 
-def _error_reason(answer: httpx.Response) -> str:
-    try:
-        data = answer.json()
-    except json.JSONDecodeError:
-        return clean_reason(answer.text)
-    if isinstance(data, dict) and "message" in data:
-        return clean_reason(f"Twilio {data.get('code', '?')}: {data['message']}")
-    return clean_reason(answer.text)
-
-
-class TwilioGateway:
+class TwilioGateway(HttpGateway):
     name = "twilio"
+    label = "Twilio"
+    id_field = "sid"
+    default_status = "queued"
+    refused_statuses = frozenset({"failed", "undelivered"})
 
     def __init__(
         self,
@@ -76,33 +63,20 @@ class TwilioGateway:
             base_url=api_url.rstrip("/"), auth=(account_sid, auth_token), timeout=timeout
         )
 
+    def error_reason(self, answer: httpx.Response) -> str:
+        """Twilio's errors are JSON: {code, message, status}."""
+        try:
+            data = answer.json()
+        except json.JSONDecodeError:
+            return clean_reason(answer.text)
+        if isinstance(data, dict) and "message" in data:
+            return clean_reason(f"Twilio {data.get('code', '?')}: {data['message']}")
+        return clean_reason(answer.text)
+
     def send(self, sms: OutgoingSms) -> Accepted:
         form = {"To": sms.to, "Body": sms.body, "StatusCallback": self.status_callback}
         if self.messaging_service_sid:
             form["MessagingServiceSid"] = self.messaging_service_sid
         else:
             form["From"] = self.sender
-        try:
-            answer = self.client.post(self.path, data=form)
-        except httpx.TimeoutException as error:
-            raise TemporaryFailure(f"Twilio timed out ({type(error).__name__})") from error
-        except httpx.TransportError as error:
-            raise TemporaryFailure(f"Twilio unreachable ({type(error).__name__})") from error
-        if not answer.is_success:
-            raise failure_for_status(
-                answer.status_code, _error_reason(answer), answer.headers.get("Retry-After")
-            )
-        try:
-            data = answer.json()
-        except json.JSONDecodeError:
-            data = None
-        if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
-            # 2xx means Twilio took the message: sending it again could reach the family twice.
-            return Accepted(provider_id=None, status="queued", note="unreadable answer from Twilio")
-        status = str(data.get("status", "queued"))
-        if status in ("failed", "undelivered"):
-            raise PermanentFailure(f"Twilio refused the message (status {status})")
-        return Accepted(provider_id=data["sid"], status=status)
-
-    def close(self) -> None:
-        self.client.close()
+        return self.post(self.path, form)
