@@ -58,11 +58,20 @@ def _base_config(database_url: str) -> dict[str, Any]:
     }
 
 
+def worker_name() -> str:
+    """This process's name among parallel test processes ("main" without pytest-xdist).
+
+    Read from the environment xdist sets, so the suite also runs without the plugin
+    (`-p no:xdist`), where its `worker_id` fixture does not exist.
+    """
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A database URL with the schema built by the migrations (once per session and worker)."""
     if POSTGRES_URL:
-        url = create_worker_database(POSTGRES_URL, worker_id)
+        url = create_worker_database(POSTGRES_URL, worker_name())
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
     app = create_app(_base_config(url))

@@ -23,6 +23,7 @@ from survey_app.domain.links import invitation_for_token
 from survey_app.domain.tokens import hash_token, new_token
 from survey_app.extensions import db
 from tests.answers import draft_of, funnel_counts, submitted
+from tests.conftest import worker_name
 from tests.postgres import create_worker_database
 
 POSTGRES_URL = os.environ.get("SURVEY_TEST_DATABASE_URL", "")
@@ -30,10 +31,10 @@ NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 @pytest.fixture
-def old_database(tmp_path, worker_id: str) -> Iterator[Flask]:
+def old_database(tmp_path) -> Iterator[Flask]:
     """An app on a database migrated to 0002 only."""
     if POSTGRES_URL:
-        url = create_worker_database(POSTGRES_URL, f"{worker_id}_m3")
+        url = create_worker_database(POSTGRES_URL, f"{worker_name()}_m3")
     else:
         url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     app = create_app(
