@@ -88,20 +88,54 @@ def test_read_aloud_is_not_offered_without_speech_synthesis(
     assert not page.locator("[data-read-aloud]").is_visible()
 
 
-def test_quick_exit_leaves_and_takes_the_page_out_of_the_history(
-    app, phone, live_server, make_invitation
+def _exit_from_second_question(
+    app, phone, live_server, begin_in_browser, make_invitation, **options
 ):
+    """A child on question 2 presses "Lämna sidan snabbt"; returns the phone, at the exit site."""
     app.config["QUICK_EXIT_URL"] = f"{live_server}/s/ut"  # a local stand-in for smhi.se
     invitation = make_invitation(role="child")
-    child = phone()
+    child = phone(**options)
     page = child.page
     child.goto("/tillganglighet")
-    child.goto(f"/s/{invitation.token}")
-    assert page.url == f"{live_server}/s/"
+    begin_in_browser(child, invitation)
+    page.locator("#C0 input[value='3']").check()
+    follow(page.get_by_role("button", name="Nästa"))
+    assert page.url == f"{live_server}/s/q/2"
     page.get_by_role("link", name="Lämna sidan snabbt").click()
     page.wait_for_url(f"{live_server}/s/ut")
+    return child
+
+
+def _shows_no_questionnaire(page) -> None:
+    assert page.get_by_role("heading", level=1).inner_text() == "Öppna länken i sms:et igen"
+    assert page.locator("input, .option, .progress").count() == 0
+
+
+def test_quick_exit_ends_the_visit_and_replaces_the_page_in_the_history(
+    app, phone, live_server, begin_in_browser, make_invitation
+):
+    child = _exit_from_second_question(app, phone, live_server, begin_in_browser, make_invitation)
+    page = child.page
     page.go_back()
-    assert page.url == f"{live_server}/tillganglighet"  # the survey page is gone from history
+    # Question 2 is gone from the history; the page before it no longer shows the questionnaire.
+    assert page.url == f"{live_server}/s/q/1"
+    _shows_no_questionnaire(page)
+    assert page.context.cookies() == []
+
+
+def test_quick_exit_without_javascript_still_ends_the_visit(
+    app, phone, live_server, begin_in_browser, make_invitation
+):
+    child = _exit_from_second_question(
+        app, phone, live_server, begin_in_browser, make_invitation, javascript=False
+    )
+    page = child.page
+    page.go_back()
+    # Without JavaScript the page stays in the history (README), but it shows nothing of
+    # the questionnaire: the server has forgotten the visit and the page is never cached.
+    assert page.url == f"{live_server}/s/q/2"
+    _shows_no_questionnaire(page)
+    assert page.context.cookies() == []
 
 
 def test_escape_three_times_leaves_too(app, phone, live_server, begin_in_browser, make_invitation):

@@ -4,11 +4,15 @@
   "use strict";
   var doc = document;
 
-  /* Quick exit (the GOV.UK "exit a page quickly" pattern): leave at once and replace this
-     page in the history, so Back does not bring the survey back. Escape three times too. */
+  /* Quick exit (the GOV.UK "exit a page quickly" pattern): blank the page at once, then go
+     through the server (it forgets the visit) to the neutral site, replacing this page in
+     the history so Back does not bring it back. Escape three times too. */
   var exit = doc.getElementById("quick-exit");
   if (exit) {
-    var leave = function () { window.location.replace(exit.href); };
+    var leave = function () {
+      doc.body.hidden = true;
+      window.location.replace(exit.href);
+    };
     exit.addEventListener("click", function (event) { event.preventDefault(); leave(); });
     var presses = 0;
     var reset = null;
