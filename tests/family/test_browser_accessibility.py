@@ -13,7 +13,7 @@ from survey_app.models import CampaignState, utcnow
 from tests.browser import follow
 
 from .conftest import ARTIFACTS, Phone, axe_violations
-from .test_browser_enhancements import FAKE_SPEECH
+from .speech import FAKE_SPEECH, LOCAL_SWEDISH, voices_arrive
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +41,8 @@ def _question(role: str, answers: dict[str, str], page_number: int) -> Callable[
 
 def _child_question_with_read_aloud(opened: Phone, **fixtures: Any) -> None:
     _question("child", {"C0": "Ja"}, 2)(opened, **fixtures)
-    opened.page.evaluate("window.__voicesArrive([{lang: 'sv-SE', name: 'Alva'}])")
-    assert opened.page.get_by_role("button", name="Läs upp").is_visible()
+    voices_arrive(opened.page, LOCAL_SWEDISH)
+    assert opened.page.get_by_role("button", name="Lyssna").is_visible()
 
 
 def _guardian_errors(opened: Phone, make_invitation: Any, begin_in_browser: Any, **_: Any) -> None:

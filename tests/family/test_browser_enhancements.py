@@ -1,4 +1,6 @@
-"""What family.js adds, in real Chromium: read-aloud, quick exit, no double submit."""
+"""What family.js adds, in real Chromium: quick exit, no double submit, focus on errors.
+
+Read-aloud has its own file (test_browser_read_aloud.py)."""
 
 from __future__ import annotations
 
@@ -10,27 +12,6 @@ from tests.browser import follow
 
 pytestmark = pytest.mark.browser
 
-#: A stand-in for the browser's speech synthesis that records what it is asked to say.
-#: Headless Chromium has no voices, so the real one would (rightly) keep the button hidden.
-FAKE_SPEECH = """
-(() => {
-  const listeners = [];
-  window.__spoken = [];
-  window.__voices = [];
-  const synth = {
-    getVoices: () => window.__voices,
-    speak: (utterance) => window.__spoken.push({text: utterance.text, lang: utterance.lang}),
-    cancel: () => {},
-    addEventListener: (type, listener) => {
-      if (type === "voiceschanged") listeners.push(listener);
-    },
-  };
-  window.__voicesArrive = (voices) => { window.__voices = voices; listeners.forEach((l) => l()); };
-  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
-})();
-"""
-NO_SPEECH = "delete window.speechSynthesis; delete Window.prototype.speechSynthesis;"
-
 
 def _child_question(phone, begin_in_browser, make_invitation, **options):
     invitation = make_invitation(role="child", **options.pop("invitation", {}))
@@ -41,51 +22,6 @@ def _child_question(phone, begin_in_browser, make_invitation, **options):
     child.page.wait_for_url("**/s/q/2")
     child.page.wait_for_load_state()  # family.js (deferred) has run
     return child
-
-
-def test_read_aloud_appears_when_a_voice_arrives_and_reads_question_and_answers(
-    phone, begin_in_browser, make_invitation
-):
-    child = _child_question(phone, begin_in_browser, make_invitation, init_script=FAKE_SPEECH)
-    page = child.page
-    button = page.get_by_role("button", name="Läs upp")
-    assert button.count() == 0  # no voice yet: nothing to press
-    page.evaluate("window.__voicesArrive([{lang: 'sv-SE', name: 'Alva'}])")
-    assert button.is_visible()
-    button.click()
-    spoken = page.evaluate("window.__spoken")
-    assert spoken == [
-        {
-            "text": "Visste du varför ni hade mötet?. Ja. Lite. Nej. Vet inte",
-            "lang": "sv",
-        }
-    ]
-
-
-def test_read_aloud_stays_hidden_without_a_voice_for_the_language(
-    phone, begin_in_browser, make_invitation
-):
-    child = _child_question(
-        phone,
-        begin_in_browser,
-        make_invitation,
-        init_script=FAKE_SPEECH,
-        invitation={"language": "fi"},
-    )
-    page = child.page
-    assert page.locator("html").get_attribute("lang") == "fi"
-    page.evaluate("window.__voicesArrive([{lang: 'sv-SE', name: 'Alva'}])")
-    assert page.get_by_role("button", name="Läs upp").count() == 0
-
-
-def test_read_aloud_is_not_offered_without_speech_synthesis(
-    phone, begin_in_browser, make_invitation
-):
-    child = _child_question(phone, begin_in_browser, make_invitation, init_script=NO_SPEECH)
-    page = child.page
-    assert page.evaluate("typeof window.speechSynthesis") == "undefined"
-    assert page.locator("[data-read-aloud]").count() == 1
-    assert not page.locator("[data-read-aloud]").is_visible()
 
 
 def _exit_from_second_question(
