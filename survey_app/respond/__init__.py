@@ -12,5 +12,6 @@ from survey_app.respond import (  # noqa: E402,F401
     handover,
     opt_out,
     places,
+    privacy,
     views,
 )
