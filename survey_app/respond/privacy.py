@@ -1,8 +1,9 @@
 """The privacy notice for families, and one in a child's words (6–11).
 
 Who is responsible, why the phone number is held and when it goes, how the answers stay
-anonymous, the rights a family has and whom to ask. The facts follow PRIVACY.md; when the
-way answers are stored changes, this text changes with it.
+anonymous, the rights a family has and whom to ask. The sentences state how the service
+stores answers (sealed while the window is open, only in groups afterwards): when that
+changes, they must change with it.
 """
 
 from __future__ import annotations
