@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     "QUICK_EXIT_URL": "https://www.smhi.se/",
     # Where people report accessibility problems (named in the accessibility statement).
     "ACCESSIBILITY_CONTACT": "tillganglighet@regionvasterbotten.se",
+    # The data protection officer (dataskyddsombud) named in the privacy notice.
+    "PRIVACY_CONTACT": "dataskyddsombud@regionvasterbotten.se",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "sip",
@@ -55,6 +57,7 @@ ENVIRONMENT_SETTINGS: dict[str, Callable[[str], Any]] = {
     "MIN_GROUP_SIZE": int,
     "QUICK_EXIT_URL": str,
     "ACCESSIBILITY_CONTACT": str,
+    "PRIVACY_CONTACT": str,
     "RATELIMIT_STORAGE_URI": str,
     "STAFF_IDLE_MINUTES": int,
     "LOGIN_FAILURE_LIMIT": str,

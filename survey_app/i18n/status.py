@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from survey_app.i18n import (
@@ -35,6 +37,15 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class ReviewItem:
+    """A string a qualified translator should check first, with its current translation."""
+
+    context: str | None
+    source: str
+    translation: str
+
+
+@dataclass(frozen=True)
 class TranslationStatus:
     code: str
     native_name: str
@@ -49,11 +60,17 @@ class TranslationStatus:
     #: None for the source language (it has no catalog).
     family: Coverage | None
     staff: Coverage | None
+    #: Reviews found the draft too uncertain to use widely before a qualified review.
+    needs_review: bool = False
+    review_first: tuple[ReviewItem, ...] = ()
 
 
-def _count(po_file: Path) -> tuple[Coverage, Coverage]:
+def _read(po_file: Path) -> Catalog:
     with po_file.open("rb") as handle:
-        catalog = read_po(handle)
+        return read_po(handle)
+
+
+def _count(catalog: Catalog) -> tuple[Coverage, Coverage]:
     counts = {True: [0, 0], False: [0, 0]}
     for message in catalog:
         if not message.id:
@@ -63,6 +80,18 @@ def _count(po_file: Path) -> tuple[Coverage, Coverage]:
         counts[family][1] += 1
         counts[family][0] += int(all(strings) and not message.fuzzy)
     return Coverage(*counts[True]), Coverage(*counts[False])
+
+
+def review_items(catalog: Catalog, patterns: list[str]) -> tuple[ReviewItem, ...]:
+    """The catalog's strings that match "context|Swedish text" patterns (* for anything)."""
+    items = []
+    for message in catalog:
+        if not message.id or isinstance(message.id, tuple):
+            continue
+        key = f"{message.context or ''}|{message.id}"
+        if any(fnmatchcase(key, pattern) for pattern in patterns):
+            items.append(ReviewItem(message.context, str(message.id), str(message.string)))
+    return tuple(items)
 
 
 def translation_status(
@@ -76,7 +105,9 @@ def translation_status(
     for code, language in FAMILY_LANGUAGES.items():
         entry = recorded.get(code, {})
         po_file = directory / code / "LC_MESSAGES" / "messages.po"
-        family, staff = (None, None) if code == DEFAULT_LANGUAGE else _count(po_file)
+        catalog = None if code == DEFAULT_LANGUAGE else _read(po_file)
+        family, staff = (None, None) if catalog is None else _count(catalog)
+        patterns = [str(pattern) for pattern in entry.get("review_first") or []]
         statuses.append(
             TranslationStatus(
                 code=code,
@@ -91,6 +122,8 @@ def translation_status(
                 sms=dict(entry.get("sms") or {}),
                 family=family,
                 staff=staff,
+                needs_review=entry.get("needs_qualified_review") is True,
+                review_first=review_items(catalog, patterns) if catalog else (),
             )
         )
     return statuses

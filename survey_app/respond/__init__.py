@@ -5,4 +5,13 @@ from flask import Blueprint
 blueprint = Blueprint("respond", __name__, url_prefix="/s")
 
 # The view modules register their routes on the blueprint when imported.
-from survey_app.respond import children, handover, opt_out, views  # noqa: E402,F401
+from survey_app.respond import (  # noqa: E402,F401
+    children,
+    exit,
+    formats,
+    handover,
+    opt_out,
+    places,
+    privacy,
+    views,
+)

@@ -32,6 +32,20 @@ YOUTH_PROMISES = (
     _l("Du kan alltid välja Vet inte."),
 )
 
+#: The child's thank-you page: the child's own words, not the guardians' ("…för barn och familjer").
+CHILD_THANKS = (
+    _l("Dina svar är skickade."),
+    _l("De hjälper oss att göra möten bättre för barn."),
+    _l("Ingen får veta vad du svarade. Inte de vuxna hemma och inte de vuxna på mötet."),
+    _l("Nu kan du stänga sidan."),
+)
+#: The young people's thank-you page.
+YOUTH_THANKS = (
+    _l("Dina svar är skickade. De hjälper till att göra SIP-möten bättre för unga."),
+    _l("Varken teamet eller dina föräldrar kan se vad du har svarat."),
+    _l("Nu kan du stänga sidan."),
+)
+
 blueprint.add_app_template_global(option_faces, "option_faces")
 
 
@@ -41,6 +55,8 @@ def intro_texts() -> dict[str, object]:
         "child_intro": CHILD_INTRO,
         "child_promises": CHILD_PROMISES,
         "youth_promises": YOUTH_PROMISES,
+        "child_thanks": CHILD_THANKS,
+        "youth_thanks": YOUTH_THANKS,
     }
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import render_template, session
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from survey_app.domain.answering import LOCAL_TIME
 from survey_app.models import utcnow
+from survey_app.respond.formats import family_date
 from survey_app.respond.page_cache import stored_page
 from survey_app.respond.visit import Visit, handover_child_id
 
@@ -27,7 +27,7 @@ def closed_or_answered_page(visit: Visit) -> str | None:
             ),
         )
     if now < visit.opens_at:
-        opens_on = format_date(visit.opens_at.astimezone(LOCAL_TIME).date(), "long")
+        opens_on = family_date(visit.opens_at.astimezone(LOCAL_TIME).date())
         return render_template(
             "respond/message.html",
             title=_("Enkäten har inte öppnat än"),

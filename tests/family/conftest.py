@@ -85,9 +85,11 @@ def phone(browser: Any, live_server: str) -> Iterator[Callable[..., Phone]]:
     contexts: list[Any] = []
     phones: list[Phone] = []
 
-    def open_phone(*, javascript: bool = True, init_script: str | None = None) -> Phone:
+    def open_phone(
+        *, javascript: bool = True, init_script: str | None = None, width: int = 360
+    ) -> Phone:
         context = browser.new_context(
-            viewport={"width": 360, "height": 740},
+            viewport={"width": width, "height": 740},
             has_touch=True,
             is_mobile=True,
             java_script_enabled=javascript,

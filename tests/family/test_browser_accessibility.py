@@ -10,12 +10,13 @@ import pytest
 
 from survey_app.domain.answering import SubmitOutcome, submit
 from survey_app.extensions import db
+from survey_app.i18n import FAMILY_LANGUAGES
 from survey_app.models import CampaignState, utcnow
 from survey_app.questionnaires import get_questionnaire
 from tests.browser import follow
 
 from .conftest import ARTIFACTS, Phone, axe_violations
-from .test_browser_enhancements import FAKE_SPEECH
+from .speech import FAKE_SPEECH, LOCAL_SWEDISH, voices_arrive
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +44,8 @@ def _question(role: str, answers: dict[str, str], page_number: int) -> Callable[
 
 def _child_question_with_read_aloud(opened: Phone, **fixtures: Any) -> None:
     _question("child", {"C0": "Ja"}, 2)(opened, **fixtures)
-    opened.page.evaluate("window.__voicesArrive([{lang: 'sv-SE', name: 'Alva'}])")
-    assert opened.page.get_by_role("button", name="Läs upp").is_visible()
+    voices_arrive(opened.page, LOCAL_SWEDISH)
+    assert opened.page.get_by_role("button", name="Lyssna").is_visible()
 
 
 def _guardian_errors(opened: Phone, make_invitation: Any, begin_in_browser: Any, **_: Any) -> None:
@@ -144,6 +145,8 @@ PAGES: dict[str, Callable[..., None]] = {
     "goodbye": _goodbye,
     "opted-out": _opted_out,
     "accessibility-statement": _path("/tillganglighet", "Tillgänglighetsredogörelse"),
+    "privacy-notice": _path("/s/integritet", "Så hanterar vi dina uppgifter"),
+    "privacy-notice-child": _path("/s/integritet/barn", "Vad händer med dina svar?"),
 }
 
 
@@ -163,3 +166,68 @@ def test_family_page_has_no_axe_violations(
     report = axe_violations(opened.page)
     assert report == "", report
     assert opened.foreign_requests() == []
+
+
+def _in_language(language: str) -> dict[str, Callable[..., None]]:
+    """The pages a family sees most, reached without depending on the words on the buttons."""
+
+    def post(opened: Phone, path: str, form: dict[str, str]) -> None:
+        response = opened.page.request.post(opened.origin + path, form=form, max_redirects=0)
+        assert response.status == 302, response.text()
+
+    def start_child(opened: Phone, make_invitation: Any, **_: Any) -> None:
+        opened.goto(f"/s/{make_invitation(role='child', language=language).token}")
+
+    def question_child(opened: Phone, make_invitation: Any, **_: Any) -> None:
+        start_child(opened, make_invitation)
+        post(opened, "/s/", {})
+        post(opened, "/s/q/1", {"action": "next", "C0": "3"})
+        opened.goto("/s/q/2")
+        voices_arrive(opened.page, {"lang": language, "name": "Lokal", "localService": True})
+        assert opened.page.locator("[data-read-aloud]").is_visible()
+
+    def guardian_errors(opened: Phone, make_invitation: Any, **_: Any) -> None:
+        opened.goto(f"/s/{make_invitation(role='guardian', language=language).token}")
+        post(opened, "/s/", {})
+        post(opened, "/s/q/1", {"action": "next", "G0": "3"})
+        opened.goto("/s/q/2")
+        follow(opened.page.locator("button[value=next]"))
+        assert opened.page.locator(".error-summary a").count() == 5
+
+    def thanks_child(opened: Phone, make_invitation: Any, **_: Any) -> None:
+        start_child(opened, make_invitation)
+        post(opened, "/s/", {})
+        for number in range(1, 8):
+            post(opened, f"/s/q/{number}", {"action": "next", f"C{number - 1}": "3"})
+        opened.goto("/s/tack")
+        assert opened.page.locator("body.child h1").count() == 1
+
+    def page(path: str) -> Callable[..., None]:
+        def go(opened: Phone, **_: Any) -> None:
+            opened.goto(f"/s/hej-da?lang={language}")  # the language menu's choice
+            opened.goto(path)
+
+        return go
+
+    return {
+        "start-child": start_child,
+        "question-child-read-aloud": question_child,
+        "question-guardian-error-summary": guardian_errors,
+        "thanks-child": thanks_child,
+        "goodbye": page("/s/hej-da"),
+        "privacy": page("/s/integritet"),
+        "privacy-child": page("/s/integritet/barn"),
+        "accessibility-statement": page("/tillganglighet"),
+    }
+
+
+@pytest.mark.parametrize("language", [code for code in FAMILY_LANGUAGES if code != "sv"])
+def test_family_pages_have_no_axe_violations_in_every_language(language, phone, make_invitation):
+    reports = []
+    for name, go in _in_language(language).items():
+        opened = phone(init_script=FAKE_SPEECH)
+        go(opened, make_invitation=make_invitation)
+        assert opened.page.locator("html").get_attribute("lang") == language, name
+        reports.append(axe_violations(opened.page))
+    report = "\n".join(filter(None, reports))
+    assert report == "", report

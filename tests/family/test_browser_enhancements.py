@@ -1,4 +1,6 @@
-"""What family.js adds, in real Chromium: read-aloud, quick exit, no double submit."""
+"""What family.js adds, in real Chromium: quick exit, no double submit, focus on errors.
+
+Read-aloud has its own file (test_browser_read_aloud.py)."""
 
 from __future__ import annotations
 
@@ -9,27 +11,6 @@ import pytest
 from tests.browser import follow
 
 pytestmark = pytest.mark.browser
-
-#: A stand-in for the browser's speech synthesis that records what it is asked to say.
-#: Headless Chromium has no voices, so the real one would (rightly) keep the button hidden.
-FAKE_SPEECH = """
-(() => {
-  const listeners = [];
-  window.__spoken = [];
-  window.__voices = [];
-  const synth = {
-    getVoices: () => window.__voices,
-    speak: (utterance) => window.__spoken.push({text: utterance.text, lang: utterance.lang}),
-    cancel: () => {},
-    addEventListener: (type, listener) => {
-      if (type === "voiceschanged") listeners.push(listener);
-    },
-  };
-  window.__voicesArrive = (voices) => { window.__voices = voices; listeners.forEach((l) => l()); };
-  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
-})();
-"""
-NO_SPEECH = "delete window.speechSynthesis; delete Window.prototype.speechSynthesis;"
 
 
 def _child_question(phone, begin_in_browser, make_invitation, **options):
@@ -43,65 +24,54 @@ def _child_question(phone, begin_in_browser, make_invitation, **options):
     return child
 
 
-def test_read_aloud_appears_when_a_voice_arrives_and_reads_question_and_answers(
-    phone, begin_in_browser, make_invitation
+def _exit_from_second_question(
+    app, phone, live_server, begin_in_browser, make_invitation, **options
 ):
-    child = _child_question(phone, begin_in_browser, make_invitation, init_script=FAKE_SPEECH)
-    page = child.page
-    button = page.get_by_role("button", name="Läs upp")
-    assert button.count() == 0  # no voice yet: nothing to press
-    page.evaluate("window.__voicesArrive([{lang: 'sv-SE', name: 'Alva'}])")
-    assert button.is_visible()
-    button.click()
-    spoken = page.evaluate("window.__spoken")
-    assert spoken == [
-        {
-            "text": "Visste du varför ni hade mötet?. Ja. Lite. Nej. Vet inte",
-            "lang": "sv",
-        }
-    ]
-
-
-def test_read_aloud_stays_hidden_without_a_voice_for_the_language(
-    phone, begin_in_browser, make_invitation
-):
-    child = _child_question(
-        phone,
-        begin_in_browser,
-        make_invitation,
-        init_script=FAKE_SPEECH,
-        invitation={"language": "fi"},
-    )
-    page = child.page
-    assert page.locator("html").get_attribute("lang") == "fi"
-    page.evaluate("window.__voicesArrive([{lang: 'sv-SE', name: 'Alva'}])")
-    assert page.get_by_role("button", name="Läs upp").count() == 0
-
-
-def test_read_aloud_is_not_offered_without_speech_synthesis(
-    phone, begin_in_browser, make_invitation
-):
-    child = _child_question(phone, begin_in_browser, make_invitation, init_script=NO_SPEECH)
-    page = child.page
-    assert page.evaluate("typeof window.speechSynthesis") == "undefined"
-    assert page.locator("[data-read-aloud]").count() == 1
-    assert not page.locator("[data-read-aloud]").is_visible()
-
-
-def test_quick_exit_leaves_and_takes_the_page_out_of_the_history(
-    app, phone, live_server, make_invitation
-):
+    """A child on question 2 presses "Lämna sidan snabbt"; returns the phone, at the exit site."""
     app.config["QUICK_EXIT_URL"] = f"{live_server}/s/ut"  # a local stand-in for smhi.se
     invitation = make_invitation(role="child")
-    child = phone()
+    child = phone(**options)
     page = child.page
     child.goto("/tillganglighet")
-    child.goto(f"/s/{invitation.token}")
-    assert page.url == f"{live_server}/s/"
+    begin_in_browser(child, invitation)
+    page.locator("#C0 input[value='3']").check()
+    follow(page.get_by_role("button", name="Nästa"))
+    assert page.url == f"{live_server}/s/q/2"
     page.get_by_role("link", name="Lämna sidan snabbt").click()
     page.wait_for_url(f"{live_server}/s/ut")
+    return child
+
+
+def _shows_no_questionnaire(page) -> None:
+    assert page.get_by_role("heading", level=1).inner_text() == "Öppna länken i sms:et igen"
+    assert page.locator("input, .option, .progress").count() == 0
+
+
+def test_quick_exit_ends_the_visit_and_replaces_the_page_in_the_history(
+    app, phone, live_server, begin_in_browser, make_invitation
+):
+    child = _exit_from_second_question(app, phone, live_server, begin_in_browser, make_invitation)
+    page = child.page
     page.go_back()
-    assert page.url == f"{live_server}/tillganglighet"  # the survey page is gone from history
+    # Question 2 is gone from the history; the page before it no longer shows the questionnaire.
+    assert page.url == f"{live_server}/s/q/1"
+    _shows_no_questionnaire(page)
+    assert page.context.cookies() == []
+
+
+def test_quick_exit_without_javascript_still_ends_the_visit(
+    app, phone, live_server, begin_in_browser, make_invitation
+):
+    child = _exit_from_second_question(
+        app, phone, live_server, begin_in_browser, make_invitation, javascript=False
+    )
+    page = child.page
+    page.go_back()
+    # Without JavaScript the page stays in the history (README), but it shows nothing of
+    # the questionnaire: the server has forgotten the visit and the page is never cached.
+    assert page.url == f"{live_server}/s/q/2"
+    _shows_no_questionnaire(page)
+    assert page.context.cookies() == []
 
 
 def test_escape_three_times_leaves_too(app, phone, live_server, begin_in_browser, make_invitation):

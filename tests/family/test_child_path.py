@@ -117,13 +117,28 @@ def test_youth_question_has_four_words_and_dont_know_and_no_faces(client, begin,
     assert "data-read-aloud" in page
 
 
-def test_guardian_question_has_neither_faces_nor_read_aloud(client, begin, make_invitation):
+def test_guardian_question_has_no_faces_but_is_offered_read_aloud(client, begin, make_invitation):
     invitation = make_invitation(role="guardian")
     begin(client, invitation)
     page = client.get("/s/q/1").text
     assert "Sida 1 av 4" in page
-    assert "data-read-aloud" not in page
+    assert re.search(r"<button [^>]*data-read-aloud hidden>", page)
+    assert '<svg class="face"' not in page
     assert 'class="dots"' not in page
+
+
+def test_child_thank_you_page_speaks_to_the_child(client, begin, make_invitation):
+    from survey_app.respond.children import CHILD_THANKS
+
+    begin(client, make_invitation(role="child"))
+    _answer_child_form(client)
+    page = client.get("/s/tack").text
+    assert '<body class="family child">' in page
+    with client.application.test_request_context():
+        for sentence in CHILD_THANKS:
+            assert f"<p>{sentence}</p>" in page
+    assert "barn och familjer" not in page  # the guardians' sentence
+    assert "Inte de vuxna hemma" in page
 
 
 def test_child_may_go_on_without_choosing(client, db, begin, make_invitation):

@@ -128,3 +128,12 @@ def test_child_intro_sentences_are_easy_to_read(app):
     with app.test_request_context(headers={"Accept-Language": "sv"}):
         text = " ".join(str(sentence) for sentence in (*CHILD_INTRO, *CHILD_PROMISES))
     assert lix(text) <= LIX_LIMIT, f"LIX {lix(text):.1f}: {text}"
+
+
+def test_child_thank_you_sentences_are_easy_to_read(app):
+    from survey_app.respond.children import CHILD_THANKS
+
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        text = " ".join(str(sentence) for sentence in CHILD_THANKS)
+    assert "möten bättre för barn" in text
+    assert lix(text) <= LIX_LIMIT, f"LIX {lix(text):.1f}: {text}"

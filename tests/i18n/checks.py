@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from babel.messages.catalog import Catalog, Message
 
 from survey_app.i18n import is_family_facing, placeholders
@@ -65,4 +67,40 @@ def placeholder_problems(catalog: Catalog) -> list[str]:
                     f"{describe(message)}: {sorted(placeholders(string))} "
                     f"instead of {sorted(expected)}"
                 )
+    return problems
+
+
+def glossary_drift(catalog: Catalog, language: str, terms: dict[str, dict]) -> list[str]:
+    """Family-facing translations in `catalog` that leave a glossary term's words out.
+
+    `terms` is translations/glossary.yaml's `terms`. A text whose Swedish matches a term's
+    `sv` must contain one of the language's forms (unless its context starts with one of the
+    term's `not_in`); an entry in `defined_by` must be exactly the first form. Untranslated
+    entries are left to the completeness test.
+    """
+    problems = []
+    for name, term in terms.items():
+        forms = [str(form) for form in term[language]]
+        pattern = re.compile(term["sv"])
+        for message in catalog:
+            if not message.id or untranslated(message):
+                continue
+            if not is_family_facing([path for path, _ in message.locations]):
+                continue
+            if message.context and message.context.startswith(tuple(term.get("not_in", ()))):
+                continue
+            sources = message.id if isinstance(message.id, tuple) else (message.id,)
+            if not any(pattern.search(source) for source in sources):
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            for string in strings:
+                if not any(form.casefold() in string.casefold() for form in forms):
+                    problems.append(f"{name}: {describe(message)} = {string!r} lacks {forms}")
+        for entry in term.get("defined_by", []):
+            context, msgid = entry.split("|", 1)
+            message = catalog.get(msgid, context=context or None)
+            if message is None:
+                problems.append(f"{name}: {entry!r} is not in the catalog")
+            elif not untranslated(message) and message.string != forms[0]:
+                problems.append(f"{name}: {entry!r} = {message.string!r}, not {forms[0]!r}")
     return problems

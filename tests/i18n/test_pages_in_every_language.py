@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
+from markupsafe import escape
 
 from survey_app.i18n import FAMILY_LANGUAGES
 from survey_app.i18n.commands import po_path
@@ -130,3 +131,38 @@ def test_link_not_valid_page_follows_the_browser_language(client, language):
     response = client.get("/s/not-a-real-token", headers={"Accept-Language": language})
     assert response.status_code == 404
     _assert_in_language(response.text, language)
+
+
+def _in_language(language: str, text: str) -> str:
+    """`text` translated, as the page's HTML writes it."""
+    with force_locale(language):
+        return str(escape(gettext(text)))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_start_page_names_the_area_in_words_a_family_understands(
+    client, make_invitation, language
+):
+    invitation = make_invitation(language=language, team="HLT Umeå")
+    client.get(f"/s/{invitation.token}")
+    page = client.get("/s/").text
+    assert "Umeå med krans" not in page  # staff shorthand
+    area = _in_language(language, "Umeå och kommunerna runt omkring")
+    assert area in page
+    assert (language == "sv") == (area == "Umeå och kommunerna runt omkring")
+
+
+@pytest.mark.parametrize("role", ["guardian", "youth"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_start_page_spells_out_sip_and_hlt(client, make_invitation, role, language):
+    invitation = make_invitation(role=role, language=language)
+    client.get(f"/s/{invitation.token}")
+    page = client.get("/s/").text
+    assert '<dt lang="sv">SIP</dt>' in page
+    assert '<dt lang="sv">HLT</dt>' in page
+    for meaning in (
+        "Samordnad individuell plan: en gemensam plan när ett barn får hjälp från flera håll.",
+        "Hälsa, Lärande, Trygghet: skolan, vården och socialtjänsten i kommunen arbetar "
+        "tillsammans.",
+    ):
+        assert _in_language(language, meaning) in page

@@ -11,7 +11,8 @@ import yaml
 from survey_app.accounts.passwords import hash_password
 from survey_app.extensions import db
 from survey_app.i18n import FAMILY_LANGUAGES
-from survey_app.i18n.status import STATUS_FILE, translation_status
+from survey_app.i18n.commands import po_path, read_catalog
+from survey_app.i18n.status import STATUS_FILE, review_items, translation_status
 from survey_app.messaging.segments import GSM7, UCS2
 from survey_app.messaging.texts import check_templates, compose, survey_link
 from survey_app.models import MessageKind, StaffRole, Team, User
@@ -51,6 +52,37 @@ def test_translation_status_counts_coverage_from_the_catalogs():
     assert not statuses["ar"].reviewed
 
 
+#: Reviews judged these drafts too uncertain to use widely before a qualified translator has
+#: checked them (the scale labels and the children's questions above all).
+NEEDS_QUALIFIED_REVIEW = {"so", "ti"}
+
+
+def test_somali_and_tigrinya_are_marked_as_needing_a_qualified_review():
+    recorded = _recorded()
+    statuses = {status.code: status for status in translation_status()}
+    for code, entry in recorded.items():
+        flagged = entry.get("needs_qualified_review") is True
+        if code in NEEDS_QUALIFIED_REVIEW and not entry["reviewed_by_qualified_translator"]:
+            assert flagged, code
+            assert statuses[code].needs_review
+        if flagged:
+            assert not entry["reviewed_by_qualified_translator"], f"{code}: reviewed, yet flagged?"
+            assert entry["review_first"], f"{code}: flagged, but what should be reviewed first?"
+    for code in NEEDS_QUALIFIED_REVIEW:
+        items = statuses[code].review_first
+        contexts = {item.context.split(":")[0] for item in items if item.context}
+        assert {"scale", "sip-child"} <= contexts, code
+        assert any(item.source == "Lyssna" for item in items), code
+        assert all(item.translation for item in items), code
+
+
+def test_every_review_pattern_names_strings_that_exist():
+    recorded = _recorded()
+    for code, entry in recorded.items():
+        for pattern in entry.get("review_first") or []:
+            assert review_items(read_catalog(po_path(code)), [pattern]), (code, pattern)
+
+
 def _staff_client(app, role):
     """A client logged in as a new staff member of `role` (through the real login form)."""
     user = User(
@@ -74,6 +106,20 @@ def test_admins_see_the_translation_status_page(app):
     for language in FAMILY_LANGUAGES.values():
         assert language.native_name in page.text
     assert page.text.count("Nej, utkast") == len(FAMILY_LANGUAGES)
+
+
+def test_the_status_page_lists_what_to_review_first(app):
+    page = _staff_client(app, "admin").get("/staff/translations").text
+    assert page.count("Behöver granskas av en auktoriserad översättare") == 2
+    for code in NEEDS_QUALIFIED_REVIEW:
+        assert f'<h2 id="review-{code}">' in page
+        assert f'href="#review-{code}"' in page
+    # The strings themselves, Swedish beside the current translation.
+    somali = page[page.index('<h2 id="review-so">') :]
+    assert "<td><code>scale:child3</code></td>" in somali
+    assert '<td lang="sv">Visste du varför ni hade mötet?</td>' in somali
+    assert '<td lang="so" dir="auto">Dhageyso</td>' in somali
+    assert 'id="review-ar"' not in page
 
 
 @pytest.mark.parametrize("role", ["coordinator", "analyst"])

@@ -4,11 +4,15 @@
   "use strict";
   var doc = document;
 
-  /* Quick exit (the GOV.UK "exit a page quickly" pattern): leave at once and replace this
-     page in the history, so Back does not bring the survey back. Escape three times too. */
+  /* Quick exit (the GOV.UK "exit a page quickly" pattern): blank the page at once, then go
+     through the server (it forgets the visit) to the neutral site, replacing this page in
+     the history so Back does not bring it back. Escape three times too. */
   var exit = doc.getElementById("quick-exit");
   if (exit) {
-    var leave = function () { window.location.replace(exit.href); };
+    var leave = function () {
+      doc.body.hidden = true;
+      window.location.replace(exit.href);
+    };
     exit.addEventListener("click", function (event) { event.preventDefault(); leave(); });
     var presses = 0;
     var reset = null;
@@ -49,40 +53,54 @@
   var summary = doc.querySelector(".error-summary");
   if (summary) { summary.focus(); }
 
-  /* Read aloud with the phone's own voice: no text leaves the phone. The button stays hidden
-     unless the browser has speech synthesis and a voice for the page's language; voices may
-     arrive later (voiceschanged). */
+  /* Read aloud ("Lyssna") with a voice that lives on the phone: the text never leaves it.
+     Only voices with localService === true are used, and the one chosen is set on the
+     utterance, so the browser cannot fall back to a network voice (Chrome's "Google" voices
+     send the text away). No such voice for the page's language: the button stays hidden.
+     Voices may arrive later (voiceschanged). */
   var button = doc.querySelector("[data-read-aloud]");
   var synth = window.speechSynthesis;
   if (!button || !synth || typeof window.SpeechSynthesisUtterance !== "function") { return; }
   var lang = (doc.documentElement.lang || "sv").toLowerCase();
-  var hasVoice = function () {
+  var localVoice = function () {
     var voices = synth.getVoices() || [];
+    var sameLanguage = null;
     for (var i = 0; i < voices.length; i += 1) {
-      var voiceLang = String(voices[i].lang || "").toLowerCase().replace("_", "-");
-      if (voiceLang === lang || voiceLang.split("-")[0] === lang.split("-")[0]) { return true; }
+      var voice = voices[i];
+      if (voice.localService !== true) { continue; }
+      var voiceLang = String(voice.lang || "").toLowerCase().replace("_", "-");
+      if (voiceLang === lang) { return voice; }
+      if (!sameLanguage && voiceLang.split("-")[0] === lang.split("-")[0]) { sameLanguage = voice; }
     }
-    return false;
+    return sameLanguage;
   };
-  var offer = function () { button.hidden = !hasVoice(); };
+  var offer = function () { button.hidden = !localVoice(); };
   offer();
   if (synth.addEventListener) { synth.addEventListener("voiceschanged", offer); }
   /* Stop talking when the page goes (Next, Back, quick exit): the next page has its own text. */
   window.addEventListener("pagehide", function () { synth.cancel(); });
-  button.addEventListener("click", function () {
+  /* What a person reads on the page, in order: headings, text, questions and their answers.
+     Not the language menu, the progress dots, buttons or anything hidden. */
+  var READ = "h1, h2, p, li, dt, dd, legend, label, .option > span";
+  var SKIP = "nav, button, [hidden], [aria-hidden=true], .progress-row, [data-read-aloud]";
+  var pageText = function () {
     var parts = [];
-    var read = function (selector) {
-      Array.prototype.forEach.call(doc.querySelectorAll(selector), function (element) {
-        var text = element.textContent.replace(/\s+/g, " ").trim();
-        if (text) { parts.push(text); }
-      });
-    };
-    read("main h1");
-    read("main .hint");
-    read("main .option > span");
-    var utterance = new window.SpeechSynthesisUtterance(parts.join(". "));
-    utterance.lang = lang;
+    var last = null;
+    var main = doc.querySelector("main");
+    Array.prototype.forEach.call(main ? main.querySelectorAll(READ) : [], function (element) {
+      if (element.closest(SKIP) || (last && last.contains(element))) { return; }
+      var text = element.textContent.replace(/\s+/g, " ").trim();
+      if (text) { parts.push(text); last = element; }
+    });
+    return parts.join(". ").replace(/([.!?:])\./g, "$1");
+  };
+  button.addEventListener("click", function () {
+    var voice = localVoice();
     synth.cancel();
+    if (!voice) { button.hidden = true; return; }
+    var utterance = new window.SpeechSynthesisUtterance(pageText());
+    utterance.voice = voice;
+    utterance.lang = voice.lang;
     synth.speak(utterance);
   });
 }());
