@@ -197,7 +197,8 @@ def verified_claims(id_token: str, nonce: str) -> dict[str, Any]:
     try:
         claims.validate(token.claims)
     except JoseError as error:
-        raise SignInRefused(f"ID token claims: {error.error}") from None
+        claim = getattr(error, "claim", "")
+        raise SignInRefused(f"ID token claims: {error.error} {claim}".strip()) from None
     audience = token.claims["aud"]
     azp = token.claims.get("azp")
     if isinstance(audience, list) and len(audience) > 1 and azp is None:
