@@ -63,8 +63,7 @@ def second_factor_code() -> ViewResult:
             audit.record(user, audit.RECOVERY_CODE_USED, "user", user.id, left=left)
             flash(
                 ngettext(
-                    "Du loggade in med en reservkod. Du har %(num)s reservkod kvar: skapa nya "
-                    "under Tvåstegsverifiering.",
+                    "Du loggade in med en reservkod. Du har %(num)s reservkod kvar.",
                     "Du loggade in med en reservkod. Du har %(num)s reservkoder kvar.",
                     left,
                 ),
