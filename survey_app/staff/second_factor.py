@@ -61,6 +61,7 @@ def second_factor_code() -> ViewResult:
             drop_pending()
             left = totp.recovery_codes_left(user)
             audit.record(user, audit.RECOVERY_CODE_USED, "user", user.id, left=left)
+            signed_in = finish_sign_in(user, via=pending.via, next_page=pending.next_page)
             flash(
                 ngettext(
                     "Du loggade in med en reservkod. Du har %(num)s reservkod kvar.",
@@ -69,7 +70,7 @@ def second_factor_code() -> ViewResult:
                 ),
                 "info",
             )
-            return finish_sign_in(user, via=pending.via, next_page=pending.next_page)
+            return signed_in
         if not recovery and totp.accept_code(user, form.code.data):
             drop_pending()
             return finish_sign_in(user, via=pending.via, next_page=pending.next_page)
