@@ -82,9 +82,16 @@ def session_stamp(password_hash: str) -> str:
 
 
 def _personal_words(email: str) -> list[str]:
-    """The e-mail address and its parts ("anna.andersson@umea.se": anna, andersson, umea)."""
+    """The address, its name part and that part's pieces ("anna.andersson": anna, andersson)."""
     email = email.strip().lower()
-    return [email, *(part for part in re.split(r"[@._+\-]", email) if len(part) >= 3)]
+    local = email.partition("@")[0]
+    return [email, local, *(part for part in re.split(r"[._+\-]", local) if len(part) >= 3)]
+
+
+def _domain_words(email: str) -> list[str]:
+    """The employer's domain ("regionvasterbotten.se"): guessable, but not personal."""
+    domain = email.strip().lower().partition("@")[2]
+    return [part for part in re.split(r"[._\-]", domain) if len(part) >= 3]
 
 
 def password_problem(password: str, email: str) -> str | None:
@@ -96,7 +103,8 @@ def password_problem(password: str, email: str) -> str | None:
     if password.strip().lower() == email.strip().lower():
         return _("Lösenordet får inte vara din e-postadress.")
     personal = _personal_words(email)
-    estimate = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=[*personal, *CONTEXT_WORDS])
+    context = [*personal, *_domain_words(email), *CONTEXT_WORDS]
+    estimate = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=context)
     if float(estimate["guesses_log10"]) >= MIN_GUESSES_LOG10:
         return None
     found = {
