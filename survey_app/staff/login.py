@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -96,8 +97,6 @@ def finish_sign_in(
 @blueprint.route("/login", methods=["GET", "POST"])
 @public(reason="the staff login form itself")
 def login() -> ViewResult:
-    from flask_login import current_user
-
     form = LoginForm()
     next_page = request.args.get("next")
     if current_user.is_authenticated and request.method == "GET":

@@ -16,11 +16,10 @@ from survey_app.accounts import passwords, totp
 from survey_app.accounts.passwords import hash_password
 from survey_app.extensions import db as _db
 from survey_app.models import StaffRole, Team, User
-from tests.services import gunicorn_service, redis_url
 
 from .signin import PASSWORD, enrol_second_factor, log_in
 
-__all__ = ["PASSWORD", "enrol_second_factor", "gunicorn_service", "log_in", "redis_url"]
+__all__ = ["PASSWORD", "enrol_second_factor", "log_in"]
 
 
 @pytest.fixture(autouse=True)

@@ -264,3 +264,24 @@ def test_an_admin_resets_a_lost_phone_and_the_person_enrols_again(
     )
     assert event.details == {"by": "admin"}
     assert event.actor_id == admin.user.id  # type: ignore[attr-defined]
+
+
+def test_seeds_codes_and_passwords_never_reach_the_log(
+    app: Flask, make_user: Callable[..., User], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    user = make_user("analyst", second_factor=False)
+    client = app.test_client()
+    client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
+    page = client.get("/staff/account/second-factor").text
+    seed = re.search(r"<code>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")
+    client.post("/staff/account/second-factor", data={"code": "000000"})
+    code = pyotp.TOTP(seed).now()
+    done = client.post("/staff/account/second-factor", data={"code": code})
+    recovery = re.findall(r"<code>([a-z2-9-]{19})</code>", done.text)
+    client.post("/staff/logout")
+    client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
+    client.post("/staff/login/code", data={"code": recovery[0]})
+    logged = caplog.text + repr([r.args for r in caplog.records])
+    for secret in (seed, code, PASSWORD, *recovery):
+        assert secret not in logged
