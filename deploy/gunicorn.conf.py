@@ -16,6 +16,8 @@ workers = int(os.environ.get("SIP_WORKERS") or _default_workers)
 # The app (preloaded below) checks its throttle store against the number of workers really run:
 # per-process counters (memory://) are refused when more than one process serves.
 os.environ["SIP_WORKERS"] = str(workers)
+# ...and that the store answers, so a stopped Redis is one line at start, not a failed login.
+os.environ.setdefault("SURVEY_CHECK_THROTTLE", "1")
 worker_class = "sync"
 # Load the app once in the master: a bad setting or an unreachable database stops the start
 # with one line (see wsgi.py) instead of workers failing to boot in a loop; workers share memory.

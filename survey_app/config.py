@@ -88,6 +88,9 @@ ENVIRONMENT_SETTINGS: dict[str, Callable[[str], Any]] = {
     "ACCESSIBILITY_CONTACT": str,
     "RATELIMIT_STORAGE_URI": str,
     "SURVEY_SINGLE_PROCESS": flag,
+    # Check at start that the throttle store answers (deploy/gunicorn.conf.py turns it on for
+    # the web server; commands such as `flask backup` do not need Redis).
+    "SURVEY_CHECK_THROTTLE": flag,
     # gunicorn's worker count (deploy/gunicorn.conf.py exports the one it runs).
     "SIP_WORKERS": int,
     "STAFF_IDLE_MINUTES": int,

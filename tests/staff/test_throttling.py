@@ -156,7 +156,6 @@ PRODUCTION = {
     "ELKS_API_PASSWORD": "p",
     "SMS_SENDER": "RegionVbtn",
     "RATELIMIT_ENABLED": True,
-    "SURVEY_CHECK_THROTTLE": False,
 }
 
 
@@ -172,7 +171,7 @@ PRODUCTION = {
         ({"RATELIMIT_STORAGE_URI": "memory://", "SURVEY_SINGLE_PROCESS": True,
           "SIP_WORKERS": 1}, None),
         ({"RATELIMIT_STORAGE_URI": "memory://", "SURVEY_SINGLE_PROCESS": True}, None),
-        ({"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}, None),
+        ({"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}, None),  # commands need no Redis
         (
             {"RATELIMIT_STORAGE_URI": "redis://:hemligt@127.0.0.1:1/0",
              "SURVEY_CHECK_THROTTLE": True},
