@@ -13,7 +13,15 @@ from survey_app.models.meeting import (
 from survey_app.models.messaging import MessageKind, MessageState, OutboxMessage
 from survey_app.models.reference import Area, Municipality, Team
 from survey_app.models.response import Answer, Draft, Response
-from survey_app.models.staff import AuditEvent, StaffRole, User, user_teams
+from survey_app.models.staff import (
+    AuditEvent,
+    PasswordReset,
+    RecoveryCode,
+    SecondFactor,
+    StaffRole,
+    User,
+    user_teams,
+)
 from survey_app.models.types import UTCDateTime, utcnow
 
 __all__ = [
@@ -32,8 +40,11 @@ __all__ = [
     "MessageState",
     "Municipality",
     "OutboxMessage",
+    "PasswordReset",
+    "RecoveryCode",
     "Response",
     "Role",
+    "SecondFactor",
     "Service",
     "StaffRole",
     "Team",
