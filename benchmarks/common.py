@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -137,12 +138,40 @@ def unused_port() -> int:
 
 
 @contextmanager
+def throttle_store() -> Iterator[str]:
+    """A throwaway redis-server on a Unix socket: production refuses per-worker counters."""
+    with tempfile.TemporaryDirectory() as folder:
+        sock = Path(folder) / "redis.sock"
+        redis = subprocess.Popen(
+            ["redis-server", "--port", "0", "--unixsocket", str(sock), "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not sock.exists():
+                if redis.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start (apt-get install redis-server)")
+                time.sleep(0.05)
+            yield f"redis+unix://{sock}"
+        finally:
+            redis.terminate()
+            redis.wait(timeout=30)
+
+
+@contextmanager
 def gunicorn(database_url: str, workers: int | None = None) -> Iterator[tuple[str, int]]:
     """gunicorn with deploy/gunicorn.conf.py on a loopback port; yields (base URL, its pid)."""
+    with throttle_store() as store, _gunicorn(database_url, store, workers) as running:
+        yield running
+
+
+@contextmanager
+def _gunicorn(database_url: str, store: str, workers: int | None) -> Iterator[tuple[str, int]]:
     port = unused_port()
     environment = {
         **os.environ,
         **SERVER_ENVIRONMENT,
+        "RATELIMIT_STORAGE_URI": store,
         "SURVEY_DATABASE_URL": database_url,
         "SURVEY_BASE_URL": f"http://127.0.0.1:{port}",
         "SIP_BIND": f"127.0.0.1:{port}",

@@ -1,6 +1,7 @@
 """gunicorn settings for the SIP follow-up service: `gunicorn --config deploy/gunicorn.conf.py`.
 
-Environment overrides: SIP_BIND (default 127.0.0.1:8000, nginx in front), SIP_WORKERS.
+Environment overrides: SIP_BIND (default 127.0.0.1:8000, nginx in front), SIP_WORKERS
+(1 when SURVEY_SINGLE_PROCESS=1).
 """
 
 import multiprocessing
@@ -9,7 +10,14 @@ import os
 wsgi_app = "wsgi:app"
 bind = os.environ.get("SIP_BIND", "127.0.0.1:8000")
 # Requests are short and mostly wait on the database: the classic 2 × cores + 1 sync workers.
-workers = int(os.environ.get("SIP_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+_single = os.environ.get("SURVEY_SINGLE_PROCESS", "").strip().lower() in ("1", "true", "yes", "on")
+_default_workers = 1 if _single else multiprocessing.cpu_count() * 2 + 1
+workers = int(os.environ.get("SIP_WORKERS") or _default_workers)
+# The app (preloaded below) checks its throttle store against the number of workers really run:
+# per-process counters (memory://) are refused when more than one process serves.
+os.environ["SIP_WORKERS"] = str(workers)
+# ...and that the store answers, so a stopped Redis is one line at start, not a failed login.
+os.environ.setdefault("SURVEY_CHECK_THROTTLE", "1")
 worker_class = "sync"
 # Load the app once in the master: a bad setting or an unreachable database stops the start
 # with one line (see wsgi.py) instead of workers failing to boot in a loop; workers share memory.

@@ -31,12 +31,33 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "RATELIMIT_STORAGE_URI": "memory://",
-    # Staff sessions end after this many minutes without a request.
+    # The operator's word that one process on one host serves (then memory:// counts right).
+    "SURVEY_SINGLE_PROCESS": False,
+    # Staff sessions end after this many minutes without a request...
     "STAFF_IDLE_MINUTES": 30,
+    # ...and this many hours after signing in, however active.
+    "STAFF_SESSION_HOURS": 10,
     # Failed staff logins allowed per account and per client address before a lock.
     "LOGIN_FAILURE_LIMIT": "10 per 15 minutes",
-    # Failed look-ups of family links allowed per client (a burst of guesses is stopped).
+    # Wrong one-time or recovery codes allowed per account before the sign-in is stopped.
+    "MFA_FAILURE_LIMIT": "5 per 15 minutes",
+    # Unknown family links allowed per client address, and from everyone together; a valid
+    # link always opens.
     "LINK_FAILURE_LIMIT": "20 per minute",
+    "LINK_FAILURE_GLOBAL_LIMIT": "300 per minute",
+    # How long a password reset link issued by an admin can be used (once).
+    "PASSWORD_RESET_HOURS": 24,
+    # Single sign-on through the region's identity provider (OpenID Connect); off when unset.
+    "OIDC_DISCOVERY_URL": "",
+    "OIDC_CLIENT_ID": "",
+    "OIDC_CLIENT_SECRET": "",
+    # The ID token claim that names an existing staff account's e-mail address.
+    "OIDC_EMAIL_CLAIM": "email",
+    "OIDC_SCOPES": "openid email profile",
+    # `amr` values of the ID token that mean the identity provider asked for a second factor.
+    "OIDC_MFA_AMR": "mfa",
+    "OIDC_PROVIDER_NAME": "Region Västerbottens inloggning",
+    "OIDC_TIMEOUT_SECONDS": 10,
     # Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none). Without
     # it, every client would share the proxy's address in the rate limits.
     "TRUSTED_PROXY_COUNT": 0,
@@ -45,12 +66,23 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 256 * 1024,
 }
 
+
+def flag(raw: str) -> bool:
+    """A yes/no setting: 1/true/yes/on or 0/false/no/off."""
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(raw)
+
+
 #: Environment variables read at start, with the type each is parsed as.
 ENVIRONMENT_SETTINGS: dict[str, Callable[[str], Any]] = {
     "SURVEY_ENV": str,
     "SECRET_KEY": str,
-    # Earlier keys, comma separated, still accepted for sessions and for opening answers sealed
-    # under them (PRIVACY.md: keep one until every window open under it has closed).
+    # Earlier keys, comma separated, still accepted after a rotation: sessions, TOTP seeds and
+    # answers sealed under them (PRIVACY.md: keep one until every window open under it closed).
     "SECRET_KEY_FALLBACKS": lambda raw: [key.strip() for key in raw.split(",") if key.strip()],
     "SURVEY_DATABASE_URL": str,
     "SURVEY_BASE_URL": str,
@@ -59,9 +91,27 @@ ENVIRONMENT_SETTINGS: dict[str, Callable[[str], Any]] = {
     "ACCESSIBILITY_CONTACT": str,
     "PRIVACY_CONTACT": str,
     "RATELIMIT_STORAGE_URI": str,
+    "SURVEY_SINGLE_PROCESS": flag,
+    # Check at start that the throttle store answers (deploy/gunicorn.conf.py turns it on for
+    # the web server; commands such as `flask backup` do not need Redis).
+    "SURVEY_CHECK_THROTTLE": flag,
+    # gunicorn's worker count (deploy/gunicorn.conf.py exports the one it runs).
+    "SIP_WORKERS": int,
     "STAFF_IDLE_MINUTES": int,
+    "STAFF_SESSION_HOURS": int,
     "LOGIN_FAILURE_LIMIT": str,
+    "MFA_FAILURE_LIMIT": str,
     "LINK_FAILURE_LIMIT": str,
+    "LINK_FAILURE_GLOBAL_LIMIT": str,
+    "PASSWORD_RESET_HOURS": int,
+    "OIDC_DISCOVERY_URL": str,
+    "OIDC_CLIENT_ID": str,
+    "OIDC_CLIENT_SECRET": str,
+    "OIDC_EMAIL_CLAIM": str,
+    "OIDC_SCOPES": str,
+    "OIDC_MFA_AMR": str,
+    "OIDC_PROVIDER_NAME": str,
+    "OIDC_TIMEOUT_SECONDS": int,
     "TRUSTED_PROXY_COUNT": int,
     # Where closing a window writes its report (default: instance/reports/<window id>/).
     "REPORTS_DIRECTORY": str,
@@ -81,8 +131,8 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         try:
             settings[name] = kind(raw)
         except ValueError as error:
-            kind_name = getattr(kind, "__name__", "value")
-            raise ConfigurationError(f"{name}={raw!r} is not a valid {kind_name}") from error
+            what = "yes/no value (1 or 0)" if kind is flag else getattr(kind, "__name__", "value")
+            raise ConfigurationError(f"{name}={raw!r} is not a valid {what}") from error
     # Later features add their own prefixed settings (SMS_*, ELKS_*, TWILIO_*).
     for name, raw in environ.items():
         if name.startswith(("SMS_", "ELKS_", "TWILIO_")) and raw != "":
@@ -126,5 +176,9 @@ def load_config(
 
     if int(app.config["STAFF_IDLE_MINUTES"]) < 1:
         raise ConfigurationError("STAFF_IDLE_MINUTES must be at least 1")
+    if int(app.config["STAFF_SESSION_HOURS"]) < 1:
+        raise ConfigurationError("STAFF_SESSION_HOURS must be at least 1")
+    if not 1 <= int(app.config["PASSWORD_RESET_HOURS"]) <= 168:
+        raise ConfigurationError("PASSWORD_RESET_HOURS must be between 1 and 168 (a week)")
     if int(app.config["MIN_GROUP_SIZE"]) < 1:
         raise ConfigurationError("MIN_GROUP_SIZE must be at least 1")

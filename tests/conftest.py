@@ -36,6 +36,7 @@ from survey_app.models import (
 )
 from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE
 from tests.browser import browser, live_server  # noqa: F401  (shared by browser tests)
+from tests.services import gunicorn_service, redis_url  # noqa: F401  (Redis, gunicorn)
 
 from .postgres import Resetter, create_worker_database
 

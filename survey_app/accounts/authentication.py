@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from flask import Flask, g
 from flask_babel import lazy_gettext as _l
-from limits import RateLimitItem
 from sqlalchemy import func, select
 
 from survey_app.accounts.passwords import (
@@ -19,8 +18,8 @@ from survey_app.accounts.passwords import (
 )
 from survey_app.domain import audit  # noqa: F401  (installs the audit trail's append-only guard)
 from survey_app.extensions import db, login_manager
-from survey_app.models import User, utcnow
-from survey_app.web.throttle import client_address, rate, throttle
+from survey_app.models import User
+from survey_app.web.throttle import ThrottleUnavailable, client_address, rate, throttle
 
 
 def normalise_email(email: str) -> str:
@@ -43,12 +42,11 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
     return user
 
 
 def load_user(session_id: str) -> User | None:
-    """The user behind a session id "id:stamp"; None when disabled or the password changed."""
+    """The user behind a session id "id:epoch:stamp"; None when disabled or the session ended."""
     user_id = session_id.partition(":")[0]
     if not user_id.isdigit():
         return None
@@ -69,48 +67,76 @@ class LoginLock:
         return max(1, math.ceil(self.seconds_left / 60))
 
 
-def _failure_limit() -> RateLimitItem:
-    return rate("LOGIN_FAILURE_LIMIT")
-
-
-def _failure_keys(email: str) -> tuple[tuple[str, str], ...]:
+def _login_keys(email: str) -> tuple[tuple[str, ...], ...]:
     # Counted per account (a guesser changing address) and per address (one guesser, many
     # accounts). Staff addresses live only in the throttle's short-lived counters.
-    return (
-        ("login-account", normalise_email(email)),
-        ("login-address", client_address()),
-    )
+    return (("login-account", normalise_email(email)), ("login-address", client_address()))
+
+
+def _second_factor_keys(user: User) -> tuple[tuple[str, ...], ...]:
+    return (("second-factor", str(user.id)),)
+
+
+def _lock(setting: str, keys: tuple[tuple[str, ...], ...]) -> LoginLock | None:
+    """The lock in force for any of the keys; ThrottleUnavailable if the store is down.
+
+    Sign-in fails closed: without counters a guesser would have no limit at all.
+    """
+    counter = throttle()
+    if counter is None:
+        return None
+    item = rate(setting)
+    waits = []
+    try:
+        for key in keys:
+            if not counter.test(item, *key):
+                stats = counter.get_window_stats(item, *key)
+                waits.append(max(1, math.ceil(stats.reset_time - time.time())))
+    except Exception as error:
+        raise ThrottleUnavailable(str(error)) from error
+    return LoginLock(max(waits)) if waits else None
+
+
+def _count(setting: str, keys: tuple[tuple[str, ...], ...]) -> None:
+    counter = throttle()
+    if counter is None:
+        return
+    item = rate(setting)
+    try:
+        for key in keys:
+            counter.hit(item, *key)
+    except Exception as error:
+        raise ThrottleUnavailable(str(error)) from error
 
 
 def login_lock(email: str) -> LoginLock | None:
     """The lock in force for this e-mail or this client, if any."""
-    counter = throttle()
-    if counter is None:
-        return None
-    item = _failure_limit()
-    waits = []
-    for key in _failure_keys(email):
-        if not counter.test(item, *key):
-            stats = counter.get_window_stats(item, *key)
-            waits.append(max(1, math.ceil(stats.reset_time - time.time())))
-    return LoginLock(max(waits)) if waits else None
+    return _lock("LOGIN_FAILURE_LIMIT", _login_keys(email))
 
 
 def count_failed_login(email: str) -> None:
-    counter = throttle()
-    if counter is None:
-        return
-    item = _failure_limit()
-    for key in _failure_keys(email):
-        counter.hit(item, *key)
+    _count("LOGIN_FAILURE_LIMIT", _login_keys(email))
+
+
+def second_factor_lock(user: User) -> LoginLock | None:
+    """The lock after too many wrong codes for this account, if any."""
+    return _lock("MFA_FAILURE_LIMIT", _second_factor_keys(user))
+
+
+def count_failed_second_factor(user: User) -> None:
+    _count("MFA_FAILURE_LIMIT", _second_factor_keys(user))
 
 
 def init_login(app: Flask) -> None:
+    from survey_app.accounts.oidc import init_oidc
+
+    init_oidc(app)
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
     login_manager.login_message = _l("Logga in för att se sidan.")
     login_manager.login_message_category = "info"
-    # Sessions end by inactivity (see staff.session) and carry no "remember me" cookie.
+    # Sessions end by inactivity, by age and by the account's epoch (accounts.sessions), and
+    # carry no "remember me" cookie.
     # Flask-Login's session protection would tie sessions to a hash of the client address.
     login_manager.session_protection = None
     login_manager.user_loader(load_user)

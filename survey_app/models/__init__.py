@@ -23,7 +23,15 @@ from survey_app.models.response import (
     Response,
     SealedResponse,
 )
-from survey_app.models.staff import AuditEvent, StaffRole, User, user_teams
+from survey_app.models.staff import (
+    AuditEvent,
+    PasswordReset,
+    RecoveryCode,
+    SecondFactor,
+    StaffRole,
+    User,
+    user_teams,
+)
 from survey_app.models.types import UTCDateTime, utcnow
 
 __all__ = [
@@ -47,10 +55,13 @@ __all__ = [
     "MessageState",
     "Municipality",
     "OutboxMessage",
+    "PasswordReset",
+    "RecoveryCode",
     "ReleasedCell",
     "Response",
     "Role",
     "SealedResponse",
+    "SecondFactor",
     "Service",
     "StaffRole",
     "Team",

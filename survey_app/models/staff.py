@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, ForeignKey, String, Table
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -43,18 +43,72 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     language: Mapped[str] = mapped_column(String(8), default="sv")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Raised to end every session of the account at once (logout, new password, new role,
+    #: disabled, second factor reset): sessions carry the value they started with.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    #: Set with a temporary password (a new account): nothing but a new password until then.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     teams: Mapped[list[Team]] = relationship(secondary=user_teams, order_by="Team.name")
+    second_factor: Mapped[SecondFactor | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     @property
     def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:
-        """The session's user id, stamped with the password so a new one ends other sessions."""
+        """The session's user id with its epoch, and stamped with the password hash."""
         from survey_app.accounts.passwords import session_stamp
 
-        return f"{self.id}:{session_stamp(self.password_hash)}"
+        return f"{self.id}:{self.session_epoch}:{session_stamp(self.password_hash)}"
+
+
+class SecondFactor(db.Model):  # type: ignore[name-defined]
+    """A staff member's authenticator app (TOTP, RFC 6238)."""
+
+    __tablename__ = "staff_second_factors"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    #: The seed, encrypted with AES-GCM under a key derived from SECRET_KEY: a database backup
+    #: alone cannot produce codes.
+    secret: Mapped[str] = mapped_column(String(255))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The 30-second step of the last accepted code: a code (even a stolen one) works once.
+    last_step: Mapped[int | None] = mapped_column()
+
+    user: Mapped[User] = relationship(back_populates="second_factor")
+
+
+class RecoveryCode(db.Model):  # type: ignore[name-defined]
+    """One single-use recovery code, for when the authenticator app is lost."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: HMAC-SHA256 of the code under a key derived from SECRET_KEY; never the code.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PasswordReset(db.Model):  # type: ignore[name-defined]
+    """A one-time link an admin issued so that a staff member can set a new password."""
+
+    __tablename__ = "password_resets"
+    __table_args__ = (CheckConstraint("expires_at > created_at", name="expires_after_issue"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: SHA-256 of the link's 128-bit random token; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class AuditEvent(db.Model):  # type: ignore[name-defined]

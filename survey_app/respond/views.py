@@ -25,7 +25,7 @@ from survey_app.respond.gate import COMPLETED_KEY, closed_or_answered_page, than
 from survey_app.respond.page_cache import init_page_cache, stored_page
 from survey_app.respond.visit import DraftState, Visit, load_visit
 from survey_app.web.access import public
-from survey_app.web.throttle import client_address, rate, throttle
+from survey_app.web.throttle import count_unknown_link, unknown_link_refused
 
 INVITATION_KEY = "invitation"
 #: The names the start page gives the meeting's place ("HLT-teamet i Åsele").
@@ -86,15 +86,13 @@ def _no_session() -> tuple[str, int]:
 @public(reason="the family's personal link; the token is the credential")
 def open_link(token: str) -> ViewResult:
     """Look the link up and move its token out of the address bar. Never uses the link up."""
-    # Only failed look-ups count: a burst of guessed tokens is stopped, a family is not.
-    guesses, limit = throttle(), rate("LINK_FAILURE_LIMIT")
-    if guesses is not None and not guesses.test(limit, "link-failures", client_address()):
-        abort(429)
     invitation_id = invitation_for_token(token)
     visit = load_visit(invitation_id) if invitation_id is not None else None
     if visit is None:
-        if guesses is not None:
-            guesses.hit(limit, "link-failures", client_address())
+        # Only unknown links are throttled: a valid one opens whatever the address did before.
+        if unknown_link_refused():
+            abort(429)
+        count_unknown_link()
         return _link_not_valid()
     session.clear()  # another person's link on a shared phone starts afresh
     session[INVITATION_KEY] = visit.id

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey_app.i18n import STAFF_LANGUAGES
 from survey_app.staff.navigation import menu_for_current_user
-from survey_app.staff.session import end_idle_session
+from survey_app.staff.session import check_staff_session
 from survey_app.web.access import rule_for
 
 # cli_group=None puts the staff commands (`flask users ...`) at the top level.
@@ -21,7 +21,7 @@ blueprint = Blueprint("staff", __name__, url_prefix="/staff", cli_group=None)
 
 @blueprint.before_request
 def guard_staff_request() -> WerkzeugResponse | None:
-    """Refuse staff views that forgot their rule (deny by default), then check inactivity."""
+    """Refuse staff views that forgot their rule (deny by default), then check the session."""
     endpoint = request.endpoint or ""
     if rule_for(current_app._get_current_object(), endpoint) is None:  # type: ignore[attr-defined]
         current_app.logger.error("staff view %s declares no access rule: refused", endpoint)
@@ -31,7 +31,7 @@ def guard_staff_request() -> WerkzeugResponse | None:
     # request, as in tests and scripts).
     refresh()
     g.staff_language = request.accept_languages.best_match(STAFF_LANGUAGES) or "sv"
-    return end_idle_session()
+    return check_staff_session()
 
 
 @blueprint.context_processor
@@ -47,3 +47,4 @@ from survey_app.staff import results  # noqa: E402, F401
 from survey_app.staff import meetings, outbox  # noqa: E402, F401  (SIP meetings, SMS status and outbox)
 from survey_app.staff import invitation_actions  # noqa: E402, F401  (correct, resend, withdraw)
 from survey_app.staff import translations  # noqa: E402, F401  (translation status for admins)
+from survey_app.staff import second_factor, reset, sso  # noqa: E402, F401  (sign-in steps)

@@ -1,4 +1,4 @@
-"""Staff accounts (admin): list, create, change role and teams, disable."""
+"""Staff accounts (admin): list, create, change role and teams, disable, reset sign-in."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from survey_app.accounts import totp
 from survey_app.accounts.authentication import find_user, normalise_email
 from survey_app.accounts.passwords import hash_password, password_problem
+from survey_app.accounts.reset import issue_reset, reset_url
+from survey_app.accounts.sessions import end_every_session
 from survey_app.domain import audit
 from survey_app.extensions import db
 from survey_app.models import StaffRole, Team, User
@@ -84,6 +87,8 @@ def new_user() -> ViewResult:
                 role=StaffRole(form.role.data),
                 language=form.language.data,
                 teams=_chosen_teams(form) if form.role.data == StaffRole.COORDINATOR else [],
+                # The admin chose this password: the person replaces it at the first sign-in.
+                must_change_password=True,
             )
             db.session.add(user)
             db.session.flush()
@@ -99,7 +104,7 @@ def new_user() -> ViewResult:
             db.session.commit()
             flash(_("Kontot för %(email)s är skapat.", email=user.email), "info")
             return redirect(url_for("staff.users"))
-    return render_template("staff/users/form.html", form=form, user=None)
+    return render_template("staff/users/form.html", form=form, user=None, confirm=ConfirmForm())
 
 
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -136,12 +141,15 @@ def edit_user(user_id: int) -> ViewResult:
             user.teams = _chosen_teams(form) if user.role == StaffRole.COORDINATOR else []
             after = _snapshot(user)
             changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+            if changes.keys() & {"email", "role", "active", "teams"}:
+                # What the person may see changed: sessions begun under the old rules end.
+                end_every_session(user)
             if changes:
                 audit.record(current_staff(), audit.USER_CHANGED, "user", user.id, changes=changes)
             db.session.commit()
             flash(_("Ändringarna är sparade."), "info")
             return redirect(url_for("staff.users"))
-    return render_template("staff/users/form.html", form=form, user=user)
+    return render_template("staff/users/form.html", form=form, user=user, confirm=ConfirmForm())
 
 
 def _snapshot(user: User) -> dict[str, object]:
@@ -165,7 +173,41 @@ def disable_user(user_id: int) -> WerkzeugResponse:
         flash(_("Du kan inte stänga av ditt eget konto."), "error")
     elif user.active:
         user.active = False
+        end_every_session(user)
         audit.record(current_staff(), audit.USER_DISABLED, "user", user.id, email=user.email)
         db.session.commit()
         flash(_("Kontot för %(email)s är avstängt.", email=user.email), "info")
     return redirect(url_for("staff.users"))
+
+
+@blueprint.post("/users/<int:user_id>/reset-link")
+@allow(StaffRole.ADMIN)
+def issue_reset_link(user_id: int) -> ViewResult:
+    """A one-time link for the person to choose a new password (shown here once)."""
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not user.active:
+        flash(_("Kontot är avstängt. Aktivera det först."), "error")
+        return redirect(url_for("staff.edit_user", user_id=user.id))
+    token, reset = issue_reset(user, current_staff())
+    db.session.commit()
+    return render_template(
+        "staff/users/reset_link.html", user=user, link=reset_url(token), expires_at=reset.expires_at
+    )
+
+
+@blueprint.post("/users/<int:user_id>/second-factor/reset")
+@allow(StaffRole.ADMIN)
+def reset_second_factor(user_id: int) -> WerkzeugResponse:
+    """For a lost phone: the person enrols an app again at the next sign-in."""
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.second_factor is not None:
+        totp.remove(user)
+        end_every_session(user)
+        audit.record(current_staff(), audit.SECOND_FACTOR_REMOVED, "user", user.id, by="admin")
+        db.session.commit()
+        flash(_("Tvåstegsverifieringen för %(email)s är nollställd.", email=user.email), "info")
+    return redirect(url_for("staff.edit_user", user_id=user.id))

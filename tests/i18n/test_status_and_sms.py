@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+from survey_app.accounts import totp
 from survey_app.accounts.passwords import hash_password
 from survey_app.extensions import db
 from survey_app.i18n import FAMILY_LANGUAGES
@@ -16,6 +17,7 @@ from survey_app.i18n.status import STATUS_FILE, review_items, translation_status
 from survey_app.messaging.segments import GSM7, UCS2
 from survey_app.messaging.texts import check_templates, compose, survey_link
 from survey_app.models import MessageKind, StaffRole, Team, User
+from tests.staff.signin import enrol_second_factor, log_in
 
 LANGUAGES = list(FAMILY_LANGUAGES)
 GSM7_LANGUAGES = {"sv", "en", "so", "fi"}
@@ -94,8 +96,10 @@ def _staff_client(app, role):
     )
     db.session.add(user)
     db.session.commit()
+    if totp.required_for(user):
+        enrol_second_factor(user)
     client = app.test_client()
-    login = client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
+    login = log_in(client, user.email, PASSWORD)  # the code from the app too
     assert login.status_code == 302
     return client
 

@@ -88,11 +88,15 @@ def unused_port() -> int:
 
 
 def start_gunicorn(
-    database_url: str, port: int, log: Path, workers: int = 2
+    database_url: str, port: int, log: Path, throttle_store: str, workers: int = 2
 ) -> subprocess.Popen[bytes]:
-    """gunicorn with the production settings (deploy/gunicorn.conf.py), in its own session."""
+    """gunicorn with the production settings (deploy/gunicorn.conf.py), in its own session.
+
+    `throttle_store` is a shared counter store (the `redis_url` fixture): production refuses
+    per-worker counters."""
     environment = {
         **os.environ,
+        "RATELIMIT_STORAGE_URI": throttle_store,
         "SURVEY_ENV": "production",
         "SECRET_KEY": "durability-test-only",
         "SURVEY_DATABASE_URL": database_url,

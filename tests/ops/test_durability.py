@@ -40,11 +40,11 @@ def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
         db.engine.dispose()
 
 
-def test_acknowledged_submits_survive_a_killed_server(tmp_path: Path) -> None:
+def test_acknowledged_submits_survive_a_killed_server(tmp_path: Path, redis_url: str) -> None:
     database = tmp_path / "survey.sqlite3"
     tokens = migrated_sqlite_with_invitations(database, RESPONDENTS)
     port = unused_port()
-    server = start_gunicorn(f"sqlite:///{database}", port, tmp_path / "gunicorn.log")
+    server = start_gunicorn(f"sqlite:///{database}", port, tmp_path / "gunicorn.log", redis_url)
     base_url = f"http://127.0.0.1:{port}"
 
     waiting: Queue[str] = Queue()

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
 from flask.testing import FlaskClient
 
-from survey_app.accounts import passwords
+from survey_app.accounts import passwords, totp
 from survey_app.extensions import db as _db
 from survey_app.models import StaffRole, Team, User
+from tests.staff.signin import enrol_second_factor, log_in
 
 #: Complete answers per role; each page only reads its own fields, so all are posted each time.
 ANSWERS: dict[str, dict[str, str]] = {
@@ -95,8 +96,10 @@ def staff_client(app: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Fla
         )
         _db.session.add(user)
         _db.session.commit()
+        if totp.required_for(user):
+            enrol_second_factor(user)
         client = app.test_client()
-        response = client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
+        response = log_in(client, user.email, PASSWORD)  # the code from the app too
         assert response.status_code == 302, response.text
         client.user = user  # type: ignore[attr-defined]
         return client

@@ -12,12 +12,14 @@ from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.accounts import passwords
+from survey_app.accounts import passwords, totp
 from survey_app.accounts.passwords import hash_password
 from survey_app.extensions import db as _db
 from survey_app.models import StaffRole, Team, User
 
-PASSWORD = "ett långt lösenord för test"
+from .signin import PASSWORD, enrol_second_factor, log_in
+
+__all__ = ["PASSWORD", "enrol_second_factor", "log_in"]
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +43,9 @@ def make_user(app: Flask) -> Callable[..., User]:
         teams: tuple[str, ...] = (),
         password: str = PASSWORD,
         active: bool = True,
+        second_factor: bool | None = None,
     ) -> User:
+        """An account; admins and analysts have an authenticator app unless told otherwise."""
         number = _db.session.scalar(sa.select(sa.func.count(User.id)))
         user = User(
             email=email or f"{role}-{number}@example.se",
@@ -52,13 +56,11 @@ def make_user(app: Flask) -> Callable[..., User]:
         )
         _db.session.add(user)
         _db.session.commit()
+        if second_factor if second_factor is not None else totp.required_for(user):
+            enrol_second_factor(user)
         return user
 
     return make
-
-
-def log_in(client: FlaskClient, email: str, password: str = PASSWORD, **kwargs: Any) -> Any:
-    return client.post("/staff/login", data={"email": email, "password": password}, **kwargs)
 
 
 @pytest.fixture

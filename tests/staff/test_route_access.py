@@ -204,3 +204,45 @@ def test_a_coordinator_gets_404_for_other_teams_objects(app: Flask, world: World
             problems.append(f"{method} {url}: {status}")
     assert checked >= 1, "no coordinator route takes a team's object: nothing was checked"
     assert problems == []
+
+
+#: The sign-in routes, as a literal table: (method, path, anonymous, coordinator, analyst, admin).
+#: "login" is a redirect to the login page; USER stands for another account's id.
+SIGN_IN_ROUTES = [
+    ("GET", "/staff/login", 200, 302, 302, 302),
+    ("GET", "/staff/login/code", "login", "login", "login", "login"),
+    ("GET", "/staff/login/sso", 404, 404, 404, 404),  # single sign-on not configured
+    ("GET", "/staff/login/sso/callback", 404, 404, 404, 404),
+    ("GET", "/staff/reset", 404, 404, 404, 404),  # no reset link opened
+    ("GET", "/staff/reset/aaaaaaaaaaaaaaaaaaaaaa", 404, 404, 404, 404),
+    ("GET", "/staff/account/second-factor", "login", 200, 200, 200),
+    ("POST", "/staff/account/second-factor/recovery-codes", "login", 302, 200, 200),
+    ("POST", "/staff/account/second-factor/remove", "login", 302, 302, 302),
+    ("POST", "/staff/users/USER/reset-link", "login", 403, 403, 200),
+    ("POST", "/staff/users/USER/second-factor/reset", "login", 403, 403, 302),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "anonymous", "coordinator", "analyst", "admin"), SIGN_IN_ROUTES
+)
+def test_sign_in_routes_answer_each_role_as_the_table_says(
+    app: Flask,
+    world: World,
+    method: str,
+    path: str,
+    anonymous: int | str,
+    admin: int | str,
+    coordinator: int | str,
+    analyst: int | str,
+) -> None:
+    expected = {None: anonymous, StaffRole.ADMIN: admin, StaffRole.COORDINATOR: coordinator,
+                StaffRole.ANALYST: analyst}  # fmt: skip
+    url = path.replace("USER", str(world.users[StaffRole.COORDINATOR].id))
+    for role, wanted in expected.items():
+        with _client(app, role, world).open(url, method=method, data={}) as response:
+            if wanted == "login":
+                assert response.status_code == 302, (role, url)
+                assert "/staff/login" in response.headers["Location"], (role, url)
+            else:
+                assert response.status_code == wanted, (role, url, response.status_code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -104,3 +105,105 @@ def test_an_unusable_throttle_store_stops_the_start_with_one_line(app_factory, u
 
     with pytest.raises(ConfigurationError, match="RATELIMIT_STORAGE_URI"):
         app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=uri)
+
+
+def test_a_valid_link_opens_after_a_hundred_unknown_ones_from_its_address(
+    limited_app: Flask, make_invitation: Callable
+) -> None:
+    """A school or a housing area shares one address: someone's typos lock out no family."""
+    invitation = make_invitation()
+    shared = _client_from(limited_app, "198.51.100.20")
+    statuses = [shared.get(f"/s/gissad-lank-nummer-{n:04d}").status_code for n in range(100)]
+    assert statuses == [404] * 20 + [429] * 80
+    assert shared.get(f"/s/{invitation.token}").status_code == 302
+
+
+def test_unknown_links_are_also_throttled_for_everyone_together(
+    app_factory: Callable[..., Flask], app: Flask, make_invitation: Callable
+) -> None:
+    """Many addresses guessing together (a botnet) meet the global limit."""
+    limited = app_factory(RATELIMIT_ENABLED=True, LINK_FAILURE_GLOBAL_LIMIT="5 per hour")
+    invitation = make_invitation()
+    for number in range(5):
+        guesser = _client_from(limited, f"203.0.113.{number}")
+        assert guesser.get(f"/s/gissad-lank-nummer-{number:04d}").status_code == 404
+    newcomer = _client_from(limited, "203.0.113.200")
+    assert newcomer.get("/s/gissad-lank-nummer-0099").status_code == 429
+    assert newcomer.get(f"/s/{invitation.token}").status_code == 302
+
+
+def test_when_the_counter_store_is_down_links_still_work_and_sign_in_waits(
+    app_factory: Callable[..., Flask], app: Flask, make_invitation: Callable, make_user: Callable
+) -> None:
+    down = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    invitation = make_invitation()
+    user = make_user("coordinator", teams=("HLT Åsele",))
+    client = down.test_client()
+    assert client.get(f"/s/{invitation.token}").status_code == 302
+    assert client.get("/s/gissad-lank-nummer-0001").status_code == 404
+    # Sign-in fails closed: without counters a guesser would have no limit at all.
+    response = log_in(down.test_client(), user.email)
+    assert response.status_code == 503
+    assert "Inloggningen fungerar inte just nu" in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+PRODUCTION = {
+    "SURVEY_ENV": "production",
+    "SECRET_KEY": "x" * 40,
+    "SMS_GATEWAY": "46elks",
+    "ELKS_API_USER": "u",
+    "ELKS_API_PASSWORD": "p",
+    "SMS_SENDER": "RegionVbtn",
+    "RATELIMIT_ENABLED": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("settings", "refusal"),
+    [
+        ({"RATELIMIT_STORAGE_URI": "memory://"}, "counts in each process alone"),
+        (
+            {"RATELIMIT_STORAGE_URI": "memory://", "SURVEY_SINGLE_PROCESS": True,
+             "SIP_WORKERS": 3},
+            "SURVEY_SINGLE_PROCESS=1 but SIP_WORKERS=3",
+        ),
+        ({"RATELIMIT_STORAGE_URI": "memory://", "SURVEY_SINGLE_PROCESS": True,
+          "SIP_WORKERS": 1}, None),
+        ({"RATELIMIT_STORAGE_URI": "memory://", "SURVEY_SINGLE_PROCESS": True}, None),
+        ({"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}, None),  # commands need no Redis
+        (
+            {"RATELIMIT_STORAGE_URI": "redis://:hemligt@127.0.0.1:1/0",
+             "SURVEY_CHECK_THROTTLE": True},
+            "cannot reach the throttle store RATELIMIT_STORAGE_URI=redis://…@127.0.0.1:1/0",
+        ),
+        ({"SURVEY_ENV": "development", "RATELIMIT_STORAGE_URI": "memory://"}, None),
+    ],
+)  # fmt: skip
+def test_production_needs_counters_every_process_shares(
+    app_factory: Callable[..., Flask], settings: dict[str, object], refusal: str | None
+) -> None:
+    from survey_app.config import ConfigurationError
+
+    if refusal is None:
+        app_factory(**{**PRODUCTION, **settings})
+        return
+    with pytest.raises(ConfigurationError, match=re.escape(refusal)) as raised:
+        app_factory(**{**PRODUCTION, **settings})
+    assert "hemligt" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("yes", True), ("0", False), ("off", False), ("kanske", None)]
+)
+def test_the_single_process_setting_reads_yes_and_no(raw: str, value: bool | None) -> None:
+    from survey_app.config import ConfigurationError, load_config
+
+    app = Flask("config-test")
+    environ = {"SURVEY_ENV": "development", "SURVEY_SINGLE_PROCESS": raw}
+    if value is None:
+        with pytest.raises(ConfigurationError, match="is not a valid yes/no value"):
+            load_config(app, None, environ=environ)
+    else:
+        load_config(app, None, environ=environ)
+        assert app.config["SURVEY_SINGLE_PROCESS"] is value
