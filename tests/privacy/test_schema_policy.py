@@ -64,6 +64,9 @@ ALLOWED_COLUMNS = {
         "sent_at",
         "delivered_at",
         "opted_out_at",
+        # Withdrawn by staff (a wrong number), and the invitation a correction replaced.
+        "withdrawn_at",
+        "replaces_id",
     },
     "links": {"token_hash", "invitation_id"},
     # No text: a queued SMS holds no link.
