@@ -8,14 +8,11 @@ Swedish seasons, months and places) added to its lists of common passwords.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import current_app
 from flask_babel import gettext as _
 from zxcvbn import zxcvbn
 
@@ -73,12 +70,6 @@ def _dummy_hash() -> str:
 def spend_verification_time(password: str) -> None:
     """Do the work of a real check, so an unknown e-mail answers as slowly as a wrong password."""
     verify_password(_dummy_hash(), password)
-
-
-def session_stamp(password_hash: str) -> str:
-    """A short keyed digest of the hash: a new password makes older sessions invalid."""
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(key, password_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def _personal_words(email: str) -> list[str]:

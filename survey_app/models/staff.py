@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -60,9 +63,16 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
 
     def get_id(self) -> str:
         """The session's user id with its epoch, and stamped with the password hash."""
-        from survey_app.accounts.passwords import session_stamp
-
         return f"{self.id}:{self.session_epoch}:{session_stamp(self.password_hash)}"
+
+
+def session_stamp(password_hash: str) -> str:
+    """A short keyed digest of the password hash: a new password makes older sessions invalid.
+
+    Here rather than with the password code so that the model imports nothing above it.
+    """
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, password_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 class SecondFactor(db.Model):  # type: ignore[name-defined]

@@ -123,7 +123,7 @@ def test_a_session_from_before_these_rules_ends(staff_client: Callable[..., Flas
 def test_an_old_style_session_id_opens_nothing(app: Flask, make_user: Callable[..., User]) -> None:
     """Sessions signed in as "id:stamp" (before epochs) are not recognised."""
     user = make_user("coordinator", teams=("HLT Åsele",))
-    from survey_app.accounts.passwords import session_stamp
+    from survey_app.models.staff import session_stamp
 
     client = app.test_client()
     with client.session_transaction() as session:
