@@ -8,7 +8,8 @@ from __future__ import annotations
 RESPONSES_FILE = "responses.csv"
 INVITATIONS_FILE = "invitations.csv"
 CODEBOOK_FILE = "codebook.json"
-CODEBOOK_FORMAT = 1
+#: 2: questionnaires and scales in the same form as the YAML files they come from.
+CODEBOOK_FORMAT = 2
 
 RESPONSE_COLUMNS = (
     "response_id",
@@ -45,25 +46,3 @@ def unescape_cell(text: str) -> str:
     if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
         return text[1:]
     return text
-
-
-# The codebook's vocabulary, checked by the service's questionnaire loader and by this library.
-ROLES = ("guardian", "child", "youth")
-ITEM_TYPES = ("choice", "text")
-DIMENSIONS = (
-    "filter",
-    "space",
-    "voice",
-    "audience",
-    "influence",
-    "plan",
-    "child_involvement",
-    "overall",
-    "comment",
-)
-#: The Lundy model of child participation: the dimensions that get an index.
-LUNDY_DIMENSIONS = ("space", "voice", "audience", "influence")
-#: Items asked of children, young people and guardians alike, compared across roles.
-PARALLEL_KEYS = ("voice", "audience", "understanding", "influence")
-#: The ordinal every scale maps onto, so 3- and 4-point answers are compared, never averaged.
-COMMON_CATEGORIES = ("negative", "partly", "positive")

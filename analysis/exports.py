@@ -157,7 +157,7 @@ def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
     ]
     for qkey, questionnaire in codebook.questionnaires.items():
         for item in questionnaire.items:
-            scale = codebook.scales.get(item.scale) if item.scale else None
+            scale = item.scale
             row: list[Any] = [
                 qkey,
                 questionnaire.version,
@@ -166,7 +166,7 @@ def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
                 item.key,
                 item.type,
                 item.text,
-                item.scale,
+                scale.key if scale else None,
                 item.dimension,
                 item.parallel,
                 item.max_length,
@@ -174,11 +174,11 @@ def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
             if scale is None:
                 row += [None] * 6
             else:
-                common = scale.common or {}
+                common = scale.common
                 row += [
-                    "; ".join(f"{v.value} = {v.label}" for v in scale.values),
+                    "; ".join(f"{v.value} = {v.label}" for v in scale.options),
                     ", ".join(str(v) for v in scale.codes if v in scale.positive),
-                    scale.no_answer_label,
+                    scale.no_answer,
                     *(
                         ", ".join(str(v) for v in scale.codes if common.get(v) == category) or None
                         for category in ("positive", "partly", "negative")
@@ -280,9 +280,9 @@ def write_sav(dataset: Dataset, path: Path) -> None:
                 elif value != NOT_SHOWN:
                     data[row] = float(value)
             columns[item.key] = data
-            value_labels[item.key] = {float(v.value): _label(v.label, 120) for v in scale.values}
+            value_labels[item.key] = {float(v.value): _label(v.label, 120) for v in scale.options}
             value_labels[item.key][float(SAV_NO_ANSWER)] = _label(
-                scale.no_answer_label or "Inget svar", 120
+                scale.no_answer or "Inget svar", 120
             )
             missing[item.key] = [float(SAV_NO_ANSWER)]
         for item in questionnaire.text_items:

@@ -164,7 +164,7 @@ def _distribution(summary: ItemSummary, codebook: Codebook) -> str:
     return " · ".join(
         f"{option.label} {count(summary.counts[str(option.value)])} "
         f"({percent(summary.counts[str(option.value)] / summary.n)})"
-        for option in scale.values
+        for option in scale.options
     )
 
 

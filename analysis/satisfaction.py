@@ -131,7 +131,7 @@ def _alpha(
 ) -> tuple[float | None, int | None, str | None]:
     if len(columns) < 2:
         return None, None, "one item"
-    scales = {matrix.items[j].scale for j in columns}
+    scales = {matrix.items[j].choice_scale.key for j in columns}
     if len(scales) > 1:
         return None, None, "items on different scales"
     values = matrix.values[:, columns]

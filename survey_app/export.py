@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import String, case, func, select, type_coerce
 
+from analysis.codebook import codebook_data
 from analysis.contract import (
     CODEBOOK_FILE,
-    CODEBOOK_FORMAT,
     FORMULA_STARTS,
     INVITATION_COLUMNS,
     INVITATIONS_FILE,
@@ -29,7 +29,7 @@ from analysis.contract import (
 
 from .extensions import db
 from .models import Answer, Area, Campaign, Invitation, Meeting, Municipality, Response, Team
-from .questionnaires import Questionnaire, Scale, all_questionnaires
+from .questionnaires import Questionnaire, all_questionnaires, questionnaire_set
 
 #: Rows fetched from the database at a time, so a large window never loads at once.
 BATCH_SIZE = 2000
@@ -72,52 +72,6 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
             writer.writerow(row)
             count += 1
     return count
-
-
-def _scale_entry(scale: Scale) -> dict[str, Any]:
-    return {
-        "values": [{"value": o.value, "label": o.label} for o in scale.options],
-        "no_answer_label": scale.no_answer,
-        "positive": sorted(scale.positive, reverse=True),
-        "common": {
-            level: sorted((v for v, lvl in scale.common.items() if lvl == level), reverse=True)
-            for level in ("positive", "partly", "negative")
-        },
-    }
-
-
-def build_codebook(questionnaires: dict[str, Questionnaire]) -> dict[str, Any]:
-    """The codebook from the loaded questionnaires (Swedish source texts)."""
-    scales: dict[str, Scale] = {}
-    entries: dict[str, Any] = {}
-    for key in sorted(questionnaires):
-        questionnaire = questionnaires[key]
-        items = []
-        for item in questionnaire.items:
-            entry: dict[str, Any] = {
-                "key": item.key,
-                "type": item.type,
-                "text": item.text,
-                "scale": item.scale.key if item.scale else None,
-                "dimension": item.dimension,
-                "parallel": item.parallel,
-            }
-            if item.scale is not None:
-                scales[item.scale.key] = item.scale
-            if item.max_length is not None:
-                entry["max_length"] = item.max_length
-            items.append(entry)
-        entries[key] = {
-            "version": questionnaire.version,
-            "role": questionnaire.role,
-            "title": questionnaire.title,
-            "items": items,
-        }
-    return {
-        "format": CODEBOOK_FORMAT,
-        "questionnaires": entries,
-        "scales": {key: _scale_entry(scales[key]) for key in sorted(scales)},
-    }
 
 
 def _place_columns() -> tuple[Any, ...]:
@@ -253,7 +207,7 @@ def build_dataset(
     questionnaires = all_questionnaires()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    codebook = build_codebook(questionnaires)
+    codebook = codebook_data(questionnaire_set())
     (out_dir / CODEBOOK_FILE).write_text(
         json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

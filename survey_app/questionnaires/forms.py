@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import Field
 
-from .model import Item, Questionnaire
+from questionnaires import Item, Questionnaire
+
 from .questions import question_type
 
 _form_classes: dict[tuple[str, int, tuple[str, ...]], type[FlaskForm]] = {}

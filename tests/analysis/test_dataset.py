@@ -146,12 +146,12 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "codebook role used twice",
         edit_codebook(lambda d: d["questionnaires"]["sip-child"].__setitem__("role", "youth")),
-        "codebook.json, questionnaires.sip-youth.role: role youth is also used by sip-child",
+        "codebook.json: role youth is answered by both sip-child and sip-youth",
     ),
     (
         "codebook unknown scale",
         set_scale(3, "agree5"),
-        "codebook.json, questionnaires.sip-guardian.items[3].scale: unknown scale 'agree5'",
+        "codebook.json, questionnaire sip-guardian, item G3: unknown scale 'agree5'",
     ),
     (
         "codebook not json",
@@ -161,19 +161,22 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "codebook positive off scale",
         edit_codebook(lambda d: d["scales"]["agree4"].__setitem__("positive", [5])),
-        "codebook.json, scales.agree4.positive: 5 is not a value of the scale",
+        "codebook.json, scale agree4: positive values must be some of [1, 2, 3, 4]",
     ),
     (
         "codebook common incomplete",
         edit_codebook(lambda d: d["scales"]["agree4"]["common"].__setitem__("negative", [2])),
-        "codebook.json, scales.agree4.common: values [1] are not mapped",
+        "codebook.json, scale agree4: common must map every value exactly once",
     ),
     (
         "codebook duplicate key",
         edit_codebook(
-            lambda d: d["questionnaires"]["sip-child"]["items"][1].__setitem__("key", "G1")
+            lambda d: (
+                d["questionnaires"]["sip-youth"]["items"][8].__setitem__("key", "G12"),
+                d["questionnaires"]["sip-youth"]["pages"][8].__setitem__(0, "G12"),
+            )
         ),
-        "item key G1 is also used in sip-guardian",
+        "codebook.json: item key G12 is used in both sip-guardian and sip-youth",
     ),
     (
         "flag not 0/1",

@@ -24,6 +24,7 @@ POSITIVE = {
     "child3": {3},
     "youth4": {4, 3},
     "attended3": {3, 2},
+    "attended3_dk": {3, 2},
 }
 COMMON = {
     "agree4": {4: "positive", 3: "partly", 2: "negative", 1: "negative"},
@@ -101,7 +102,7 @@ def test_item_counts_by_hand(simulated: Path, results: Results) -> None:
             counts = Counter(values)
             assert summary.counts == {
                 str(v["value"]): counts[v["value"]]
-                for v in codebook["scales"][item["scale"]]["values"]
+                for v in codebook["scales"][item["scale"]]["options"]
             }
             positive = sum(1 for v in values if v in POSITIVE[item["scale"]])
             assert summary.positive_share == pytest.approx(positive / len(values))

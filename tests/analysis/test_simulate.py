@@ -89,9 +89,10 @@ def test_filter_question_skips_the_meeting_items(tmp_path: Path) -> None:
     responses = read(simulate_dataset(tmp_path, 300, seed=2) / "responses.csv")
     absent = {r["response_id"] for r in responses if r["item"] == "G0" and r["value"] == "1"}
     assert absent
-    skipped = {r["item"] for r in responses if r["response_id"] in absent}
-    assert "G3" not in skipped
-    assert "G11" in skipped
+    asked = {r["item"] for r in responses if r["response_id"] in absent}
+    # The real rule of sip-guardian.yaml: the plan questions and the comment remain.
+    assert asked <= {"G0", "G6", "G7", "G8", "G9", "G12"}
+    assert {"G0", "G6", "G9"} <= asked
 
 
 def test_zero_responses_still_has_invitations(tmp_path: Path) -> None:

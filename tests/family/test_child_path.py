@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from questionnaires import FACES as LOADER_FACES
 from survey_app.faces import FACES, face_svg
 from survey_app.models import Draft, Invitation, Response
-from survey_app.questionnaires.loader import FACES as LOADER_FACES
 
 from .conftest import CHILD_ANSWERS
 

@@ -174,7 +174,7 @@ def test_no_column_comes_from_an_invitation(small_window, tmp_path):
 def test_codebook_describes_the_loaded_questionnaires(app, tmp_path, make_campaign):
     build_dataset(make_campaign().id, tmp_path)
     codebook = json.loads((tmp_path / "codebook.json").read_text(encoding="utf-8"))
-    assert codebook["format"] == 1
+    assert codebook["format"] == 2
     guardian = codebook["questionnaires"]["sip-guardian"]
     items = {item["key"]: item for item in guardian["items"]}
     assert items["G2"] == {
@@ -184,20 +184,33 @@ def test_codebook_describes_the_loaded_questionnaires(app, tmp_path, make_campai
         "scale": "agree4",
         "dimension": "voice",
         "parallel": "voice",
+        "required": True,
     }
     assert items["G12"]["type"] == "text"
     assert items["G12"]["max_length"] == 1000
+    assert codebook["questionnaires"]["sip-youth"]["items"][8]["max_length"] == 500
     assert codebook["scales"]["child3"] == {
-        "values": [
-            {"value": 3, "label": "Ja"},
-            {"value": 2, "label": "Lite"},
-            {"value": 1, "label": "Nej"},
+        "options": [
+            {"value": 3, "label": "Ja", "face": "happy"},
+            {"value": 2, "label": "Lite", "face": "calm"},
+            {"value": 1, "label": "Nej", "face": "neutral"},
         ],
-        "no_answer_label": "Vet inte",
+        "no_answer": "Vet inte",
         "positive": [3],
         "common": {"positive": [3], "partly": [2], "negative": [1]},
     }
-    assert codebook["scales"]["satisfaction4"]["no_answer_label"] is None
+    assert "no_answer" not in codebook["scales"]["satisfaction4"]
+
+
+def test_the_simulator_writes_the_codebook_the_service_exports(app, tmp_path, make_campaign):
+    """The drift test: analysis.simulate runs on exactly the questionnaires the service asks."""
+    from analysis.simulate import simulate_dataset
+
+    build_dataset(make_campaign().id, tmp_path / "service")
+    simulate_dataset(tmp_path / "simulated", 10, seed=1)
+    service = json.loads((tmp_path / "service" / "codebook.json").read_text(encoding="utf-8"))
+    simulated = json.loads((tmp_path / "simulated" / "codebook.json").read_text(encoding="utf-8"))
+    assert simulated == service
 
 
 def test_an_unknown_window_is_refused(app, tmp_path):
