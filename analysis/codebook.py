@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.contract import CODEBOOK_FORMAT
+from analysis.anonymity import (
+    GENERALISATION_ORDER,
+    GENERALISED,
+    LANGUAGE_GROUPS,
+    Cell,
+)
+from analysis.contract import CODEBOOK_FORMAT, GROUP_COLUMNS
 from analysis.errors import DatasetError
 from questionnaires import (
     COMMON_CATEGORIES,
@@ -35,6 +41,7 @@ __all__ = [
     "Codebook",
     "Item",
     "Questionnaire",
+    "ReleaseInfo",
     "Scale",
     "codebook_data",
     "load_codebook",
@@ -42,16 +49,75 @@ __all__ = [
 ]
 
 
+RELEASE_MEANING = (
+    "Svar och inbjudningar bär bara den frisläppta klassen av sin grupp (roll, åldersgrupp, "
+    "område, kommun, språkgrupp). En grupp med färre än k inbjudningar, eller med svar men "
+    "färre än k svar, har slagits ihop med sina minsta grannar ett kännetecken i taget i "
+    "ordningen i 'order'; ett hopslaget kännetecken skrivs '*'. Område '*' betyder också "
+    "kommun '*'. Roll slås aldrig ihop. Bara inbjudningar vars sms skickades räknas, eftersom "
+    "bara de kan ha svarat."
+)
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """How the data set's group attributes were released (the codebook's release section)."""
+
+    k: int
+    #: Classes that are below k even after everything of their role was merged.
+    residual: tuple[Cell, ...] = ()
+
+
 @dataclass(frozen=True)
 class Codebook(QuestionnaireSet):
-    """The questionnaires and scales of a data set, and the decoded file they came from."""
+    """The questionnaires and scales of a data set, its release, and the decoded file."""
 
+    release: ReleaseInfo = ReleaseInfo(1)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
-def codebook_data(questionnaires: QuestionnaireSet) -> dict[str, Any]:
+def release_section(k: int, residual: tuple[Cell, ...] = ()) -> dict[str, Any]:
+    """The codebook's description of the release."""
+    return {
+        "k": k,
+        "order": list(GENERALISATION_ORDER),
+        "generalised": GENERALISED,
+        "meaning": RELEASE_MEANING,
+        "language_groups": dict(LANGUAGE_GROUPS),
+        "residual": [dict(zip(GROUP_COLUMNS, cell, strict=True)) for cell in residual],
+    }
+
+
+def codebook_data(
+    questionnaires: QuestionnaireSet, k: int, residual: tuple[Cell, ...] = ()
+) -> dict[str, Any]:
     """codebook.json's content for a set of questionnaires (ready for json.dumps)."""
-    return {"format": CODEBOOK_FORMAT, **entries(questionnaires)}
+    return {
+        "format": CODEBOOK_FORMAT,
+        **entries(questionnaires),
+        "release": release_section(k, residual),
+    }
+
+
+def _parse_release(raw: Any) -> ReleaseInfo:
+    where = "codebook.json, release"
+    if not isinstance(raw, dict):
+        raise DatasetError(f"{where}: expected an object")
+    k = raw.get("k")
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise DatasetError(f"{where}, k: {json.dumps(k)} is not a whole number from 1")
+    residual_raw = raw.get("residual", [])
+    if not isinstance(residual_raw, list):
+        raise DatasetError(f"{where}, residual: expected a list")
+    residual = []
+    for entry in residual_raw:
+        if not isinstance(entry, dict) or set(entry) != set(GROUP_COLUMNS):
+            raise DatasetError(f"{where}, residual: each class needs {', '.join(GROUP_COLUMNS)}")
+        role, age_band, area, municipality, language_group = (
+            str(entry[column]) for column in GROUP_COLUMNS
+        )
+        residual.append((role, age_band, area, municipality, language_group))
+    return ReleaseInfo(k, tuple(residual))
 
 
 def parse_codebook(raw: Any) -> Codebook:
@@ -61,14 +127,17 @@ def parse_codebook(raw: Any) -> Codebook:
     if raw.get("format") != CODEBOOK_FORMAT:
         got = json.dumps(raw.get("format"))
         raise DatasetError(f"codebook.json, format: expected format {CODEBOOK_FORMAT}, got {got}")
-    extra = sorted(set(raw) - {"format", "questionnaires", "scales"})
+    extra = sorted(set(raw) - {"format", "questionnaires", "scales", "release"})
     if extra:
         raise DatasetError(f"codebook.json: unknown key {extra[0]!r}")
+    if "release" not in raw:
+        raise DatasetError("codebook.json: the release section is missing")
+    release = _parse_release(raw["release"])
     try:
         parsed = parse_entries(raw)
     except QuestionnaireError as error:
         raise DatasetError(str(error)) from None
-    return Codebook(parsed.questionnaires, parsed.scales, raw)
+    return Codebook(parsed.questionnaires, parsed.scales, release, raw)
 
 
 def load_codebook(path: Path) -> Codebook:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,8 +12,18 @@ import numpy as np
 import numpy.typing as npt
 
 import questionnaires
+from analysis.anonymity import Cell, CellCount, Release, language_group, release_classes
 from analysis.codebook import codebook_data
-from analysis.contract import INVITATION_COLUMNS, RESPONSE_COLUMNS, escape_cell
+from analysis.contract import (
+    CODEBOOK_FILE,
+    FUNNEL_COLUMNS,
+    FUNNEL_FILE,
+    INVITATION_COLUMNS,
+    INVITATIONS_FILE,
+    RESPONSE_COLUMNS,
+    RESPONSES_FILE,
+    escape_cell,
+)
 from questionnaires import QUESTIONNAIRE_FOR_ROLE, Questionnaire, QuestionnaireSet
 
 # Municipalities of the three areas with their approximate population; invitations are
@@ -71,15 +80,13 @@ _COMMENTS = (
     "Bra, men för många personer i rummet.",
     "=Bra att vi fick en samordnare",
 )
-_CAMPAIGNS = (
-    (1, dt.date(2025, 1, 13), dt.date(2025, 6, 13)),
-    (2, dt.date(2025, 8, 18), dt.date(2025, 12, 19)),
-)
+_CAMPAIGNS = (1, 2)
+BANDS = ("0-5", "6-11", "12-18")
 
 
-def sip_codebook() -> dict[str, Any]:
+def sip_codebook(k: int = 5) -> dict[str, Any]:
     """codebook.json of the real questionnaires, as the web service's export writes it."""
-    return codebook_data(sip_questionnaires())
+    return codebook_data(sip_questionnaires(), k)
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Any) -> None:
@@ -162,8 +169,34 @@ def _answers(
     return values
 
 
-def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0) -> Path:
-    """Write a realistic data set folder (responses.csv, invitations.csv, codebook.json)."""
+def _release(
+    inv: dict[str, npt.NDArray[Any]], respondents: npt.NDArray[np.int64], k: int
+) -> tuple[list[Cell], Release]:
+    """Fine cell of every invitation, and the release of those cells."""
+    roles = tuple(_ROLE_WEIGHTS)
+    munis = [(area, m) for area, ms in AREAS.items() for m in ms]
+    cells: list[Cell] = [
+        (roles[r], BANDS[b], munis[m][0], munis[m][1], language_group(LANGUAGES[lang]))
+        for r, b, m, lang in zip(
+            inv["role"].tolist(),
+            inv["band"].tolist(),
+            inv["muni"].tolist(),
+            inv["language"].tolist(),
+            strict=True,
+        )
+    ]
+    sent = inv["flags"][:, 0].tolist()
+    answered = np.zeros(len(cells), dtype=bool)
+    answered[respondents] = True
+    counts: dict[Cell, CellCount] = {}
+    for cell, was_sent, did_answer in zip(cells, sent, answered.tolist(), strict=True):
+        # As the service counts them: only an invitation whose SMS was sent could answer.
+        counts[cell] = counts.get(cell, CellCount(0, 0)) + CellCount(int(was_sent), int(did_answer))
+    return cells, release_classes(counts, k)
+
+
+def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0, k: int = 5) -> Path:
+    """Write a realistic data set folder (contract version 2), released with minimum k."""
     if n_responses < 0:
         raise ValueError("n_responses must be zero or more")
     rng = np.random.default_rng(seed)
@@ -186,94 +219,90 @@ def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0) -> Path:
         cut = len(done_cum)
         inv["flags"][:, 4] = 0
     inv = {key: value[:cut] for key, value in inv.items()}
-
+    respondents = np.flatnonzero(inv["flags"][:, 4])[:n_responses]
+    cells, release = _release(inv, respondents, k)
+    released = [release.released(cell) for cell in cells]
     roles = tuple(_ROLE_WEIGHTS)
-    bands = ("0-5", "6-11", "12-18")
-    munis = [(area, m) for area, ms in AREAS.items() for m in ms]
+    flags = inv["flags"]
+    # Sorted, so the order of the rows says nothing about when or for whom they were made.
     write_csv(
-        out_dir / "invitations.csv",
+        out_dir / INVITATIONS_FILE,
         INVITATION_COLUMNS,
-        (
-            (
-                roles[r],
-                bands[b],
-                munis[m][0],
-                munis[m][1],
-                f"HLT {munis[m][1]}",
-                LANGUAGES[lang],
-                *(int(f) for f in flags),
-            )
-            for r, b, m, lang, flags in zip(
-                inv["role"].tolist(),
-                inv["band"].tolist(),
-                inv["muni"].tolist(),
-                inv["language"].tolist(),
-                inv["flags"].tolist(),
+        sorted(
+            (*label, int(s), int(d), int(o))
+            for label, s, d, o in zip(
+                released,
+                flags[:, 0].tolist(),
+                flags[:, 1].tolist(),
+                flags[:, 5].tolist(),
                 strict=True,
             )
         ),
     )
+    write_csv(
+        out_dir / FUNNEL_FILE,
+        FUNNEL_COLUMNS,
+        [
+            (
+                role,
+                int(flags[inv["role"] == r, 2].sum()),
+                int(flags[inv["role"] == r, 3].sum()),
+            )
+            for r, role in enumerate(roles)
+        ],
+    )
 
-    respondents = np.flatnonzero(inv["flags"][:, 4])[:n_responses]
+    munis = [(area, m) for area, ms in AREAS.items() for m in ms]
     team_effect = rng.normal(0.35, 0.3, len(munis))
     ids = rng.bytes(16 * len(respondents)).hex()
     campaign = rng.integers(0, len(_CAMPAIGNS), len(respondents))
-    day_fraction = rng.random(len(respondents))
     comment_u = rng.random(len(respondents))
     comment_pick = rng.integers(0, len(_COMMENTS), len(respondents))
     role_of = inv["role"][respondents]
     answers: dict[int, npt.NDArray[np.int64]] = {}
     rows_of_role: dict[int, npt.NDArray[np.int64]] = {}
     sip = sip_questionnaires()
-    qkeys = {role: QUESTIONNAIRE_FOR_ROLE[role] for role in roles}
     for r, role in enumerate(roles):
         members = np.flatnonzero(role_of == r)
         rows_of_role[r] = members
         answers[r] = _answers(
             rng,
-            sip.questionnaires[qkeys[role]],
+            sip.questionnaires[QUESTIONNAIRE_FOR_ROLE[role]],
             len(members),
             team_effect[inv["muni"][respondents[members]]],
         )
     position = np.empty(len(respondents), dtype=np.int64)
     for members in rows_of_role.values():
         position[members] = np.arange(len(members))
+    # Written in the order of the random ids, as the service does: never in answering order.
+    order = sorted(range(len(respondents)), key=lambda i: ids[32 * i : 32 * i + 32])
 
     def response_rows() -> Any:
-        for i, idx in enumerate(respondents.tolist()):
+        for i in order:
             r = int(role_of[i])
             role = roles[r]
-            qkey = qkeys[role]
-            cid, start, end = _CAMPAIGNS[int(campaign[i])]
-            day = start + dt.timedelta(days=int(day_fraction[i] * (end - start).days))
-            area, muni = munis[int(inv["muni"][idx])]
+            questionnaire = sip.questionnaires[QUESTIONNAIRE_FOR_ROLE[role]]
             meta = (
                 ids[32 * i : 32 * i + 32],
-                cid,
-                qkey,
-                1,
-                role,
-                bands[int(inv["band"][idx])],
-                area,
-                muni,
-                f"HLT {muni}",
-                LANGUAGES[int(inv["language"][idx])],
-                day.isoformat(),
+                _CAMPAIGNS[int(campaign[i])],
+                questionnaire.key,
+                questionnaire.version,
+                *released[int(respondents[i])],
             )
             row_values = answers[r][position[i]].tolist()
-            items = sip.questionnaires[qkey].items
-            for item, value in zip(items, row_values, strict=True):
-                ikey = item.key
+            for item, value in zip(questionnaire.items, row_values, strict=True):
                 if item.type == "text":
                     if comment_u[i] < _COMMENT_RATE.get(role, 0.0):
-                        yield (*meta, ikey, "", escape_cell(_COMMENTS[int(comment_pick[i])]))
+                        text = _COMMENTS[int(comment_pick[i])][: item.max_length]
+                        yield (*meta, item.key, "", escape_cell(text))
                     elif comment_u[i] < _COMMENT_RATE.get(role, 0.0) + 0.05:
-                        yield (*meta, ikey, "", "")
+                        yield (*meta, item.key, "", "")
                 elif value >= 0:
-                    yield (*meta, ikey, value if value > 0 else "", "")
+                    yield (*meta, item.key, value if value > 0 else "", "")
 
-    write_csv(out_dir / "responses.csv", RESPONSE_COLUMNS, response_rows())
-    (out_dir / "codebook.json").write_text(
-        json.dumps(codebook_data(sip), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    write_csv(out_dir / RESPONSES_FILE, RESPONSE_COLUMNS, response_rows())
+    codebook = codebook_data(sip, k, release.residual)
+    (out_dir / CODEBOOK_FILE).write_text(
+        json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     return out_dir

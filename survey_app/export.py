@@ -1,31 +1,43 @@
-"""The analysis data set of one collection window: responses.csv, invitations.csv, codebook.json.
+"""The analysis data set of one collection window (contract version 2 in analysis/README.md).
 
-The format is the contract in analysis/README.md (CONTRACT.md while it is a draft). Two rules
-protect anonymity here as well as in the schema: responses are written in the order of their
-random ids (never in submission order), and invitations carry no id, phone or time, only
-their group and 0/1 funnel flags, sorted by those.
+The files: responses.csv, invitations.csv, funnel.csv and codebook.json. Nothing in them links
+a response to an invitation: both carry only the released class of their group, computed by
+`analysis.anonymity.release_classes` from the fine groups read here, so every released
+response shares its class with at least MIN_GROUP_SIZE invitations and no or at least as many
+responses. Responses are written in the order of their random ids, invitations sorted by their
+class and flags; responses carry no date and invitations no trace of answering.
+
+Reading the fine rows is kept in small functions (`fine_invitation_cells`,
+`fine_response_cells`, `fine_response_rows`, `funnel_counts`), the only code here that knows
+where the data lives.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, case, func, select, type_coerce
+from flask import current_app
+from sqlalchemy import String, func, select, type_coerce
 
+from analysis.anonymity import Cell, CellCount, Release, language_group, release_classes
 from analysis.codebook import codebook_data
 from analysis.contract import (
     CODEBOOK_FILE,
     FORMULA_STARTS,
+    FUNNEL_COLUMNS,
+    FUNNEL_FILE,
     INVITATION_COLUMNS,
     INVITATIONS_FILE,
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
 )
+from questionnaires import ROLES
 
 from .extensions import db
 from .models import Answer, Area, Campaign, Invitation, Meeting, Municipality, Response, Team
@@ -52,6 +64,16 @@ class DatasetSummary:
     invitations: int
 
 
+@dataclass(frozen=True)
+class InvitationRow:
+    """One invitation's fine group and what happened to its SMS (nothing about answering)."""
+
+    cell: Cell
+    sent: bool
+    delivered: bool
+    opted_out: bool
+
+
 def neutralise_formula(cell: object) -> object:
     """Prefix text a spreadsheet would evaluate (=, +, -, @) with ' (the contract's rule)."""
     if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
@@ -75,45 +97,156 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
 
 
 def _place_columns() -> tuple[Any, ...]:
+    return (Area.name.label("area"), Municipality.name.label("municipality"))
+
+
+def fine_invitation_cells(campaign_id: int) -> list[InvitationRow]:
+    """Every invitation of a window with its fine group (from its meeting and team)."""
+    query = (
+        select(
+            type_coerce(Invitation.role, String),
+            type_coerce(Meeting.age_band, String),
+            *_place_columns(),
+            Invitation.language,
+            Invitation.sent_at.is_not(None),
+            Invitation.delivered_at.is_not(None),
+            Invitation.opted_out_at.is_not(None),
+        )
+        .join(Meeting, Meeting.id == Invitation.meeting_id)
+        .join(Team, Team.id == Meeting.team_id)
+        .join(Municipality, Municipality.id == Team.municipality_id)
+        .join(Area, Area.id == Municipality.area_id)
+        .where(Meeting.campaign_id == campaign_id)
+    )
+    rows = db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples()
+    return [
+        InvitationRow(
+            (role, band, area, town, language_group(language)),
+            bool(sent),
+            bool(delivered),
+            bool(opted_out),
+        )
+        for role, band, area, town, language, sent, delivered, opted_out in rows
+    ]
+
+
+def _response_groups() -> tuple[Any, ...]:
     return (
-        Area.name.label("area"),
-        Municipality.name.label("municipality"),
-        Team.name.label("team"),
+        type_coerce(Response.role, String),
+        type_coerce(Response.age_band, String),
+        *_place_columns(),
+        Response.language,
     )
 
 
-def _response_rows(
-    campaign_id: int,
-    questionnaires: dict[str, Questionnaire],
-    progress: Progress | None,
-    total: int,
-) -> Iterator[Sequence[object]]:
-    """Long rows ordered by the random response id; items in questionnaire order.
+def _by_place(query: Any) -> Any:
+    return (
+        query.join(Team, Team.id == Response.team_id)
+        .join(Municipality, Municipality.id == Team.municipality_id)
+        .join(Area, Area.id == Municipality.area_id)
+    )
 
-    Plain rows straight from the connection (no ORM objects, no enum conversion) and the
-    background cells of a response neutralised once: a large window is mostly rows.
-    """
-    query = (
+
+def fine_response_cells(campaign_id: int) -> Counter[Cell]:
+    """Responses of a window per fine group."""
+    query = _by_place(
+        select(*_response_groups(), func.count()).where(Response.campaign_id == campaign_id)
+    ).group_by(*_response_groups())
+    counts: Counter[Cell] = Counter()
+    for role, band, area, town, language, number in db.session.execute(query).tuples():
+        counts[(role, band, area, town, language_group(language))] += number
+    return counts
+
+
+def fine_response_rows(campaign_id: int) -> Iterator[tuple[Any, ...]]:
+    """(id, questionnaire, version, fine cell, item, value, text), ordered by the random id."""
+    query = _by_place(
         select(
             Response.id,
             Response.questionnaire_key,
             Response.questionnaire_version,
-            type_coerce(Response.role, String),
-            type_coerce(Response.age_band, String),
-            *_place_columns(),
-            Response.language,
-            type_coerce(Response.submitted_on, String),
+            *_response_groups(),
             Answer.item_key,
             Answer.value,
             Answer.text,
-        )
-        .join(Answer, Answer.response_id == Response.id)
-        .join(Team, Team.id == Response.team_id)
-        .join(Municipality, Municipality.id == Team.municipality_id)
-        .join(Area, Area.id == Municipality.area_id)
-        .where(Response.campaign_id == campaign_id)
-        .order_by(Response.id)
+        ).join(Answer, Answer.response_id == Response.id)
     )
+    query = query.where(Response.campaign_id == campaign_id).order_by(Response.id)
+    rows = db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples()
+    for rid, qkey, version, role, band, area, town, language, item, value, text in rows:
+        yield (
+            rid,
+            qkey,
+            version,
+            (role, band, area, town, language_group(language)),
+            item,
+            value,
+            text,
+        )
+
+
+def funnel_counts(campaign_id: int) -> dict[str, tuple[int, int]]:
+    """Per role: invitations whose link was opened, and where answering was started."""
+    query = (
+        select(
+            type_coerce(Invitation.role, String),
+            func.count(Invitation.opened_at),
+            func.count(Invitation.started_at),
+        )
+        .join(Meeting, Meeting.id == Invitation.meeting_id)
+        .where(Meeting.campaign_id == campaign_id)
+        .group_by(Invitation.role)
+    )
+    found = {role: (opened, started) for role, opened, started in db.session.execute(query)}
+    return {role: found.get(role, (0, 0)) for role in ROLES}
+
+
+def min_group_size() -> int:
+    return int(current_app.config["MIN_GROUP_SIZE"])
+
+
+def release_of(invitations: Sequence[InvitationRow], responses: Counter[Cell], k: int) -> Release:
+    """The release of a window's fine groups.
+
+    Only an invitation whose SMS was sent could have been answered, so only those count
+    towards a class's k invitations: an attacker would rule the others out.
+    """
+    cells: dict[Cell, CellCount] = {}
+    for row in invitations:
+        cells[row.cell] = cells.get(row.cell, CellCount(0, 0)) + CellCount(int(row.sent), 0)
+    for cell, number in responses.items():
+        cells[cell] = cells.get(cell, CellCount(0, 0)) + CellCount(0, number)
+    return release_classes(cells, k)
+
+
+def window_release(
+    campaign_id: int, k: int | None = None
+) -> tuple[list[InvitationRow], Counter[Cell], Release]:
+    """A window's fine invitations and responses, and their release."""
+    invitations = fine_invitation_cells(campaign_id)
+    responses = fine_response_cells(campaign_id)
+    return invitations, responses, release_of(invitations, responses, k or min_group_size())
+
+
+def _released_invitations(
+    invitations: Sequence[InvitationRow], release: Release
+) -> Iterator[tuple[object, ...]]:
+    # Sorted: the order of the rows says nothing about when or for whom they were made.
+    rows = sorted(
+        (*release.released(row.cell), int(row.sent), int(row.delivered), int(row.opted_out))
+        for row in invitations
+    )
+    yield from (tuple(map(neutralise_formula, row)) for row in rows)
+
+
+def _released_responses(
+    campaign_id: int,
+    questionnaires: dict[str, Questionnaire],
+    release: Release,
+    progress: Progress | None,
+    total: int,
+) -> Iterator[Sequence[object]]:
+    """Long rows ordered by the random response id; items in questionnaire order."""
     positions = {
         key: {item.key: n for n, item in enumerate(q.items)} for key, q in questionnaires.items()
     }
@@ -122,8 +255,7 @@ def _response_rows(
     meta: tuple[object, ...] = ()
     answers: list[tuple[int, str, object, object]] = []
     position: dict[str, int] = {}
-    rows = db.session.execute(query.execution_options(yield_per=BATCH_SIZE))
-    for rid, qkey, version, role, band, area, town, team, language, day, item, value, text in rows:
+    for rid, qkey, version, cell, item, value, text in fine_response_rows(campaign_id):
         if rid != current:
             for _order, *answer in sorted(answers):
                 yield (*meta, *answer)
@@ -134,8 +266,8 @@ def _response_rows(
             if qkey not in positions:
                 raise ExportError(f"a response uses unknown questionnaire {qkey!r}")
             current, position, answers = rid, positions[qkey], []
-            background = (rid, campaign_id, qkey, version, role, band, area, town, team, language)
-            meta = (*map(neutralise_formula, background), str(day))
+            background = (rid, campaign_id, qkey, version, *release.released(cell))
+            meta = tuple(map(neutralise_formula, background))
         answers.append(
             (
                 position.get(item, len(position)),
@@ -148,45 +280,6 @@ def _response_rows(
         yield (*meta, *answer)
     if current is not None and progress is not None:
         progress(done + 1, total)
-
-
-def _flag(column: Any) -> Any:
-    return case((column.is_not(None), 1), else_=0)
-
-
-def invitation_rows(
-    campaign_id: int, team_ids: Collection[int] | None = None
-) -> Iterator[tuple[object, ...]]:
-    """Group columns and 0/1 flags only, sorted by those: no id, no phone, no time.
-
-    `team_ids` narrows the rows to some teams (a coordinator's own).
-    """
-    flags = [
-        _flag(Invitation.sent_at),
-        _flag(Invitation.delivered_at),
-        _flag(Invitation.opened_at),
-        _flag(Invitation.started_at),
-        _flag(Invitation.completed_at),
-        _flag(Invitation.opted_out_at),
-    ]
-    query = (
-        select(
-            type_coerce(Invitation.role, String),
-            type_coerce(Meeting.age_band, String),
-            *_place_columns(),
-            Invitation.language,
-            *flags,
-        )
-        .join(Meeting, Meeting.id == Invitation.meeting_id)
-        .join(Team, Team.id == Meeting.team_id)
-        .join(Municipality, Municipality.id == Team.municipality_id)
-        .join(Area, Area.id == Municipality.area_id)
-        .where(Meeting.campaign_id == campaign_id)
-    )
-    if team_ids is not None:
-        query = query.where(Meeting.team_id.in_(team_ids))
-    query = query.order_by(*[column for column in query.selected_columns])
-    yield from (db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples())
 
 
 def count_responses(campaign_id: int) -> int:
@@ -207,19 +300,24 @@ def build_dataset(
     questionnaires = all_questionnaires()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    codebook = codebook_data(questionnaire_set())
+    k = min_group_size()
+    invitations, _responses, release = window_release(campaign_id, k)
+    codebook = codebook_data(questionnaire_set(), k, release.residual)
     (out_dir / CODEBOOK_FILE).write_text(
         json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    invitations = _write_csv(
-        out_dir / INVITATIONS_FILE,
-        INVITATION_COLUMNS,
-        (tuple(map(neutralise_formula, row)) for row in invitation_rows(campaign_id)),
+    written = _write_csv(
+        out_dir / INVITATIONS_FILE, INVITATION_COLUMNS, _released_invitations(invitations, release)
+    )
+    _write_csv(
+        out_dir / FUNNEL_FILE,
+        FUNNEL_COLUMNS,
+        [(role, *counts) for role, counts in funnel_counts(campaign_id).items()],
     )
     total = count_responses(campaign_id)
     answer_rows = _write_csv(
         out_dir / RESPONSES_FILE,
         RESPONSE_COLUMNS,
-        _response_rows(campaign_id, questionnaires, progress, total),
+        _released_responses(campaign_id, questionnaires, release, progress, total),
     )
-    return DatasetSummary(out_dir, total, answer_rows, invitations)
+    return DatasetSummary(out_dir, total, answer_rows, written)

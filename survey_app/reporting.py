@@ -8,19 +8,32 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import func, select
 
+from analysis.anonymity import Cell, Release
 from analysis.results import Participation, RateGroup
 
-from .export import DatasetSummary, Progress, build_dataset, invitation_rows
+from .export import (
+    DatasetSummary,
+    InvitationRow,
+    Progress,
+    build_dataset,
+    funnel_counts,
+    min_group_size,
+    window_release,
+)
 from .extensions import db
-from .models import Invitation, Meeting, Municipality, Team
+from .models import Invitation, Meeting, Municipality, Response, Team
+
+if TYPE_CHECKING:
+    from analysis.dataset import InvitationCounts
 
 DATA_DIRECTORY = "data"
 RESULTS_FILE = "results.json"
@@ -93,55 +106,91 @@ def replace_report(campaign_id: int) -> Report:
     return Report(target, replace(produced.dataset, directory=target / DATA_DIRECTORY))
 
 
-def live_participation(campaign_id: int, team_ids: Collection[int] | None = None) -> Participation:
-    """Participation now, straight from the database, suppressed as in the closing report.
+def _class_counts(
+    invitations: list[InvitationRow], responses: Counter[Cell], release: Release
+) -> tuple[dict[Cell, InvitationCounts], dict[Cell, int]]:
+    """Invitations and responses per released class, as the exported files would give them."""
+    from analysis.dataset import InvitationCounts
 
-    The same analysis functions compute it, from the same rows the export writes, so a
-    figure shown while the window is open follows the same small-group rules.
-    """
-    from analysis.dataset import FUNNEL_STAGES, INVITATION_GROUPS, Invitations
+    by_class: dict[Cell, InvitationCounts] = {}
+    for row in invitations:
+        label = release.released(row.cell)
+        counts = InvitationCounts(1, int(row.sent), int(row.delivered), int(row.opted_out))
+        by_class[label] = by_class.get(label, InvitationCounts()) + counts
+    answered: dict[Cell, int] = {}
+    for cell, number in responses.items():
+        label = release.released(cell)
+        answered[label] = answered.get(label, 0) + number
+    return by_class, answered
+
+
+def _live(campaign_id: int) -> tuple[Participation, Release]:
+    from analysis.dataset import FunnelCounts
     from analysis.participation import compute_participation
 
-    rows = list(invitation_rows(campaign_id, team_ids))
-    column = {name: [str(row[i]) for row in rows] for i, name in enumerate(INVITATION_GROUPS)}
-    flags = [row[len(INVITATION_GROUPS) :] for row in rows]
-    invitations = Invitations(
-        **column,
-        flags=np.array(flags, dtype=np.int8).reshape(-1, len(FUNNEL_STAGES)),
-    )
-    return compute_participation(invitations, int(current_app.config["MIN_GROUP_SIZE"]))
+    invitations, responses, release = window_release(campaign_id)
+    by_class, answered = _class_counts(invitations, responses, release)
+    funnel = {role: FunnelCounts(*counts) for role, counts in funnel_counts(campaign_id).items()}
+    return compute_participation(by_class, answered, funnel, min_group_size()), release
 
 
-def team_participation(campaign_id: int, team_ids: Collection[int]) -> dict[int, RateGroup]:
-    """Participation of some teams, hidden wherever the window's breakdowns hide it.
+def live_participation(campaign_id: int) -> Participation:
+    """Participation now, straight from the database, under the closing report's rules.
 
-    Teams sit inside municipalities, whose figures the report publishes: a team's figure is
-    shown only when its municipality's is, and teams of one municipality protect each other
-    the way municipalities of one area do. So a coordinator cannot subtract their own team
-    from a published total to learn about a small neighbour.
+    The same release as the export and the same analysis function, so a figure shown while
+    the window is open is the figure the report and the data set would give.
     """
-    from analysis import suppression
-    from analysis.stats import wilson_interval
+    return _live(campaign_id)[0]
 
-    minimum = int(current_app.config["MIN_GROUP_SIZE"])
-    municipalities = live_participation(campaign_id).by.get("municipality", {})
-    completed = func.count(Invitation.completed_at)
-    counts = db.session.execute(
-        select(Team.id, Municipality.name, func.count(Invitation.id), completed)
+
+def fine_team_counts(campaign_id: int) -> dict[int, tuple[str, int, int]]:
+    """Per team of a window: its municipality, invitations and responses."""
+    invited = db.session.execute(
+        select(Team.id, Municipality.name, func.count(Invitation.id))
         .join(Meeting, Meeting.id == Invitation.meeting_id)
         .join(Team, Team.id == Meeting.team_id)
         .join(Municipality, Municipality.id == Team.municipality_id)
         .where(Meeting.campaign_id == campaign_id)
         .group_by(Team.id, Municipality.name)
     ).tuples()
-    teams = {team: (town, invited, done) for team, town, invited, done in counts}
-    _, hidden = suppression.nested(
-        {town: group.invited or 0 for town, group in municipalities.items()},
-        {town for town, group in municipalities.items() if group.suppressed},
-        {str(team): invited for team, (_town, invited, _done) in teams.items()},
-        {str(team) for team, (_t, invited, done) in teams.items() if min(invited, done) < minimum},
-        {str(team): town for team, (town, _i, _d) in teams.items()},
-    )
+    answered = {
+        team: number
+        for team, number in db.session.execute(
+            select(Response.team_id, func.count())
+            .where(Response.campaign_id == campaign_id)
+            .group_by(Response.team_id)
+        ).tuples()
+    }
+    return {team: (town, number, answered.get(team, 0)) for team, town, number in invited}
+
+
+def team_participation(campaign_id: int, team_ids: Collection[int]) -> dict[int, RateGroup]:
+    """Participation of some teams, under the same rule as the municipalities they sit in.
+
+    A team is a part of its municipality's row. Its figure is shown only when that row is
+    shown and holds all of the municipality (no group of it was merged into "Övriga kommuner"
+    by the release); then the teams of the municipality are hidden by the one rule, as
+    municipalities are within their area. So no coordinator can subtract their own team from a
+    published figure to learn about a small neighbour.
+    """
+    from analysis.stats import wilson_interval
+    from analysis.suppression import Table, below, suppress
+
+    k = min_group_size()
+    participation, release = _live(campaign_id)
+    municipalities = participation.by["municipality"]
+    split = {cell[3] for cell, label in release.classes.items() if label[3] != cell[3]}
+    teams = fine_team_counts(campaign_id)
+    hidden: set[str] = set()
+    for town in sorted({town for town, _invited, _done in teams.values()}):
+        mine = {str(team): (d, i) for team, (t, i, d) in teams.items() if t == town}
+        row = municipalities.get(town)
+        if row is None or row.suppressed or town in split:
+            hidden.update(mine)
+            continue
+        values = {**mine, town: (row.completed or 0, row.invited or 0)}
+        found = suppress(Table(values, [(town, list(mine))]), below(mine, k), k)
+        hidden.update(mine if town in found else found & set(mine))
     figures: dict[int, RateGroup] = {}
     for team in team_ids:
         _town, invited, done = teams.get(team, ("", 0, 0))
@@ -152,3 +201,10 @@ def team_participation(campaign_id: int, team_ids: Collection[int]) -> dict[int,
                 invited, done, done / invited, wilson_interval(done, invited), False
             )
     return figures
+
+
+def hidden_team_names(campaign_id: int) -> set[str]:
+    """Names of the teams whose answer counts the one rule hides (for the meetings overview)."""
+    teams = {team: name for team, name in db.session.execute(select(Team.id, Team.name))}
+    figures = team_participation(campaign_id, list(teams))
+    return {teams[team] for team, figure in figures.items() if figure.suppressed}

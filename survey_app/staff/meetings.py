@@ -13,6 +13,7 @@ from ..extensions import db
 from ..meetings import RegistrationProblems, open_campaign, register_meeting
 from ..messaging.status import campaign_status, meeting_status
 from ..models import Campaign, Meeting, StaffRole, Team
+from ..reporting import hidden_team_names
 from . import blueprint
 from .access import allow, current_staff, require_team, team_ids_for, visible_teams
 from .meeting_forms import MeetingForm
@@ -89,10 +90,13 @@ def _shown_campaign() -> Campaign | None:
 def meetings() -> str:
     campaign = _shown_campaign()
     status = campaign_status(campaign.id, team_ids_for(current_staff())) if campaign else None
+    # Answer counts per team follow the results pages' small-group rule.
+    hidden = hidden_team_names(campaign.id) if campaign else set()
     return render_template(
         "staff/meetings/list.html",
         campaign=campaign,
         status=status,
+        hidden_teams=hidden,
         yes=_("Ja"),
         no=_("Nej"),
     )

@@ -108,3 +108,26 @@ def staff_client(app: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Fla
 def _reports_in_tmp(app: Any, tmp_path: Path) -> None:
     """Closing writes a report: into this test's folder, never into instance/."""
     app.config["REPORTS_DIRECTORY"] = str(tmp_path / "reports")
+
+
+def record_answer(invitation: Any, now: Any) -> None:
+    """An invitation answered, as the family path leaves it: a Response with the meeting's
+    groups and a trace on the invitation (without posting every page)."""
+    from survey_app.models import Answer, Response
+
+    invitation.sent_at = invitation.sent_at or now
+    invitation.opened_at = invitation.started_at = invitation.completed_at = now
+    meeting = invitation.meeting
+    _db.session.add(
+        Response(
+            campaign_id=meeting.campaign_id,
+            questionnaire_key=invitation.questionnaire_key,
+            questionnaire_version=1,
+            role=invitation.role,
+            age_band=meeting.age_band,
+            team_id=meeting.team_id,
+            language=invitation.language,
+            submitted_on=now.date(),
+            answers=[Answer(item_key=invitation.questionnaire_key[4].upper() + "0", value=3)],
+        )
+    )

@@ -17,14 +17,21 @@ from survey_app.export import (
     build_dataset,
     neutralise_formula,
 )
+from survey_app.extensions import db as _db
 from survey_app.models import AgeBand, Answer, Response, Role, Team, utcnow
 
 from .conftest import ANSWERS, read_csv
 
+GROUPS = ("role", "age_band", "area", "municipality", "language_group")
+
 
 @pytest.fixture
 def small_window(app, make_campaign, make_meeting, make_invitation, respond, db):
-    """Two meetings, five invitations: three answered, one started, one opted out."""
+    """Two meetings, five invitations: three answered, one started, one opted out.
+
+    Released with a minimum of 1, so the files show every group as it is.
+    """
+    app.config["MIN_GROUP_SIZE"] = 1
     campaign = make_campaign()
     asele = make_meeting(campaign=campaign, team="HLT Åsele", age_band=AgeBand.CHILD)
     umea = make_meeting(campaign=campaign, team="HLT Umeå", age_band=AgeBand.YOUTH)
@@ -47,27 +54,22 @@ def small_window(app, make_campaign, make_meeting, make_invitation, respond, db)
     return campaign
 
 
-def test_invitations_carry_groups_and_funnel_flags_only(small_window, tmp_path):
+def test_invitations_carry_groups_and_delivery_flags_only(small_window, tmp_path):
     build_dataset(small_window.id, tmp_path)
     rows = read_csv(tmp_path / "invitations.csv")
     assert tuple(rows[0]) == INVITATION_COLUMNS
     assert len(rows) == 5
-    totals = {stage: sum(int(r[stage]) for r in rows) for stage in INVITATION_COLUMNS[6:]}
-    assert totals == {
-        "sent": 5,
-        "delivered": 5,
-        "opened": 4,
-        "started": 4,
-        "completed": 3,
-        "opted_out": 1,
-    }
-    by_team = Counter((r["area"], r["municipality"], r["team"]) for r in rows)
-    assert by_team == {
-        ("Södra Lappland", "Åsele", "HLT Åsele"): 2,
-        ("Umeå med krans", "Umeå", "HLT Umeå"): 3,
-    }
+    totals = {stage: sum(int(r[stage]) for r in rows) for stage in ("sent", "delivered")}
+    assert totals == {"sent": 5, "delivered": 5}
+    assert sum(int(r["opted_out"]) for r in rows) == 1
+    by_place = Counter((r["area"], r["municipality"]) for r in rows)
+    assert by_place == {("Södra Lappland", "Åsele"): 2, ("Umeå med krans", "Umeå"): 3}
     assert Counter(r["role"] for r in rows) == {"guardian": 3, "child": 1, "youth": 1}
+    assert Counter(r["language_group"] for r in rows) == {"sv": 3, "other": 2}
     assert {r["age_band"] for r in rows if r["role"] == "youth"} == {"12-18"}
+    # Opening and starting are counted per role only: no invitation says it was answered.
+    funnel = {r["role"]: (r["opened"], r["started"]) for r in read_csv(tmp_path / "funnel.csv")}
+    assert funnel == {"guardian": ("2", "2"), "child": ("1", "1"), "youth": ("1", "1")}
 
 
 def test_responses_match_what_the_families_answered(small_window, tmp_path):
@@ -88,10 +90,8 @@ def test_responses_match_what_the_families_answered(small_window, tmp_path):
     assert guardian["G0"]["municipality"] == "Åsele"
     youth = {r["item"]: r for r in by_role["youth"]}
     assert youth["Y8"]["text"] == ""
-    assert youth["Y0"]["language"] == "en"
+    assert youth["Y0"]["language_group"] == "other"
     assert youth["Y0"]["age_band"] == "12-18"
-    (day,) = {r["submitted_on"] for r in rows}  # a date, never a time
-    assert date.fromisoformat(day)
     assert len({r["response_id"] for r in rows}) == 3
 
 
@@ -164,8 +164,22 @@ def test_responses_are_ordered_by_random_id_not_by_submission(make_campaign, db,
 def test_no_column_comes_from_an_invitation(small_window, tmp_path):
     build_dataset(small_window.id, tmp_path)
     header = (tmp_path / "responses.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    for leak in ("invitation", "phone", "token", "sent", "opened", "completed", "meeting"):
+    for leak in (
+        "invitation",
+        "phone",
+        "token",
+        "sent",
+        "opened",
+        "completed",
+        "meeting",
+        "team",
+        "submitted",
+        ",language,",
+    ):
         assert leak not in header
+    invitations_header = (tmp_path / "invitations.csv").read_text(encoding="utf-8-sig")
+    for leak in ("opened", "started", "completed", "team", ",language,"):
+        assert leak not in invitations_header.splitlines()[0]
     invitations = (tmp_path / "invitations.csv").read_text(encoding="utf-8-sig")
     assert "+4670" not in invitations
     assert str(utcnow().year) not in invitations  # no dates
@@ -210,9 +224,34 @@ def test_the_simulator_writes_the_codebook_the_service_exports(app, tmp_path, ma
     simulate_dataset(tmp_path / "simulated", 10, seed=1)
     service = json.loads((tmp_path / "service" / "codebook.json").read_text(encoding="utf-8"))
     simulated = json.loads((tmp_path / "simulated" / "codebook.json").read_text(encoding="utf-8"))
+    # The release section describes each data set's own residual classes; the rest is equal.
+    assert simulated.pop("release")["k"] == service.pop("release")["k"]
     assert simulated == service
 
 
 def test_an_unknown_window_is_refused(app, tmp_path):
     with pytest.raises(ExportError, match="no collection window with id 999"):
         build_dataset(999, tmp_path)
+
+
+def test_an_attacker_with_the_export_finds_k_candidates_for_every_response(app, runner, tmp_path):
+    """The demo's 400 answers: match each response on everything it shares with the
+    invitations (its class) and count who it could be."""
+    assert runner.invoke(args=["demo", "--simulate", "400"]).exit_code == 0
+    campaign_id = _db.session.scalar(sa.select(Response.campaign_id).limit(1))
+    build_dataset(campaign_id, tmp_path)
+    k = app.config["MIN_GROUP_SIZE"]
+    codebook = json.loads((tmp_path / "codebook.json").read_text(encoding="utf-8"))
+    residual = {tuple(c[x] for x in GROUPS) for c in codebook["release"]["residual"]}
+    invitations = read_csv(tmp_path / "invitations.csv")
+    # An invitation whose SMS was never sent cannot have been answered: the attacker drops it.
+    candidates = Counter(tuple(r[x] for x in GROUPS) for r in invitations if r["sent"] == "1")
+    responses = {
+        r["response_id"]: tuple(r[x] for x in GROUPS) for r in read_csv(tmp_path / "responses.csv")
+    }
+    alike = Counter(responses.values())
+    assert len(responses) == 400
+    for label in responses.values():
+        assert label not in residual
+        assert candidates[label] >= k
+        assert alike[label] >= k

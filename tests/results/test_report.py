@@ -172,6 +172,13 @@ def test_the_report_charts_are_shown_as_images(staff_client, closed_window):
     page = analyst.get(f"/staff/results/{closed_window.id}").text
     charts = re.findall(r'<img src="([^"]+/charts/[^"]+\.svg)"', page)
     assert charts
+    # Each image says in words what it shows: figures, or that they are too few; never a
+    # file name.
+    alts = re.findall(r'<img src="[^"]+" alt="([^"]*)"', page)
+    assert len(alts) == len(charts)
+    for alt in alts:
+        assert ".svg" not in alt
+        assert re.search(r"\d|för få", alt)
     response = analyst.get(charts[0])
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
