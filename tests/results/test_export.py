@@ -255,3 +255,15 @@ def test_an_attacker_with_the_export_finds_k_candidates_for_every_response(app, 
         assert label not in residual
         assert candidates[label] >= k
         assert alike[label] >= k
+
+
+def test_live_figures_are_the_figures_of_the_export(app, runner, tmp_path):
+    """Staff pages during the window, the exported data set and the report agree."""
+    from analysis.compute import compute_results
+    from survey_app.reporting import live_participation
+
+    assert runner.invoke(args=["demo", "--simulate", "150"]).exit_code == 0
+    campaign_id = _db.session.scalar(sa.select(Response.campaign_id).limit(1))
+    build_dataset(campaign_id, tmp_path)
+    exported = compute_results(load_dataset(tmp_path), app.config["MIN_GROUP_SIZE"])
+    assert live_participation(campaign_id) == exported.participation
