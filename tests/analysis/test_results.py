@@ -246,3 +246,30 @@ def test_results_json_is_valid_and_complete(results: Results) -> None:
     group = data["participation"]["overall"]
     assert set(group) == {"invited", "completed", "rate", "ci", "suppressed"}
     assert "NaN" not in results.to_json()
+
+
+def test_every_breakdown_adds_up_to_the_total_with_its_generalised_rows(simulated: Path) -> None:
+    from analysis.participation import participation_table
+
+    dataset = load_dataset(simulated)
+    table, _ = participation_table(dataset.invitations.classes, dataset.responses.class_counts())
+    for total, parts in table.equations:
+        sums = [sum(column) for column in zip(*(table.values[p] for p in parts), strict=True)]
+        assert tuple(sums) == table.values[total], total
+    assert any(p.endswith("*") for _, parts in table.equations for p in parts)
+
+
+def test_a_role_too_small_to_release_is_named_in_the_codebook_and_the_report(
+    tmp_path: Path,
+) -> None:
+    import analysis
+    from analysis.simulate import simulate_dataset
+
+    folder = simulate_dataset(tmp_path / "data", 12, seed=3)
+    codebook = json.loads((folder / "codebook.json").read_text(encoding="utf-8"))
+    residual = {c["role"] for c in codebook["release"]["residual"]}
+    assert residual  # a dozen answers leave children or young people under k
+    results = analysis.run(folder, tmp_path / "out", exports=False)
+    assert {cell[0] for cell in results.generated_from.residual_classes} == residual
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Grupper som inte kunde göras tillräckligt stora" in html
