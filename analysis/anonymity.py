@@ -1,30 +1,167 @@
-"""Stand-in for the k-anonymous release (replaced by the analysis library's own module).
+"""The k-anonymous release: which group attributes a response and an invitation may carry.
 
-Every cell is released at the role only: safe whenever a role has at least k invitations
-and k responses, and enough for the service's own tests until the full algorithm lands.
+A cell is the fine group of an invitation or response: (role, age_band, area, municipality,
+language_group). Small cells are merged with their neighbours until every released class has
+at least k invitations and either no responses or at least k, so a released response shares
+its class with at least k − 1 other responses and k invitations, and no small class says that
+nobody answered. Merging generalises one attribute at a time, in a fixed order; a merged
+attribute is written as "*". Role is never generalised: the questionnaire reveals it.
+
+Pure Python on purpose: the web service imports it to export data sets and to show live
+participation, without numpy or the rest of the analysis.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-GENERALISED = "*"
+#: A fine cell or a released class: (role, age_band, area, municipality, language_group).
 Cell = tuple[str, str, str, str, str]
+GENERALISED = "*"
+ATTRIBUTES = ("role", "age_band", "area", "municipality", "language_group")
+#: Generalised first to last; generalising the area also generalises the municipality.
+GENERALISATION_ORDER = ("language_group", "municipality", "age_band", "area")
+#: Swedish, or any other language of the invitation (a single language can be one family).
+LANGUAGE_GROUPS = {"sv": "svenska", "other": "annat språk än svenska"}
+
+_ROLE, _AGE, _AREA, _MUNICIPALITY, _LANGUAGE = range(5)
+_POSITIONS = {
+    "language_group": (_LANGUAGE,),
+    "municipality": (_MUNICIPALITY,),
+    "age_band": (_AGE,),
+    "area": (_AREA, _MUNICIPALITY),
+}
+
+
+def language_group(language: str) -> str:
+    """ "sv" for Swedish, "other" for every other invitation language."""
+    return "sv" if language == "sv" else "other"
 
 
 @dataclass(frozen=True)
 class CellCount:
+    """Invitations that could have answered, and responses, in one cell."""
+
     invitations: int
     responses: int
+
+    def __add__(self, other: CellCount) -> CellCount:
+        return CellCount(self.invitations + other.invitations, self.responses + other.responses)
+
+
+def acceptable(count: CellCount, k: int) -> bool:
+    """At least k invitations, and no responses or at least k."""
+    return count.invitations >= k and (count.responses == 0 or count.responses >= k)
 
 
 @dataclass(frozen=True)
 class Release:
-    classes: dict[Cell, Cell]
-    residual: list[Cell] = field(default_factory=list)
+    """Every fine cell's released class, and the classes that could not be made safe."""
+
+    k: int
+    classes: Mapping[Cell, Cell]
+    #: Classes still below k after everything was merged (a whole role too small).
+    residual: tuple[Cell, ...]
+
+    def released(self, cell: Cell) -> Cell:
+        """The class a fine cell is released as."""
+        return self.classes[cell]
+
+    def class_counts(self, cells: Mapping[Cell, CellCount]) -> dict[Cell, CellCount]:
+        """Counts per released class."""
+        totals: dict[Cell, CellCount] = {}
+        for cell, count in cells.items():
+            label = self.classes[cell]
+            totals[label] = totals.get(label, CellCount(0, 0)) + count
+        return totals
+
+
+@dataclass
+class _Class:
+    label: Cell
+    members: list[Cell]
+    count: CellCount
+
+    def order(self) -> tuple[int, int, Cell]:
+        # Smallest first: by responses, then invitations, then name.
+        return (self.count.responses, self.count.invitations, self.label)
+
+
+def _parent(label: Cell, attribute: str) -> Cell:
+    cell = list(label)
+    for position in _POSITIONS[attribute]:
+        cell[position] = GENERALISED
+    return (cell[0], cell[1], cell[2], cell[3], cell[4])
+
+
+def _merge(parts: Iterable[_Class], label: Cell) -> _Class:
+    members: list[Cell] = []
+    count = CellCount(0, 0)
+    for part in parts:
+        members += part.members
+        count = count + part.count
+    return _Class(label, members, count)
+
+
+def _absorb(
+    merged: list[_Class], others: list[_Class], k: int, label: Cell
+) -> tuple[_Class, list[_Class]]:
+    """Merge `merged`, then the smallest of `others` until acceptable; the rest stays apart."""
+    rest = sorted(others, key=_Class.order)
+    combined = _merge(merged, label)
+    while not acceptable(combined.count, k) and rest:
+        combined = _merge([combined, rest.pop(0)], label)
+    return combined, rest
+
+
+def _generalise(classes: list[_Class], attribute: str, k: int) -> list[_Class]:
+    groups: dict[Cell, list[_Class]] = {}
+    for item in classes:
+        groups.setdefault(_parent(item.label, attribute), []).append(item)
+    result: list[_Class] = []
+    for parent in sorted(groups):
+        siblings = groups[parent]
+        # A class already labelled as the parent must join the merge: labels stay unique.
+        small = [c for c in siblings if not acceptable(c.count, k) or c.label == parent]
+        if len(siblings) == 1 or not any(not acceptable(c.count, k) for c in small):
+            # Nothing to merge with: generalising alone would only cut the class off from
+            # the neighbours it can merge with at the next attribute.
+            result += siblings
+            continue
+        merged, rest = _absorb(small, [c for c in siblings if c not in small], k, parent)
+        result += [merged, *rest]
+    return result
+
+
+def _role_level(classes: list[_Class], k: int) -> tuple[list[_Class], list[Cell]]:
+    """Merge what is still too small into (role, *, *, *, *), with the smallest of its role."""
+    result: list[_Class] = []
+    residual: list[Cell] = []
+    for role in sorted({c.label[_ROLE] for c in classes}):
+        mine = [c for c in classes if c.label[_ROLE] == role]
+        top: Cell = (role, GENERALISED, GENERALISED, GENERALISED, GENERALISED)
+        small = [c for c in mine if not acceptable(c.count, k) or c.label == top]
+        if not any(not acceptable(c.count, k) for c in small):
+            result += mine
+            continue
+        merged, rest = _absorb(small, [c for c in mine if c not in small], k, top)
+        result += [merged, *rest]
+        if not acceptable(merged.count, k):
+            residual.append(top)
+    return result, residual
 
 
 def release_classes(cells: Mapping[Cell, CellCount], k: int) -> Release:
-    classes = {cell: (cell[0], "*", "*", "*", "*") for cell in cells}
-    return Release(classes)
+    """The released class of every fine cell (same input, same output, in any order)."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    for cell in cells:
+        if len(cell) != len(ATTRIBUTES) or GENERALISED in cell:
+            raise ValueError(f"not a fine cell: {cell!r}")
+    classes = [_Class(cell, [cell], cells[cell]) for cell in sorted(cells)]
+    for attribute in GENERALISATION_ORDER:
+        classes = _generalise(classes, attribute, k)
+    classes, residual = _role_level(classes, k)
+    mapping = {member: item.label for item in classes for member in item.members}
+    return Release(k, {cell: mapping[cell] for cell in sorted(mapping)}, tuple(sorted(residual)))

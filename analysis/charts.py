@@ -19,14 +19,18 @@ from matplotlib.typing import RcKeyType
 
 from analysis.codebook import Codebook, Scale
 from analysis.labels import (
+    ALL_NO_ANSWER,
     COMMON_LABELS,
     FUNNEL_LABELS,
     PARALLEL_LABELS,
     ROLE_SHORT,
     SUPPRESSED,
     count,
+    group_label,
+    interval,
     p_value,
     percent,
+    role_label,
 )
 from analysis.results import Comparison, ItemGroup, Results
 
@@ -131,7 +135,7 @@ def area_rate_figure(results: Results) -> Figure:
     """Response rate overall and per area, with 95% Wilson intervals."""
     participation = results.participation
     rows = [("Alla områden", participation.overall)]
-    rows += list(participation.by.get("area", {}).items())
+    rows += [(group_label("area", a), g) for a, g in participation.by.get("area", {}).items()]
     fig = _figure(1.2 + 0.45 * len(rows))
     ax = fig.add_subplot()
     ax.set_title("Svarsfrekvens per område (95 % konfidensintervall)")
@@ -389,38 +393,107 @@ def render_charts(
         return _render_all(results, codebook, questionnaires)
 
 
+def _funnel_text(results: Results) -> str:
+    funnel = results.participation.funnel
+    if funnel.suppressed or not funnel.invited:
+        return f"Diagrammet visar inga siffror: {SUPPRESSED}."
+    parts = [f"Inbjudna {count(funnel.invited)}"]
+    for stage in ("sent", "delivered", "opened", "started", "completed", "opted_out"):
+        value = getattr(funnel, stage) or 0
+        parts.append(
+            f"{FUNNEL_LABELS[stage].lower()} {count(value)} ({percent(value / funnel.invited)})"
+        )
+    return "; ".join(parts) + ". Samma siffror finns i tabellen Från inbjudan till svar."
+
+
+def _rate_text(name: str, rate: float | None, ci: tuple[float, float] | None) -> str:
+    if rate is None:
+        return f"{name}: {SUPPRESSED}"
+    return f"{name}: {percent(rate)} (95 % KI {interval(ci)})"
+
+
+def _areas_text(results: Results) -> str:
+    overall = results.participation.overall
+    parts = [_rate_text("Alla områden", overall.rate, overall.ci)]
+    for area, group in results.participation.by.get("area", {}).items():
+        parts.append(_rate_text(group_label("area", area), group.rate, group.ci))
+    return "Svarsfrekvens: " + "; ".join(parts) + ". Samma siffror finns i tabellen per område."
+
+
+def _items_text(results: Results, qkey: str, role: str) -> str:
+    parts = []
+    for summary in results.items.get(qkey, {}).values():
+        if summary.suppressed:
+            parts.append(f"{summary.key}: {SUPPRESSED}")
+        elif summary.all_no_answer:
+            parts.append(f"{summary.key}: {ALL_NO_ANSWER}")
+        else:
+            parts.append(
+                f"{summary.key}: {percent(summary.positive_share)} positiva "
+                f"(n\u00a0=\u00a0{count(summary.n)})"
+            )
+    return (
+        "Andel positiva svar per fråga: "
+        + "; ".join(parts)
+        + f". Fördelningen per svarsalternativ finns i tabellen Svar per fråga – "
+        f"{role_label(role).lower()}."
+    )
+
+
+def _parallel_text(results: Results) -> str:
+    parts = []
+    for comparison in results.comparisons:
+        if comparison.kind != "roles":
+            continue
+        roles = []
+        for role in CHILD_ORDER:
+            if role not in comparison.items:
+                continue
+            distribution = (comparison.distributions or {}).get(role)
+            total = sum(distribution.values()) if distribution else 0
+            if not distribution or not total:
+                roles.append(f"{ROLE_SHORT[role]} {SUPPRESSED}")
+                continue
+            shares = ", ".join(
+                f"{COMMON_LABELS[c].lower()} {percent(distribution[c] / total)}"
+                for c in ("positive", "partly", "negative")
+            )
+            roles.append(f"{ROLE_SHORT[role]} {shares}")
+        parts.append(
+            f"{PARALLEL_LABELS.get(comparison.subject, comparison.subject)}: " + "; ".join(roles)
+        )
+    return (
+        "På den gemensamma skalan. "
+        + ". ".join(parts)
+        + ". Testen finns i tabellen Jämförelse mellan roller."
+    )
+
+
 def _render_all(
     results: Results, codebook: Codebook, questionnaires: Sequence[str] | None
 ) -> list[Chart]:
     charts = []
     charts.append(
-        _render(
-            "funnel",
-            "Från inbjudan till svar",
-            "Antal inbjudningar som skickades, levererades, öppnades, påbörjades och besvarades.",
-            funnel_figure(results),
-        )
+        _render("funnel", "Från inbjudan till svar", _funnel_text(results), funnel_figure(results))
     )
     charts.append(
         _render(
             "areas",
             "Svarsfrekvens per område",
-            "Andel av de inbjudna som svarade, för alla och per område, "
-            "med 95 % konfidensintervall.",
+            _areas_text(results),
             area_rate_figure(results),
         )
     )
     for qkey in questionnaires or list(results.items):
         fig = item_figure(results, codebook, qkey)
         if fig is not None:
-            title = codebook.questionnaires[qkey].title or qkey
+            questionnaire = codebook.questionnaires[qkey]
+            title = questionnaire.title or qkey
             charts.append(
                 _render(
                     f"items-{qkey}",
                     f"Svar per fråga: {title}",
-                    "Andel svar per svarsalternativ för varje fråga; positiva svar till höger "
-                    "om mittlinjen, övriga till vänster, och andelen vet inte eller inget svar "
-                    "separat.",
+                    _items_text(results, qkey, questionnaire.role),
                     fig,
                 )
             )
@@ -429,9 +502,8 @@ def _render_all(
         charts.append(
             _render(
                 "parallel",
-                "Barn, vårdnadshavare och unga",
-                "Andel ja, delvis och nej på de frågor som ställs till både barn, vårdnadshavare "
-                "och unga, omräknade till en gemensam tregradig skala.",
+                "Barn, vårdnadshavare och unga på den gemensamma skalan",
+                _parallel_text(results),
                 fig,
             )
         )

@@ -89,9 +89,6 @@ def compare_roles(dataset: Dataset, items: dict[str, dict[str, ItemSummary]]) ->
                 excluded.append(role)
                 continue
             scale = codebook.scales[summary.scale]
-            if scale.common is None:
-                # Codebook validation refuses parallel items without a common mapping.
-                raise ValueError(f"scale {scale.key} of parallel item {key} has no common mapping")
             # Map each value to its common category; the numbers themselves are never mixed.
             counts = dict.fromkeys(COMMON_CATEGORIES, 0)
             for value, count in summary.counts.items():

@@ -12,27 +12,34 @@ FREE_TEXT_FILE = "free_text.csv"
 
 
 def compute_results(dataset: Dataset, min_group_size: int = 5) -> Results:
-    """All figures of the report, with suppression already applied."""
+    """All figures of the report, with the small-group rule already applied."""
     if min_group_size < 1:
         raise ValueError("min_group_size must be at least 1")
     responses = dataset.responses
-    dates = sorted(set(responses.submitted_on))
+    release = dataset.codebook.release
     generated_from = GeneratedFrom(
         responses=len(responses),
         answer_rows=dataset.answer_rows,
         invitations=len(dataset.invitations),
         campaigns=sorted({int(c) for c in responses.campaign_id}),
-        first_submitted=dates[0] if dates else None,
-        last_submitted=dates[-1] if dates else None,
+        release_k=release.k,
+        residual_classes=[list(cell) for cell in release.residual],
     )
-    items = compute_items(dataset, min_group_size)
+    participation = compute_participation(
+        dataset.invitations.classes, responses.class_counts(), dataset.funnel, min_group_size
+    )
+    # An area hidden in the participation table stays hidden in every item's table.
+    hidden_areas = frozenset(
+        area for area, group in participation.by.get("area", {}).items() if group.suppressed
+    )
+    items = compute_items(dataset, min_group_size, hidden_areas)
     texts = len(dataset.free_text)
     return Results(
         min_group_size=min_group_size,
         generated_from=generated_from,
         # Nothing to report until there are both invitations and responses.
         empty=len(responses) == 0 or len(dataset.invitations) == 0,
-        participation=compute_participation(dataset.invitations, min_group_size),
+        participation=participation,
         items=items,
         indexes=compute_indexes(dataset, min_group_size),
         comparisons=compute_comparisons(dataset, items),

@@ -1,34 +1,42 @@
 """The data set contract: file names and columns shared by the service's export and this library.
 
-Kept free of imports so the web service can write data sets without loading numpy or scipy.
+Kept free of heavy imports so the web service can write data sets without numpy or scipy.
+Version 2: nothing in the files links a response to an invitation. Both carry only the
+released class of their group (analysis/anonymity.py), responses carry no date, and the
+invitations carry no per-invitation trace of answering.
 """
 
 from __future__ import annotations
 
 RESPONSES_FILE = "responses.csv"
 INVITATIONS_FILE = "invitations.csv"
+FUNNEL_FILE = "funnel.csv"
 CODEBOOK_FILE = "codebook.json"
-CODEBOOK_FORMAT = 1
+#: 2: questionnaires and scales in the same form as the YAML files, and the release section.
+CODEBOOK_FORMAT = 2
 
+#: The released class of a response or an invitation; any but role may be "*".
+GROUP_COLUMNS = ("role", "age_band", "area", "municipality", "language_group")
 RESPONSE_COLUMNS = (
     "response_id",
     "campaign_id",
     "questionnaire",
     "questionnaire_version",
-    "role",
-    "age_band",
-    "area",
-    "municipality",
-    "team",
-    "language",
-    "submitted_on",
+    *GROUP_COLUMNS,
     "item",
     "value",
     "text",
 )
-INVITATION_GROUPS = ("role", "age_band", "area", "municipality", "team", "language")
+#: 0/1 per invitation: nothing that happens only to those who answer.
+INVITATION_FLAGS = ("sent", "delivered", "opted_out")
+INVITATION_COLUMNS = GROUP_COLUMNS + INVITATION_FLAGS
+#: Counted per role by the service, never per invitation.
+FUNNEL_COUNTERS = ("opened", "started")
+FUNNEL_COLUMNS = ("role", *FUNNEL_COUNTERS)
+#: The steps of the funnel the results show, after "invited".
 FUNNEL_STAGES = ("sent", "delivered", "opened", "started", "completed", "opted_out")
-INVITATION_COLUMNS = INVITATION_GROUPS + FUNNEL_STAGES
+#: Beside the report's charts: each chart's title and text alternative (read by the service).
+CHARTS_INDEX = "charts.json"
 #: Cells a spreadsheet would run as a formula when they start with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -45,25 +53,3 @@ def unescape_cell(text: str) -> str:
     if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
         return text[1:]
     return text
-
-
-# The codebook's vocabulary, checked by the service's questionnaire loader and by this library.
-ROLES = ("guardian", "child", "youth")
-ITEM_TYPES = ("choice", "text")
-DIMENSIONS = (
-    "filter",
-    "space",
-    "voice",
-    "audience",
-    "influence",
-    "plan",
-    "child_involvement",
-    "overall",
-    "comment",
-)
-#: The Lundy model of child participation: the dimensions that get an index.
-LUNDY_DIMENSIONS = ("space", "voice", "audience", "influence")
-#: Items asked of children, young people and guardians alike, compared across roles.
-PARALLEL_KEYS = ("voice", "audience", "understanding", "influence")
-#: The ordinal every scale maps onto, so 3- and 4-point answers are compared, never averaged.
-COMMON_CATEGORIES = ("negative", "partly", "positive")

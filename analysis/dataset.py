@@ -1,9 +1,9 @@
-"""Loading and validating a data set folder (responses.csv, invitations.csv, codebook.json)."""
+"""Loading and validating a data set folder (responses.csv, invitations.csv, funnel.csv and
+codebook.json, contract version 2)."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,12 +14,15 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from analysis.codebook import Codebook, Item, Questionnaire, Scale, load_codebook
+from analysis.anonymity import GENERALISED, LANGUAGE_GROUPS, Cell
+from analysis.codebook import ROLES, Codebook, Item, Questionnaire, Scale, load_codebook
 from analysis.contract import (
     CODEBOOK_FILE,
-    FUNNEL_STAGES,
+    FUNNEL_COLUMNS,
+    FUNNEL_FILE,
+    GROUP_COLUMNS,
     INVITATION_COLUMNS,
-    INVITATION_GROUPS,
+    INVITATION_FLAGS,
     INVITATIONS_FILE,
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
@@ -28,12 +31,10 @@ from analysis.contract import (
 from analysis.errors import DatasetError
 
 # Columns that describe the whole response and must repeat unchanged on each of its rows.
-RESPONSE_META = RESPONSE_COLUMNS[1:11]
+RESPONSE_META = RESPONSE_COLUMNS[1:9]
 
-ROLES = ("guardian", "child", "youth")
 AGE_BANDS = ("0-5", "6-11", "12-18")
 AREAS = ("Södra Lappland", "Umeå med krans", "Skellefteå/Norsjö")
-LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "fi")
 # Children and young people answer for themselves, so their role fixes their age band.
 ROLE_AGE_BAND = {"child": "6-11", "youth": "12-18"}
 
@@ -42,7 +43,6 @@ NO_ANSWER = 0
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _RESPONSE_ID = re.compile(r"[0-9a-fA-F]{32}")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PROGRESS_EVERY = 50_000
 
 LoadProgress = Callable[[int, int], None]
@@ -59,7 +59,7 @@ class FreeText:
 
 @dataclass
 class Responses:
-    """One row per submitted response, with its background columns as arrays."""
+    """One row per submitted response, with its background columns."""
 
     ids: list[str]
     campaign_id: npt.NDArray[np.int64]
@@ -69,12 +69,29 @@ class Responses:
     age_band: list[str]
     area: list[str]
     municipality: list[str]
-    team: list[str]
-    language: list[str]
-    submitted_on: list[str]
+    language_group: list[str]
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def cell(self, i: int) -> Cell:
+        """The released class of response i."""
+        return (
+            self.role[i],
+            self.age_band[i],
+            self.area[i],
+            self.municipality[i],
+            self.language_group[i],
+        )
+
+    def class_counts(self) -> dict[Cell, int]:
+        """Responses per released class."""
+        counts: dict[Cell, int] = {}
+        for cell in zip(
+            self.role, self.age_band, self.area, self.municipality, self.language_group, strict=True
+        ):
+            counts[cell] = counts.get(cell, 0) + 1
+        return counts
 
 
 @dataclass
@@ -96,25 +113,44 @@ class AnswerMatrix:
         raise KeyError(key)
 
 
+@dataclass(frozen=True)
+class InvitationCounts:
+    """Invitations of one released class, and how many were sent, delivered, opted out."""
+
+    invited: int = 0
+    sent: int = 0
+    delivered: int = 0
+    opted_out: int = 0
+
+    def __add__(self, other: InvitationCounts) -> InvitationCounts:
+        return InvitationCounts(
+            self.invited + other.invited,
+            self.sent + other.sent,
+            self.delivered + other.delivered,
+            self.opted_out + other.opted_out,
+        )
+
+
 @dataclass
 class Invitations:
-    """One row per invitation: background columns and the 0/1 funnel flags."""
+    """Invitations counted per released class (invitations.csv has one row per invitation)."""
 
-    role: list[str]
-    age_band: list[str]
-    area: list[str]
-    municipality: list[str]
-    team: list[str]
-    language: list[str]
-    # Columns in FUNNEL_STAGES order.
-    flags: npt.NDArray[np.int8]
+    classes: dict[Cell, InvitationCounts]
 
     def __len__(self) -> int:
-        return len(self.role)
+        return sum(counts.invited for counts in self.classes.values())
 
-    def stage(self, name: str) -> npt.NDArray[np.int8]:
-        """The 0/1 column of one funnel stage."""
-        return self.flags[:, FUNNEL_STAGES.index(name)]
+    def total(self, stage: str) -> int:
+        """Invitations that reached one step (sent, delivered or opted_out)."""
+        return sum(getattr(counts, stage) for counts in self.classes.values())
+
+
+@dataclass(frozen=True)
+class FunnelCounts:
+    """Invitations of one role whose link was opened, and where answering was started."""
+
+    opened: int = 0
+    started: int = 0
 
 
 @dataclass
@@ -126,6 +162,7 @@ class Dataset:
     responses: Responses
     answers: dict[str, AnswerMatrix]
     invitations: Invitations
+    funnel: dict[str, FunnelCounts] = field(default_factory=dict)
     free_text: list[FreeText] = field(default_factory=list)
     answer_rows: int = 0
 
@@ -224,7 +261,6 @@ class _ResponseLoader:
         # Background values already checked; most responses repeat a few combinations.
         self.good_groups: set[tuple[str, ...]] = set()
         self.good_campaigns: set[str] = set()
-        self.good_days: set[str] = set()
 
     def check_meta(self, meta: tuple[str, ...], row: int) -> None:
         """Validate the background columns of a new response."""
@@ -236,18 +272,7 @@ class _ResponseLoader:
                     name, row, "campaign_id", f"{values['campaign_id']!r} is not an integer"
                 )
             self.good_campaigns.add(values["campaign_id"])
-        day = values["submitted_on"]
-        if day not in self.good_days:
-            try:
-                if not _ISO_DATE.fullmatch(day):
-                    raise ValueError
-                dt.date.fromisoformat(day)
-            except ValueError:
-                raise _error(
-                    name, row, "submitted_on", f"{day!r} is not a date YYYY-MM-DD"
-                ) from None
-            self.good_days.add(day)
-        group = meta[1:-1]
+        group = meta[1:]
         if group not in self.good_groups:
             self.check_group(values, row)
             self.good_groups.add(group)
@@ -285,33 +310,16 @@ class _ResponseLoader:
                 f"{role!r} does not match codebook.json, where {qkey} is answered by "
                 f"{questionnaire.role}",
             )
-        band = values["age_band"]
-        if band not in AGE_BANDS:
-            raise _error(
-                name, row, "age_band", f"{band!r} is not an age band ({', '.join(AGE_BANDS)})"
-            )
-        if role in ROLE_AGE_BAND and band != ROLE_AGE_BAND[role]:
-            raise _error(
-                name,
-                row,
-                "age_band",
-                f"{band} does not fit role {role} (age band {ROLE_AGE_BAND[role]})",
-            )
-        _check_place(
+        _check_group(
             name,
             row,
+            role,
+            values["age_band"],
             values["area"],
             values["municipality"],
-            values["team"],
+            values["language_group"],
             self.municipality_area,
         )
-        if values["language"] not in LANGUAGES:
-            raise _error(
-                name,
-                row,
-                "language",
-                f"{values['language']!r} is not a language ({', '.join(LANGUAGES)})",
-            )
 
     def parse_cell(self, qkey: str, item_key: str, value: str, row: int) -> tuple[int, int, int]:
         """Validate an (item, value) pair: (questionnaire no, column, code); code -1 is text."""
@@ -358,24 +366,54 @@ class _ResponseLoader:
         return q_no, column, code
 
 
-def _check_place(
-    name: str, row: int, area: str, municipality: str, team: str, municipality_area: dict[str, str]
+def _check_group(
+    name: str,
+    row: int,
+    role: str,
+    band: str,
+    area: str,
+    municipality: str,
+    language_group: str,
+    municipality_area: dict[str, str],
 ) -> None:
-    if area not in AREAS:
-        raise _error(name, row, "area", f"{area!r} is not an area ({', '.join(AREAS)})")
-    if not municipality:
-        raise _error(name, row, "municipality", "empty")
-    known = municipality_area.setdefault(municipality, area)
-    if known != area:
-        # Municipality figures are suppressed within their area, so the nesting must hold.
+    """A released class: known values, or "*" where the release generalised them."""
+    if role not in ROLES:
+        raise _error(name, row, "role", f"{role!r} is not a role ({', '.join(ROLES)})")
+    if band not in (*AGE_BANDS, GENERALISED):
+        raise _error(
+            name, row, "age_band", f"{band!r} is not an age band ({', '.join(AGE_BANDS)} or *)"
+        )
+    if role in ROLE_AGE_BAND and band not in (ROLE_AGE_BAND[role], GENERALISED):
         raise _error(
             name,
             row,
-            "area",
-            f"{municipality} is in {known} elsewhere in the data set, here in {area}",
+            "age_band",
+            f"{band} does not fit role {role} (age band {ROLE_AGE_BAND[role]})",
         )
-    if not team:
-        raise _error(name, row, "team", "empty")
+    if area not in (*AREAS, GENERALISED):
+        raise _error(name, row, "area", f"{area!r} is not an area ({', '.join(AREAS)} or *)")
+    if not municipality:
+        raise _error(name, row, "municipality", "empty")
+    if area == GENERALISED and municipality != GENERALISED:
+        raise _error(name, row, "municipality", f"{municipality} given where the area is *")
+    if municipality != GENERALISED:
+        known = municipality_area.setdefault(municipality, area)
+        if known != area:
+            # Municipality figures are suppressed within their area, so the nesting must hold.
+            raise _error(
+                name,
+                row,
+                "area",
+                f"{municipality} is in {known} elsewhere in the data set, here in {area}",
+            )
+    if language_group not in (*LANGUAGE_GROUPS, GENERALISED):
+        groups = ", ".join(LANGUAGE_GROUPS)
+        raise _error(
+            name,
+            row,
+            "language_group",
+            f"{language_group!r} is not a language group ({groups} or *)",
+        )
 
 
 def _load_responses(
@@ -476,9 +514,7 @@ def _build_responses(loader: _ResponseLoader) -> Responses:
         age_band=list(by_name["age_band"]),
         area=list(by_name["area"]),
         municipality=list(by_name["municipality"]),
-        team=[unescape_cell(t) for t in by_name["team"]],
-        language=list(by_name["language"]),
-        submitted_on=list(by_name["submitted_on"]),
+        language_group=list(by_name["language_group"]),
     )
 
 
@@ -541,13 +577,11 @@ def _check_duplicates(
 
 def _load_invitations(path: Path, municipality_area: dict[str, str]) -> Invitations:
     file = _CsvFile(path, INVITATION_COLUMNS)
-    get_groups = itemgetter(*(file.positions[c] for c in INVITATION_GROUPS))
-    get_flags = itemgetter(*(file.positions[c] for c in FUNNEL_STAGES))
+    get_group = itemgetter(*(file.positions[c] for c in GROUP_COLUMNS))
+    get_flags = itemgetter(*(file.positions[c] for c in INVITATION_FLAGS))
     width = len(INVITATION_COLUMNS)
-    checked: set[tuple[str, ...]] = set()
-    groups: list[tuple[str, ...]] = []
-    flags: list[tuple[int, ...]] = []
-    flag_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
+    classes: dict[Cell, InvitationCounts] = {}
+    flag_cache: dict[tuple[str, ...], InvitationCounts] = {}
     row = 1
     try:
         with file.errors():
@@ -557,55 +591,54 @@ def _load_invitations(path: Path, municipality_area: dict[str, str]) -> Invitati
                     raise _error(
                         INVITATIONS_FILE, row, None, f"expected {width} cells, got {len(record)}"
                     )
-                group = get_groups(record)
-                if group not in checked:
-                    _check_invitation_group(group, row, municipality_area)
-                    checked.add(group)
-                groups.append(group)
+                cell: Cell = get_group(record)
+                if cell not in classes:
+                    _check_group(INVITATIONS_FILE, row, *cell, municipality_area)
+                    classes[cell] = InvitationCounts()
                 raw_flags = get_flags(record)
-                parsed = flag_cache.get(raw_flags)
-                if parsed is None:
-                    for stage, value in zip(FUNNEL_STAGES, raw_flags, strict=True):
+                counts = flag_cache.get(raw_flags)
+                if counts is None:
+                    for stage, value in zip(INVITATION_FLAGS, raw_flags, strict=True):
                         if value not in ("0", "1"):
                             raise _error(INVITATIONS_FILE, row, stage, f"{value!r} is not 0 or 1")
-                    parsed = tuple(int(v) for v in raw_flags)
-                    flag_cache[raw_flags] = parsed
-                flags.append(parsed)
+                    counts = InvitationCounts(1, *(int(v) for v in raw_flags))
+                    flag_cache[raw_flags] = counts
+                classes[cell] = classes[cell] + counts
     finally:
         file.close()
-    columns = list(zip(*groups, strict=True)) if groups else [() for _ in INVITATION_GROUPS]
-    return Invitations(
-        role=list(columns[0]),
-        age_band=list(columns[1]),
-        area=list(columns[2]),
-        municipality=list(columns[3]),
-        team=[unescape_cell(t) for t in columns[4]],
-        language=list(columns[5]),
-        flags=np.array(flags, dtype=np.int8).reshape(-1, len(FUNNEL_STAGES)),
-    )
+    return Invitations(classes)
 
 
-def _check_invitation_group(
-    group: tuple[str, ...], row: int, municipality_area: dict[str, str]
-) -> None:
-    role, band, area, municipality, team, language = group
-    name = INVITATIONS_FILE
-    if role not in ROLES:
-        raise _error(name, row, "role", f"{role!r} is not a role ({', '.join(ROLES)})")
-    if band not in AGE_BANDS:
-        raise _error(name, row, "age_band", f"{band!r} is not an age band ({', '.join(AGE_BANDS)})")
-    if role in ROLE_AGE_BAND and band != ROLE_AGE_BAND[role]:
-        raise _error(
-            name,
-            row,
-            "age_band",
-            f"{band} does not fit role {role} (age band {ROLE_AGE_BAND[role]})",
-        )
-    _check_place(name, row, area, municipality, team, municipality_area)
-    if language not in LANGUAGES:
-        raise _error(
-            name, row, "language", f"{language!r} is not a language ({', '.join(LANGUAGES)})"
-        )
+def _load_funnel(path: Path) -> dict[str, FunnelCounts]:
+    file = _CsvFile(path, FUNNEL_COLUMNS)
+    funnel: dict[str, FunnelCounts] = {}
+    row = 1
+    try:
+        with file.errors():
+            for record in file.reader:
+                row += 1
+                if len(record) != len(FUNNEL_COLUMNS):
+                    raise _error(
+                        FUNNEL_FILE,
+                        row,
+                        None,
+                        f"expected {len(FUNNEL_COLUMNS)} cells, got {len(record)}",
+                    )
+                values = {c: record[i] for c, i in file.positions.items()}
+                role = values["role"]
+                if role not in ROLES:
+                    raise _error(FUNNEL_FILE, row, "role", f"{role!r} is not a role")
+                if role in funnel:
+                    raise _error(FUNNEL_FILE, row, "role", f"{role} appears twice")
+                counts = []
+                for column in FUNNEL_COLUMNS[1:]:
+                    if not values[column].isdecimal() or not values[column].isascii():
+                        raise _error(FUNNEL_FILE, row, column, f"{values[column]!r} is not a count")
+                    counts.append(int(values[column]))
+                funnel[role] = FunnelCounts(*counts)
+    finally:
+        file.close()
+    return funnel
 
 
 def load_dataset(path: Path, progress: LoadProgress | None = None) -> Dataset:
@@ -616,7 +649,8 @@ def load_dataset(path: Path, progress: LoadProgress | None = None) -> Dataset:
     codebook = load_codebook(path / CODEBOOK_FILE)
     municipality_area: dict[str, str] = {}
     invitations = _load_invitations(path / INVITATIONS_FILE, municipality_area)
+    funnel = _load_funnel(path / FUNNEL_FILE)
     responses, answers, free_text, answer_rows = _load_responses(
         path / RESPONSES_FILE, codebook, municipality_area, progress
     )
-    return Dataset(path, codebook, responses, answers, invitations, free_text, answer_rows)
+    return Dataset(path, codebook, responses, answers, invitations, funnel, free_text, answer_rows)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.exceptions import FileCreateError
 
 from analysis.codebook import Codebook, Questionnaire
-from analysis.contract import escape_cell
+from analysis.contract import FUNNEL_COUNTERS, FUNNEL_FILE, INVITATION_FLAGS, escape_cell
 from analysis.dataset import (
     INVITATIONS_FILE,
     NO_ANSWER,
@@ -26,7 +25,9 @@ from analysis.dataset import (
 XLSX_FILE = "dataset.xlsx"
 SAV_FILE = "responses.sav"
 # SPSS code for "shown but not answered"; declared user-missing so it never enters a mean.
-SAV_NO_ANSWER = 99
+# One digit, like every scale value, so items are F1.0.
+SAV_NO_ANSWER = 9
+SAV_ITEM_FORMAT = "F1.0"
 # Excel's limit is 1,048,576 rows including the header; longer files continue on a new sheet.
 XLSX_MAX_ROWS = 1_048_575
 FREE_TEXT_WARNING = (
@@ -39,14 +40,14 @@ FREE_TEXT_COLUMNS = (
     "role",
     "area",
     "municipality",
-    "submitted_on",
     "item",
     "question",
     "text",
 )
 _INTEGER_COLUMNS = {
     RESPONSES_FILE: {"campaign_id", "questionnaire_version", "value"},
-    INVITATIONS_FILE: {"sent", "delivered", "opened", "started", "completed", "opted_out"},
+    INVITATIONS_FILE: set(INVITATION_FLAGS),
+    FUNNEL_FILE: set(FUNNEL_COUNTERS),
 }
 META_LABELS = {
     "response_id": "Svarets id",
@@ -57,9 +58,7 @@ META_LABELS = {
     "age_band": "Barnets åldersgrupp",
     "area": "Område",
     "municipality": "Kommun",
-    "team": "Team",
-    "language": "Språk",
-    "submitted_on": "Inskickat",
+    "language_group": "Språkgrupp (sv = svenska, other = annat språk, * = ej angiven)",
 }
 
 RowProgress = Callable[[int, int], None]
@@ -98,7 +97,6 @@ def write_free_text(dataset: Dataset, path: Path) -> int:
                         responses.role[i],
                         responses.area[i],
                         responses.municipality[i],
-                        responses.submitted_on[i],
                         answer.item,
                         questions.get(answer.item, ""),
                         answer.text,
@@ -121,7 +119,7 @@ def _typed_rows(path: Path) -> Iterator[list[Any]]:
         header = next(reader)
         yield header
         integer = [i for i, c in enumerate(header) if c in _INTEGER_COLUMNS[path.name]]
-        free_form = [i for i, c in enumerate(header) if c in ("team", "text")]
+        free_form = [i for i, c in enumerate(header) if c == "text"]
         for record in reader:
             row: list[Any] = record
             for i in integer:
@@ -157,7 +155,7 @@ def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
     ]
     for qkey, questionnaire in codebook.questionnaires.items():
         for item in questionnaire.items:
-            scale = codebook.scales.get(item.scale) if item.scale else None
+            scale = item.scale
             row: list[Any] = [
                 qkey,
                 questionnaire.version,
@@ -166,7 +164,7 @@ def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
                 item.key,
                 item.type,
                 item.text,
-                item.scale,
+                scale.key if scale else None,
                 item.dimension,
                 item.parallel,
                 item.max_length,
@@ -174,11 +172,11 @@ def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
             if scale is None:
                 row += [None] * 6
             else:
-                common = scale.common or {}
+                common = scale.common
                 row += [
-                    "; ".join(f"{v.value} = {v.label}" for v in scale.values),
+                    "; ".join(f"{v.value} = {v.label}" for v in scale.options),
                     ", ".join(str(v) for v in scale.codes if v in scale.positive),
-                    scale.no_answer_label,
+                    scale.no_answer,
                     *(
                         ", ".join(str(v) for v in scale.codes if common.get(v) == category) or None
                         for category in ("positive", "partly", "negative")
@@ -188,7 +186,7 @@ def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
 
 
 def write_xlsx(dataset: Dataset, path: Path, progress: RowProgress | None = None) -> None:
-    """The data set as one workbook: responses, invitations and codebook sheets."""
+    """The data set as one workbook: responses, invitations, funnel and codebook sheets."""
     # Opened first, so that a path that cannot be written fails at once (an OSError, which
     # every caller reports as "cannot write"), not after minutes of rows.
     with path.open("wb") as out:
@@ -204,9 +202,9 @@ def write_xlsx(dataset: Dataset, path: Path, progress: RowProgress | None = None
 
 
 def _add_sheets(workbook: Workbook, dataset: Dataset, progress: RowProgress | None) -> None:
-    total = dataset.answer_rows + len(dataset.invitations)
+    total = dataset.answer_rows + len(dataset.invitations) + len(dataset.funnel)
     written = 0
-    for name in (RESPONSES_FILE, INVITATIONS_FILE):
+    for name in (RESPONSES_FILE, INVITATIONS_FILE, FUNNEL_FILE):
         rows = _typed_rows(dataset.path / name)
         header = next(rows)
         title = name.removesuffix(".csv")
@@ -241,7 +239,7 @@ def _item_labels(questionnaire: Questionnaire) -> dict[str, str]:
 
 
 def write_sav(dataset: Dataset, path: Path) -> None:
-    """SPSS file, one row per response; no answer is 99 (user-missing), not shown is empty."""
+    """SPSS file, one row per response; no answer is 9 (user-missing), not shown is empty."""
     # pyreadstat writes only from a pandas or polars data frame.
     import pandas as pd  # type: ignore[import-untyped, unused-ignore]
     import pyreadstat
@@ -258,9 +256,7 @@ def write_sav(dataset: Dataset, path: Path) -> None:
         "age_band": responses.age_band,
         "area": responses.area,
         "municipality": responses.municipality,
-        "team": responses.team,
-        "language": responses.language,
-        "submitted_on": [dt.date.fromisoformat(d) for d in responses.submitted_on],
+        "language_group": responses.language_group,
     }
     column_labels = dict(META_LABELS)
     value_labels: dict[str, dict[float, str]] = {}
@@ -280,9 +276,9 @@ def write_sav(dataset: Dataset, path: Path) -> None:
                 elif value != NOT_SHOWN:
                     data[row] = float(value)
             columns[item.key] = data
-            value_labels[item.key] = {float(v.value): _label(v.label, 120) for v in scale.values}
+            value_labels[item.key] = {float(v.value): _label(v.label, 120) for v in scale.options}
             value_labels[item.key][float(SAV_NO_ANSWER)] = _label(
-                scale.no_answer_label or "Inget svar", 120
+                scale.no_answer or "Inget svar", 120
             )
             missing[item.key] = [float(SAV_NO_ANSWER)]
         for item in questionnaire.text_items:
@@ -299,4 +295,6 @@ def write_sav(dataset: Dataset, path: Path) -> None:
         variable_value_labels=value_labels,
         missing_ranges=missing,
         variable_measure={key: "ordinal" for key in value_labels},
+        variable_format={key: SAV_ITEM_FORMAT for key in value_labels}
+        | {"campaign_id": "F8.0", "questionnaire_version": "F3.0"},
     )

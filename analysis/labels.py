@@ -8,8 +8,17 @@ AGE_BAND_LABELS = {"0-5": "0–5 år", "6-11": "6–11 år", "12-18": "12–18 �
 BREAKDOWN_LABELS = {
     "role": "Roll",
     "age_band": "Barnets ålder",
+    "language_group": "Språk",
     "area": "Område",
     "municipality": "Kommun",
+}
+LANGUAGE_GROUP_LABELS = {"sv": "Svenska", "other": "Annat språk än svenska"}
+#: The rows of values the release generalised ("*"), so that totals still add up.
+GENERALISED_LABELS = {
+    "age_band": "Ålder ej angiven",
+    "language_group": "Språk ej angivet",
+    "area": "Område ej angivet",
+    "municipality": "Område och kommun ej angivna",
 }
 DIMENSION_LABELS = {
     "filter": "Närvaro",
@@ -49,6 +58,7 @@ EFFECT_LABELS = {
     "rank_biserial_r": "rangbiserial r",
 }
 SUPPRESSED = "för få svar"
+ALL_NO_ANSWER = "alla svarade Vet inte"
 NOTHING_TO_REPORT = "Det finns inget att rapportera ännu."
 NO_VALUE = "–"
 
@@ -60,10 +70,16 @@ def role_label(role: str) -> str:
 
 def group_label(breakdown: str, group: str) -> str:
     """Swedish name of a group in a breakdown (areas and municipalities are already Swedish)."""
+    if group == "*":
+        return GENERALISED_LABELS.get(breakdown, "Ej angivet")
+    if breakdown == "municipality" and group.endswith("/*"):
+        return f"Övriga kommuner i {group.removesuffix('/*')}"
     if breakdown == "role":
         return role_label(group)
     if breakdown == "age_band":
         return AGE_BAND_LABELS.get(group, group)
+    if breakdown == "language_group":
+        return LANGUAGE_GROUP_LABELS.get(group, group)
     return group
 
 

@@ -1,94 +1,132 @@
-"""Response rates (with Wilson intervals) and the invitation funnel."""
+"""Response rates (with Wilson intervals) and the funnel, over the released classes.
+
+Completed in a group is the number of responses in it, invited the number of invitations in
+the same released classes, so every rate is exact on the rows it covers. A generalised value
+("*") is a group of its own ("Övriga kommuner i …", "Språk ej angivet"), so totals add up.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 
-import numpy as np
-import numpy.typing as npt
-
-from analysis import suppression
-from analysis.dataset import AGE_BANDS, AREAS, FUNNEL_STAGES, ROLES, Invitations
+from analysis.anonymity import GENERALISED, Cell
+from analysis.dataset import AGE_BANDS, AREAS, FunnelCounts, InvitationCounts
 from analysis.results import Funnel, Participation, RateGroup
 from analysis.stats import wilson_interval
+from analysis.suppression import Table, below, suppress
+from questionnaires import ROLES
 
-BREAKDOWNS = ("role", "age_band", "area", "municipality")
+BREAKDOWNS = ("role", "age_band", "language_group", "area", "municipality")
+LANGUAGE_ORDER = ("sv", "other")
+TOTAL = ""
+
+
+def municipality_key(area: str, municipality: str) -> str:
+    """The municipality breakdown's key: the name, or "<area>/*" for its other municipalities."""
+    if municipality != GENERALISED:
+        return municipality
+    return GENERALISED if area == GENERALISED else f"{area}/{GENERALISED}"
+
+
+def _groups(cell: Cell) -> dict[str, str]:
+    role, band, area, municipality, language = cell
+    return {
+        "role": role,
+        "age_band": band,
+        "language_group": language,
+        "area": area,
+        "municipality": municipality_key(area, municipality),
+    }
+
+
+def _ranked(names: set[str], order: tuple[str, ...]) -> list[str]:
+    known = [name for name in order if name in names]
+    rest = sorted(names - set(known) - {GENERALISED})
+    return known + rest + ([GENERALISED] if GENERALISED in names else [])
 
 
 def _rate(invited: int, completed: int, hidden: bool) -> RateGroup:
-    if hidden:
+    if hidden or invited == 0:
         return RateGroup(None, None, None, None, True)
     return RateGroup(
         invited, completed, completed / invited, wilson_interval(completed, invited), False
     )
 
 
-def _count(
-    labels: Sequence[str], completed: npt.NDArray[np.int8], order: Sequence[str]
-) -> dict[str, tuple[int, int]]:
-    """(invited, completed) per label, in the given order, for labels that occur."""
-    names, inverse = np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
-    invited = np.bincount(inverse, minlength=len(names))
-    done = np.bincount(inverse, weights=completed, minlength=len(names))
-    found = {str(n): (int(i), int(d)) for n, i, d in zip(names, invited, done, strict=True)}
-    ranked = [name for name in order if name in found]
-    ranked += sorted(set(found) - set(ranked))
-    return {name: found[name] for name in ranked}
-
-
-def _primary(counts: dict[str, tuple[int, int]], min_group_size: int) -> set[str]:
-    return {
-        name
-        for name, (invited, done) in counts.items()
-        if invited < min_group_size or done < min_group_size
+def participation_table(
+    invitations: Mapping[Cell, InvitationCounts], responses: Mapping[Cell, int]
+) -> tuple[Table, dict[str, str]]:
+    """The published table of (completed, invited) and each municipality key's area."""
+    values: dict[str, list[int]] = {TOTAL: [0, 0]}
+    area_of: dict[str, str] = {}
+    for cell in set(invitations) | set(responses):
+        invited = invitations[cell].invited if cell in invitations else 0
+        completed = responses.get(cell, 0)
+        groups = _groups(cell)
+        area_of[groups["municipality"]] = cell[2]
+        for node in (TOTAL, *(f"{b}:{g}" for b, g in groups.items())):
+            totals = values.setdefault(node, [0, 0])
+            totals[0] += completed
+            totals[1] += invited
+    names = {b: {n.split(":", 1)[1] for n in values if n.startswith(b + ":")} for b in BREAKDOWNS}
+    order = {
+        "role": ROLES,
+        "age_band": AGE_BANDS,
+        "language_group": LANGUAGE_ORDER,
+        "area": AREAS,
+        "municipality": (),
     }
-
-
-def compute_participation(invitations: Invitations, min_group_size: int) -> Participation:
-    """Participation overall and by role, age band, area and municipality, suppressed."""
-    completed = invitations.stage("completed")
-    invited_total = len(invitations)
-    done_total = int(completed.sum())
-    counts = {
-        "role": _count(invitations.role, completed, ROLES),
-        "age_band": _count(invitations.age_band, completed, AGE_BANDS),
-        "area": _count(invitations.area, completed, AREAS),
-    }
-    area_of = dict(zip(invitations.municipality, invitations.area, strict=True))
-    # The web service also passes live invitations here, unvalidated: unknown areas sort last.
-    area_rank = {area: i for i, area in enumerate(AREAS)}
-    municipality_order = sorted(area_of, key=lambda m: (area_rank.get(area_of[m], len(AREAS)), m))
-    counts["municipality"] = _count(invitations.municipality, completed, municipality_order)
-    sizes = {name: {g: c[0] for g, c in groups.items()} for name, groups in counts.items()}
-    primary = {name: _primary(groups, min_group_size) for name, groups in counts.items()}
-
-    hidden = {
-        name: suppression.breakdown(sizes[name], primary[name]) for name in ("role", "age_band")
-    }
-    hidden["area"], hidden["municipality"] = suppression.nested(
-        sizes["area"], primary["area"], sizes["municipality"], primary["municipality"], area_of
+    ranked = {b: _ranked(names[b], order[b]) for b in BREAKDOWNS}
+    area_rank = {area: i for i, area in enumerate(ranked["area"])}
+    ranked["municipality"] = sorted(
+        names["municipality"],
+        key=lambda m: (area_rank[area_of[m]], m.endswith(GENERALISED), m),
     )
-    overall_hidden = (
-        invited_total < min_group_size
-        or done_total < min_group_size
-        or any(suppression.needs_total_suppressed(sizes[n], hidden[n]) for n in hidden)
-    )
+    equations: list[tuple[str, list[str]]] = [
+        (TOTAL, [f"{b}:{g}" for g in ranked[b]]) for b in BREAKDOWNS if b != "municipality"
+    ]
+    for area in ranked["area"]:
+        mine = [f"municipality:{m}" for m in ranked["municipality"] if area_of[m] == area]
+        if mine:
+            equations.append((f"area:{area}", mine))
+    table = Table({node: (c, i) for node, (c, i) in values.items()}, equations)
+    return table, {m: area_of[m] for m in ranked["municipality"]}
+
+
+def compute_participation(
+    invitations: Mapping[Cell, InvitationCounts],
+    responses: Mapping[Cell, int],
+    funnel: Mapping[str, FunnelCounts],
+    min_group_size: int,
+) -> Participation:
+    """Participation overall and by role, age band, language group, area and municipality."""
+    table, area_of = participation_table(invitations, responses)
+    hidden = suppress(table, below(table.values, min_group_size), min_group_size)
+    completed_total, invited_total = table.values[TOTAL]
+    overall_hidden = TOTAL in hidden or invited_total == 0
+    by: dict[str, dict[str, RateGroup]] = {}
+    nodes = [part for total, parts in table.equations if total == TOTAL for part in parts]
+    for node in [*nodes, *(f"municipality:{m}" for m in area_of)]:
+        breakdown, group = node.split(":", 1)
+        completed, invited = table.values[node]
+        by.setdefault(breakdown, {})[group] = _rate(invited, completed, node in hidden)
+    by = {b: by.get(b, {}) for b in BREAKDOWNS}
     if overall_hidden:
-        # Every group is at most as large as the total, so none can be shown either.
-        hidden = {name: set(groups) for name, groups in counts.items()}
-    by = {
-        name: {
-            group: _rate(inv, done, group in hidden[name]) for group, (inv, done) in groups.items()
-        }
-        for name, groups in counts.items()
-    }
-    if overall_hidden or invited_total == 0:
-        funnel = Funnel(None, None, None, None, None, None, None, True)
+        result_funnel = Funnel(None, None, None, None, None, None, None, True)
     else:
-        stage_totals = {stage: int(invitations.stage(stage).sum()) for stage in FUNNEL_STAGES}
-        funnel = Funnel(invited=invited_total, suppressed=False, **stage_totals)
+        counts = sum(invitations.values(), InvitationCounts())
+        result_funnel = Funnel(
+            invited=invited_total,
+            sent=counts.sent,
+            delivered=counts.delivered,
+            opened=sum(f.opened for f in funnel.values()),
+            started=sum(f.started for f in funnel.values()),
+            completed=completed_total,
+            opted_out=counts.opted_out,
+            suppressed=False,
+        )
     return Participation(
-        overall=_rate(invited_total, done_total, overall_hidden or invited_total == 0),
-        funnel=funnel,
+        overall=_rate(invited_total, completed_total, overall_hidden),
+        funnel=result_funnel,
         by=by,
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from analysis.charts import Chart, render_charts
 from analysis.compute import FREE_TEXT_FILE, compute_results
+from analysis.contract import CHARTS_INDEX
 from analysis.dataset import load_dataset
 from analysis.exports import SAV_FILE, XLSX_FILE, write_free_text, write_sav, write_xlsx
 from analysis.report_content import build_report
@@ -58,6 +60,14 @@ def _write_charts(charts: list[Chart], folder: Path) -> None:
         old.unlink()
     for chart in charts:
         (folder / f"{chart.key}.svg").write_text(chart.standalone_svg, encoding="utf-8")
+    # Text alternatives for pages that show the charts as images (the figures they show).
+    index = {
+        f"{chart.key}.svg": {"title": chart.title, "description": chart.description}
+        for chart in charts
+    }
+    (folder / CHARTS_INDEX).write_text(
+        json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def run(

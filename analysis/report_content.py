@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from analysis.charts import Chart
 from analysis.codebook import LUNDY_DIMENSIONS, Codebook
 from analysis.labels import (
+    ALL_NO_ANSWER,
     BREAKDOWN_LABELS,
     DIMENSION_LABELS,
     EFFECT_LABELS,
@@ -30,6 +31,11 @@ from analysis.results import Comparison, ItemSummary, RateGroup, Results
 REPORT_TITLE = "Uppföljning av SIP-möten"
 REPORT_SUBTITLE = "Hur barn, unga och vårdnadshavare upplevde sitt SIP-möte"
 PUBLISHER = "FoU Välfärd"
+COMMON_SCALE_NOTE = (
+    "Barn, unga och vårdnadshavare har olika svarsalternativ. Här står de bredvid varandra "
+    "på den gemensamma skalan: ja (”Ja” för barn, ”Ja, helt” för unga och vårdnadshavare), "
+    "delvis (”Lite”, ”Ja, delvis”) och nej. Rollernas egna andelar positiva jämförs aldrig."
+)
 
 
 @dataclass(frozen=True)
@@ -94,10 +100,12 @@ class Report:
 
 
 def _period(results: Results) -> str:
-    first, last = results.generated_from.first_submitted, results.generated_from.last_submitted
-    if first is None or last is None:
+    campaigns = results.generated_from.campaigns
+    if not campaigns:
         return "Inga svar ännu"
-    return f"Svar inkomna {first} – {last}"
+    # No dates: a date would narrow an answer to the invitations sent before it.
+    word = "Insamlingsperiod" if len(campaigns) == 1 else "Insamlingsperioder"
+    return f"{word} {', '.join(str(c) for c in campaigns)}"
 
 
 def _rate_row(name: str, group: RateGroup) -> list[str]:
@@ -117,7 +125,11 @@ def _participation(results: Results, charts: dict[str, Chart]) -> list[Block]:
     blocks.append(
         Paragraph(
             "Svarsfrekvensen är andelen av de inbjudna som skickade in ett svar. Intervallet är "
-            "ett 95 % konfidensintervall (Wilson)."
+            "ett 95 % konfidensintervall (Wilson). Svar och inbjudningar räknas i samma "
+            "grupper, så varje svarsfrekvens är exakt för de rader den gäller. Raderna ”Övriga "
+            "kommuner i …”, ”Område ej angivet”, ”Ålder ej angiven” och ”Språk ej angivet” "
+            "samlar grupper som var för små för att redovisas för sig; med dem går "
+            "summorna ihop."
         )
     )
     for key in ("funnel", "areas"):
@@ -164,17 +176,15 @@ def _distribution(summary: ItemSummary, codebook: Codebook) -> str:
     return " · ".join(
         f"{option.label} {count(summary.counts[str(option.value)])} "
         f"({percent(summary.counts[str(option.value)] / summary.n)})"
-        for option in scale.values
+        for option in scale.options
     )
 
 
 def _median(summary: ItemSummary, codebook: Codebook) -> str:
+    """The median as the answer category it falls in (the lower median), never a half-point."""
     if summary.median is None:
         return NO_VALUE
-    scale = codebook.scales[summary.scale]
-    if summary.median.is_integer() and int(summary.median) in scale.codes:
-        return f"{int(summary.median)} ({scale.label(int(summary.median))})"
-    return number(summary.median, 1)
+    return codebook.scales[summary.scale].label(summary.median)
 
 
 def _items(results: Results, codebook: Codebook, charts: dict[str, Chart]) -> list[Block]:
@@ -182,8 +192,12 @@ def _items(results: Results, codebook: Codebook, charts: dict[str, Chart]) -> li
     blocks.append(
         Paragraph(
             "Andel positiva är andelen av dem som svarade som valde ett positivt svarsalternativ "
-            "(till exempel ”Ja, helt” eller ”Ja, delvis”). Svaren ”Vet inte” och obesvarade frågor "
-            "räknas inte med i andelen men redovisas separat."
+            "på enkätens egen skala (för vårdnadshavare och unga ”Ja, helt” eller ”Ja, delvis”, "
+            "för barn bara ”Ja”). Eftersom det betyder olika saker i de tre enkäterna jämförs "
+            "andelarna inte mellan tabellerna; jämförelser mellan roller görs på den gemensamma "
+            "skalan under Jämförelser. Svaren ”Vet inte” och obesvarade frågor räknas inte med i "
+            "andelen men redovisas separat. Medianen anges som det svarsalternativ där den "
+            "hamnar (den nedre medianen)."
         )
     )
     for qkey, items in results.items.items():
@@ -200,6 +214,10 @@ def _items(results: Results, codebook: Codebook, charts: dict[str, Chart]) -> li
             label = f"{summary.key} {summary.text}"
             if summary.suppressed:
                 rows.append([label, NO_VALUE, NO_VALUE, SUPPRESSED, NO_VALUE, NO_VALUE, NO_VALUE])
+                continue
+            if summary.all_no_answer:
+                no_answer = count(summary.no_answer)
+                rows.append([label, "0", no_answer, ALL_NO_ANSWER, NO_VALUE, NO_VALUE, NO_VALUE])
                 continue
             rows.append(
                 [
@@ -239,6 +257,8 @@ def _items(results: Results, codebook: Codebook, charts: dict[str, Chart]) -> li
                         cells.append(NO_VALUE)
                     elif group.suppressed:
                         cells.append(SUPPRESSED)
+                    elif group.all_no_answer:
+                        cells.append(ALL_NO_ANSWER)
                     else:
                         cells.append(
                             f"{percent(group.positive_share)} (n\u00a0=\u00a0{count(group.n)})"
@@ -247,7 +267,7 @@ def _items(results: Results, codebook: Codebook, charts: dict[str, Chart]) -> li
             blocks.append(
                 Table(
                     f"Andel positiva svar per område – {role_label(questionnaire.role).lower()}",
-                    ["Fråga", *areas],
+                    ["Fråga", *(group_label("area", a) for a in areas)],
                     area_rows,
                     [False] + [True] * len(areas),
                 )
@@ -260,11 +280,13 @@ def _indexes(results: Results) -> list[Block]:
     blocks.append(
         Paragraph(
             "Lundys modell beskriver fyra förutsättningar för barns delaktighet: utrymme, röst, "
-            "publik (att bli lyssnad på) och inflytande. För varje svarande räknas andelen "
-            "positiva svar bland de frågor i dimensionen som personen besvarade; tabellen visar "
-            "medelvärdet med 95 % konfidensintervall. Cronbachs alfa visar hur väl frågorna i "
-            "en dimension hänger ihop (beräknas när dimensionen har minst två frågor och minst "
-            "tio fullständiga svar)."
+            "publik (att bli lyssnad på) och inflytande. Indexen räknas på den gemensamma "
+            "skalan, så att barn, unga och vårdnadshavare kan stå bredvid varandra: för varje "
+            "svarande räknas andelen av dimensionens besvarade frågor där svaret var det högsta "
+            "steget (”Ja” för barn, ”Ja, helt” för unga och vårdnadshavare). Tabellen visar "
+            "medelvärdet med ett 95 % konfidensintervall (Wilson, med antalet svarande som n). "
+            "Cronbachs alfa visar hur väl frågorna i en dimension hänger ihop (beräknas när "
+            "dimensionen har minst två frågor på samma skala och minst tio fullständiga svar)."
         )
     )
     rows = []
@@ -293,12 +315,12 @@ def _indexes(results: Results) -> list[Block]:
             )
     blocks.append(
         Table(
-            "Index per dimension och roll",
+            "Index per dimension och roll (gemensam skala)",
             [
                 "Roll och dimension",
                 "Frågor",
                 "Svarande",
-                "Medelandel positiva",
+                "Medelandel ”Ja” / ”Ja, helt”",
                 "95 % KI",
                 "Cronbachs alfa",
             ],
@@ -306,6 +328,7 @@ def _indexes(results: Results) -> list[Block]:
             [False, False, True, True, True, True],
         )
     )
+    blocks.append(Paragraph(COMMON_SCALE_NOTE, "note"))
     return blocks
 
 
@@ -337,8 +360,6 @@ def comment(comparison: Comparison) -> str:
 
 
 def _test_cells(comparison: Comparison) -> list[str]:
-    if not comparison.testable:
-        return ["ej testbar", NO_VALUE, NO_VALUE, NO_VALUE, NO_VALUE]
     effect = (
         f"{EFFECT_LABELS.get(comparison.effect_name or '', '')} = {number(comparison.effect, 2)}"
     )
@@ -370,6 +391,7 @@ def _comparisons(results: Results, codebook: Codebook, charts: dict[str, Chart])
     )
     if "parallel" in charts:
         blocks.append(Figure(charts["parallel"]))
+        blocks.append(Paragraph(COMMON_SCALE_NOTE, "note"))
     columns = [
         "Fråga",
         "Jämförda grupper",
@@ -383,7 +405,7 @@ def _comparisons(results: Results, codebook: Codebook, charts: dict[str, Chart])
     numeric = [False, False, False, True, True, True, True, False]
     rows = []
     for comparison in results.comparisons:
-        if comparison.kind != "roles":
+        if comparison.kind != "roles" or not comparison.testable:
             continue
         groups = ", ".join(role_label(g) for g in comparison.groups) or NO_VALUE
         rows.append(
@@ -396,41 +418,87 @@ def _comparisons(results: Results, codebook: Codebook, charts: dict[str, Chart])
         )
     if rows:
         blocks.append(Table("Jämförelse mellan roller (gemensam skala)", columns, rows, numeric))
+        blocks.append(Paragraph(COMMON_SCALE_NOTE, "note"))
     rows = []
     for comparison in results.comparisons:
         if comparison.kind != "areas" or comparison.questionnaire is None:
+            continue
+        if not comparison.testable:
             continue
         questionnaire = codebook.questionnaires[comparison.questionnaire]
         rows.append(
             [
                 f"{comparison.subject} ({role_label(questionnaire.role).lower()})",
-                ", ".join(comparison.groups) or NO_VALUE,
+                ", ".join(group_label("area", g) for g in comparison.groups) or NO_VALUE,
                 *_test_cells(comparison),
                 comment(comparison),
             ]
         )
     if rows:
         blocks.append(Table("Jämförelse mellan områden", columns, rows, numeric))
+    left_out = [c for c in results.comparisons if not c.testable]
+    if left_out:
+        blocks.append(Paragraph(_left_out(left_out, codebook)))
     return blocks
+
+
+def _left_out(comparisons: list[Comparison], codebook: Codebook) -> str:
+    """One sentence for every comparison that could not be made, instead of a row each."""
+    names = []
+    for comparison in comparisons:
+        if comparison.kind == "roles":
+            names.append(PARALLEL_LABELS.get(comparison.subject, comparison.subject).lower())
+        else:
+            names.append(comparison.subject)
+    return (
+        f"{len(comparisons)} jämförelser kunde inte göras och visas inte ("
+        + ", ".join(names)
+        + "): det fanns färre än två grupper med tillräckligt många svar, eller alla svar "
+        "var lika."
+    )
 
 
 def _method(results: Results) -> list[Block]:
     k = results.min_group_size
     free_text = results.free_text
     texts = ("färre än " + str(k)) if free_text.suppressed else count(free_text.count)
-    return [
+    generated = results.generated_from
+    blocks: list[Block] = [
         PageBreak(),
         Heading(2, "Om resultaten", "metod"),
         Paragraph(
-            f"Skydd av små grupper: en grupp med färre än {k} inbjudna eller svar redovisas "
-            f"inte, utan visas som ”{SUPPRESSED}”. Om bara en grupp i en uppdelning är dold "
-            "döljs även den näst minsta gruppen, så att den dolda gruppen inte kan räknas fram "
-            "ur totalen. Kommuner skyddas inom sitt område. Jämförelser görs bara mellan grupper "
-            "som redovisas."
+            f"Datamängden är anonymiserad innan den analyseras (k\u00a0=\u00a0"
+            f"{generated.release_k}): varje svar och varje inbjudan bär bara en grupp "
+            "(roll, åldersgrupp, område, kommun, svenska eller annat språk) med minst så många "
+            "inbjudningar och inga eller minst så många svar. Mindre grupper slogs ihop med sina "
+            "grannar, först språket, sedan kommunen, åldern och området; rollen slås aldrig ihop. "
+            "Svaren har inget datum."
         ),
         Paragraph(
-            "Andelar redovisas med 95 % konfidensintervall enligt Wilson. Medianen är det "
-            "mittersta svarsalternativet bland dem som svarade."
+            f"Skydd av små grupper: en siffra som bygger på färre än {k} inbjudna eller svar "
+            f"redovisas inte, utan visas som ”{SUPPRESSED}”. Därefter döljs den näst minsta "
+            "gruppen, och så vidare, tills ingen dold siffra och ingen summa av dolda siffror kan "
+            f"räknas fram ur de visade siffrorna och totalerna: de dolda grupperna under en "
+            f"visad total är minst två och har tillsammans minst {k} inbjudna och {k} svar, och "
+            "en dold total döljer alla sina delar. Det gäller alla uppdelningar och hela "
+            "kedjan kommun, område, län. Ett område som döljs i deltagandet döljs också i "
+            "tabellerna per fråga. Jämförelser görs bara mellan grupper som redovisas."
+        ),
+        Paragraph(
+            "Konfidensintervall, en metod per slag av siffra: svarsfrekvenser och andelar "
+            "positiva svar har Wilsons intervall för en andel; indexen (medelvärden av "
+            "andelar) har Wilsons intervall med antalet svarande som n, vilket är minst lika "
+            "brett som behövs eftersom en andel per person varierar högst som ett ja/nej-svar. "
+            "Alla intervall ligger därför mellan 0 och 100 %. Medianen är det svarsalternativ "
+            "där den nedre medianen hamnar."
+        ),
+        Paragraph(
+            "Beroende mellan svar: en vårdnadshavare och ett barn (eller två vårdnadshavare) "
+            "från samma SIP-möte har varit med om samma möte, så deras svar är inte oberoende "
+            "av varandra. Datamängden kan inte koppla ihop dem (det vore att peka ut familjer), "
+            "så testerna behandlar alla svar som oberoende. Det gör p-värdena något för små "
+            "och intervallen något för smala när svar från samma möte liknar varandra; läs "
+            "skillnader nära gränsen med försiktighet."
         ),
         Paragraph(
             f"Fritextsvar ({texts}) skrivs inte ut i rapporten. De finns i filen "
@@ -438,6 +506,16 @@ def _method(results: Results) -> list[Block]:
             "pekar ut personer; granska dem innan de delas."
         ),
     ]
+    if generated.residual_classes:
+        roles = ", ".join(role_label(cell[0]).lower() for cell in generated.residual_classes)
+        blocks.append(
+            Paragraph(
+                f"Grupper som inte kunde göras tillräckligt stora: {roles} (hela rollen har för "
+                "få inbjudningar eller svar). Deras siffror visas inte, och deras rader i "
+                "datamängden ska inte lämnas ut."
+            )
+        )
+    return blocks
 
 
 def build_report(results: Results, codebook: Codebook, charts: list[Chart]) -> Report:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-RESULTS_FORMAT = 1
+RESULTS_FORMAT = 2
 
 Interval = tuple[float, float]
 
@@ -56,8 +56,11 @@ class ItemGroup:
     counts: dict[str, int] | None
     positive_share: float | None
     ci: Interval | None
-    median: float | None
+    #: The lower median, a value of the scale (never a half-point).
+    median: int | None
     suppressed: bool
+    #: Shown to enough people, all of whom chose "Vet inte" (no share to give).
+    all_no_answer: bool = False
 
 
 @dataclass
@@ -74,8 +77,9 @@ class ItemSummary:
     counts: dict[str, int] | None
     positive_share: float | None
     ci: Interval | None
-    median: float | None
+    median: int | None
     suppressed: bool
+    all_no_answer: bool = False
     by_area: dict[str, ItemGroup] = field(default_factory=dict)
 
     def overall(self) -> ItemGroup:
@@ -88,12 +92,14 @@ class ItemSummary:
             self.ci,
             self.median,
             self.suppressed,
+            self.all_no_answer,
         )
 
 
 @dataclass
 class DimensionIndex:
-    """Per-respondent share of positive answers in one Lundy dimension, summarised."""
+    """Per-respondent share of answers on the common ordinal's positive step ("Ja", "Ja, helt")
+    in one Lundy dimension, averaged over respondents, with a Wilson interval."""
 
     dimension: str
     items: list[str]
@@ -146,8 +152,9 @@ class GeneratedFrom:
     answer_rows: int
     invitations: int
     campaigns: list[int]
-    first_submitted: str | None
-    last_submitted: str | None
+    #: The k the data set was released with, and the classes still below it (whole roles).
+    release_k: int
+    residual_classes: list[list[str]]
 
 
 @dataclass

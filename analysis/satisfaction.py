@@ -5,32 +5,45 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from analysis import suppression
 from analysis.codebook import LUNDY_DIMENSIONS, Codebook, Item, Scale
 from analysis.dataset import AREAS, NO_ANSWER, AnswerMatrix, Dataset
 from analysis.results import DimensionIndex, ItemGroup, ItemSummary
-from analysis.stats import cronbach_alpha, mean_interval, wilson_interval
+from analysis.stats import cronbach_alpha, lower_median, wilson_interval, wilson_share_interval
+from analysis.suppression import Table, suppress
+from questionnaires import COMMON_CATEGORIES
 
 # Alpha from a handful of complete cases is too unstable to print.
 ALPHA_MIN_CASES = 10
+TOTAL = ""
+#: The common ordinal's top step ("Ja", "Ja, helt"), the same on every role's scale.
+COMMON_TOP = COMMON_CATEGORIES[-1]
 
 
 def _group(values: npt.NDArray[np.int16], scale: Scale, hidden: bool) -> ItemGroup:
-    answered = values[values > NO_ANSWER]
+    """Figures of the people shown an item (values ≥ 0: 0 is no answer)."""
     if hidden:
         return ItemGroup(None, None, None, None, None, None, True)
+    answered = values[values > NO_ANSWER]
     n = int(answered.size)
+    no_answer = int((values == NO_ANSWER).sum())
     counts = {str(code): int((answered == code).sum()) for code in scale.codes}
+    if n == 0:
+        return ItemGroup(0, no_answer, counts, None, None, None, False, all_no_answer=True)
     positive = int(np.isin(answered, list(scale.positive)).sum())
     return ItemGroup(
         n=n,
-        no_answer=int((values == NO_ANSWER).sum()),
+        no_answer=no_answer,
         counts=counts,
-        positive_share=positive / n if n else None,
-        ci=wilson_interval(positive, n) if n else None,
-        median=float(np.median(answered)) if n else None,
+        positive_share=positive / n,
+        ci=wilson_interval(positive, n),
+        median=lower_median(answered),
         suppressed=False,
     )
+
+
+def _primary(n: int, people: int, k: int) -> bool:
+    """Too few people, or answers too few for a share (all "Vet inte" is not too few)."""
+    return people < k or 0 < n < k
 
 
 def summarise_item(
@@ -39,20 +52,33 @@ def summarise_item(
     values: npt.NDArray[np.int16],
     areas: npt.NDArray[np.str_],
     min_group_size: int,
+    hidden_areas: frozenset[str] = frozenset(),
 ) -> ItemSummary:
-    """Summary of one choice item overall and by area, with suppression applied."""
+    """Summary of one choice item overall and by area, under the one small-group rule.
+
+    `hidden_areas` are hidden in the participation table: they stay hidden here too, so no
+    table shows what another hides.
+    """
+    k = min_group_size
     shown = values >= NO_ANSWER
-    n_total = int((values > NO_ANSWER).sum())
-    overall_hidden = n_total < min_group_size
     area_names = [a for a in AREAS if np.any(shown & (areas == a))]
-    area_names += sorted(set(areas[shown].tolist()) - set(area_names))
-    sizes = {a: int(((values > NO_ANSWER) & (areas == a)).sum()) for a in area_names}
-    primary = {a for a, n in sizes.items() if n < min_group_size}
-    hidden = suppression.breakdown(sizes, primary)
-    if overall_hidden or suppression.needs_total_suppressed(sizes, primary):
-        overall_hidden = True
-        hidden = set(area_names)
-    overall = _group(values[shown], scale, overall_hidden)
+    area_names += sorted(set(areas[shown].tolist()) - set(area_names) - {"*"})
+    if np.any(shown & (areas == "*")):
+        area_names.append("*")
+    n_total = int((values > NO_ANSWER).sum())
+    people_total = int(shown.sum())
+    figures: dict[str, tuple[int, ...]] = {TOTAL: (n_total, people_total)}
+    for area in area_names:
+        mine = shown & (areas == area)
+        figures[area] = (int((values[mine] > NO_ANSWER).sum()), int(mine.sum()))
+    primary = {cell for cell, (n, people) in figures.items() if _primary(n, people, k)}
+    primary |= set(hidden_areas) & set(area_names)
+    quantities = figures
+    if n_total == 0:
+        # Everyone chose "Vet inte": the counts that could be worked out are of people.
+        quantities = {cell: (figure[1],) for cell, figure in figures.items()}
+    hidden = suppress(Table(quantities, [(TOTAL, area_names)]), primary, k)
+    overall = _group(values[shown], scale, TOTAL in hidden)
     return ItemSummary(
         key=item.key,
         text=item.text,
@@ -66,6 +92,7 @@ def summarise_item(
         ci=overall.ci,
         median=overall.median,
         suppressed=overall.suppressed,
+        all_no_answer=overall.all_no_answer,
         by_area={a: _group(values[shown & (areas == a)], scale, a in hidden) for a in area_names},
     )
 
@@ -78,7 +105,9 @@ def respondent_areas(dataset: Dataset, matrix: AnswerMatrix) -> npt.NDArray[np.s
     return all_areas[matrix.responses]
 
 
-def compute_items(dataset: Dataset, min_group_size: int) -> dict[str, dict[str, ItemSummary]]:
+def compute_items(
+    dataset: Dataset, min_group_size: int, hidden_areas: frozenset[str] = frozenset()
+) -> dict[str, dict[str, ItemSummary]]:
     """Item summaries for every choice item of every questionnaire."""
     codebook = dataset.codebook
     result: dict[str, dict[str, ItemSummary]] = {}
@@ -86,21 +115,25 @@ def compute_items(dataset: Dataset, min_group_size: int) -> dict[str, dict[str, 
         areas = respondent_areas(dataset, matrix)
         result[qkey] = {
             item.key: summarise_item(
-                item, codebook.scale_of(item), matrix.values[:, j], areas, min_group_size
+                item,
+                codebook.scale_of(item),
+                matrix.values[:, j],
+                areas,
+                min_group_size,
+                hidden_areas,
             )
             for j, item in enumerate(matrix.items)
         }
     return result
 
 
-def positive_mask(
-    matrix: AnswerMatrix, columns: list[int], codebook: Codebook
-) -> npt.NDArray[np.bool_]:
-    """Whether each answer is on the positive side of its own item's scale."""
-    masks = [
-        np.isin(matrix.values[:, j], list(codebook.scale_of(matrix.items[j]).positive))
-        for j in columns
-    ]
+def top_mask(matrix: AnswerMatrix, columns: list[int]) -> npt.NDArray[np.bool_]:
+    """Whether each answer is on the common ordinal's top step of its own item's scale."""
+    masks = []
+    for j in columns:
+        scale = matrix.items[j].choice_scale
+        top = [value for value, level in scale.common.items() if level == COMMON_TOP]
+        masks.append(np.isin(matrix.values[:, j], top))
     return np.stack(masks, axis=1)
 
 
@@ -114,24 +147,24 @@ def dimension_index(
     keys = [matrix.items[j].key for j in columns]
     values = matrix.values[:, columns]
     answered = (values > NO_ANSWER).sum(axis=1)
-    positive = positive_mask(matrix, columns, codebook).sum(axis=1)
+    top = top_mask(matrix, columns).sum(axis=1)
     rated = answered > 0
     respondents = int(rated.sum())
     if respondents < min_group_size or respondents == 0:
         return DimensionIndex(dimension, keys, None, None, None, None, None, None, True)
-    # Each respondent's share of positive answers over the items they actually answered.
-    shares = positive[rated] / answered[rated]
-    mean, ci = mean_interval(shares)
-    alpha, cases, note = _alpha(matrix, columns, codebook, min_group_size)
+    # Each respondent's share of top answers over the items they actually answered.
+    mean = float((top[rated] / answered[rated]).mean())
+    ci = wilson_share_interval(mean, respondents)
+    alpha, cases, note = _alpha(matrix, columns, min_group_size)
     return DimensionIndex(dimension, keys, respondents, mean, ci, alpha, cases, note, False)
 
 
 def _alpha(
-    matrix: AnswerMatrix, columns: list[int], codebook: Codebook, min_group_size: int
+    matrix: AnswerMatrix, columns: list[int], min_group_size: int
 ) -> tuple[float | None, int | None, str | None]:
     if len(columns) < 2:
         return None, None, "one item"
-    scales = {matrix.items[j].scale for j in columns}
+    scales = {matrix.items[j].choice_scale.key for j in columns}
     if len(scales) > 1:
         return None, None, "items on different scales"
     values = matrix.values[:, columns]
@@ -146,7 +179,7 @@ def _alpha(
 
 
 def compute_indexes(dataset: Dataset, min_group_size: int) -> dict[str, dict[str, DimensionIndex]]:
-    """Lundy dimension indexes per role."""
+    """Lundy dimension indexes per role, on the common ordinal (comparable across roles)."""
     result: dict[str, dict[str, DimensionIndex]] = {}
     for matrix in dataset.answers.values():
         role = matrix.questionnaire.role

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,7 +11,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from analysis.contract import INVITATION_COLUMNS, RESPONSE_COLUMNS, escape_cell
+import questionnaires
+from analysis.anonymity import Cell, CellCount, Release, language_group, release_classes
+from analysis.codebook import codebook_data
+from analysis.contract import (
+    CODEBOOK_FILE,
+    FUNNEL_COLUMNS,
+    FUNNEL_FILE,
+    INVITATION_COLUMNS,
+    INVITATIONS_FILE,
+    RESPONSE_COLUMNS,
+    RESPONSES_FILE,
+    escape_cell,
+)
+from questionnaires import QUESTIONNAIRE_FOR_ROLE, Questionnaire, QuestionnaireSet
 
 # Municipalities of the three areas with their approximate population; invitations are
 # drawn in proportion to population, so small inland municipalities get few answers and
@@ -42,188 +54,10 @@ LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "fi")
 _LANGUAGE_WEIGHTS = (0.85, 0.02, 0.05, 0.02, 0.03, 0.01, 0.02)
 
 
-_SCALES: dict[str, Any] = {
-    "agree4": {
-        "values": [
-            {"value": 4, "label": "Ja, helt"},
-            {"value": 3, "label": "Ja, delvis"},
-            {"value": 2, "label": "Nej, inte särskilt"},
-            {"value": 1, "label": "Nej, inte alls"},
-        ],
-        "no_answer_label": "Vet inte / ej aktuellt",
-        "positive": [4, 3],
-        "common": {"positive": [4], "partly": [3], "negative": [2, 1]},
-    },
-    "satisfaction4": {
-        "values": [
-            {"value": 4, "label": "Mycket nöjd"},
-            {"value": 3, "label": "Ganska nöjd"},
-            {"value": 2, "label": "Ganska missnöjd"},
-            {"value": 1, "label": "Mycket missnöjd"},
-        ],
-        "no_answer_label": None,
-        "positive": [4, 3],
-        "common": None,
-    },
-    "child3": {
-        "values": [
-            {"value": 3, "label": "Ja"},
-            {"value": 2, "label": "Lite"},
-            {"value": 1, "label": "Nej"},
-        ],
-        "no_answer_label": "Vet inte",
-        "positive": [3],
-        "common": {"positive": [3], "partly": [2], "negative": [1]},
-    },
-    "youth4": {
-        "values": [
-            {"value": 4, "label": "Ja, helt"},
-            {"value": 3, "label": "Ja, delvis"},
-            {"value": 2, "label": "Nej, inte så mycket"},
-            {"value": 1, "label": "Nej, inte alls"},
-        ],
-        "no_answer_label": "Vet inte",
-        "positive": [4, 3],
-        "common": {"positive": [4], "partly": [3], "negative": [2, 1]},
-    },
-    "attended3": {
-        "values": [
-            {"value": 3, "label": "Ja"},
-            {"value": 2, "label": "En stund"},
-            {"value": 1, "label": "Nej"},
-        ],
-        "no_answer_label": None,
-        "positive": [3, 2],
-        "common": {"positive": [3], "partly": [2], "negative": [1]},
-    },
-}
+def sip_questionnaires() -> QuestionnaireSet:
+    """The real questionnaires, read from the questionnaires package's YAML files."""
+    return questionnaires.load_set(questionnaires.DIRECTORY)
 
-# (key, type, text, scale, dimension, parallel)
-_ItemSpec = tuple[str, str, str, str | None, str, str | None]
-_QUESTIONNAIRES: dict[str, tuple[str, str, list[_ItemSpec]]] = {
-    "sip-guardian": (
-        "guardian",
-        "Uppföljning av SIP-mötet – vårdnadshavare",
-        [
-            ("G0", "choice", "Var du med på SIP-mötet?", "attended3", "filter", None),
-            (
-                "G1",
-                "choice",
-                "Fick du veta i god tid vad mötet skulle handla om?",
-                "agree4",
-                "space",
-                None,
-            ),
-            ("G2", "choice", "Fick du säga det du ville på mötet?", "agree4", "voice", "voice"),
-            (
-                "G3",
-                "choice",
-                "Lyssnade de andra på mötet på det du sa?",
-                "agree4",
-                "audience",
-                "audience",
-            ),
-            (
-                "G4",
-                "choice",
-                "Förstod du det som sades på mötet?",
-                "agree4",
-                "space",
-                "understanding",
-            ),
-            (
-                "G5",
-                "choice",
-                "Var du med och bestämde vad som ska hända framöver?",
-                "agree4",
-                "influence",
-                "influence",
-            ),
-            ("G6", "choice", "Blev det tydligt vem som ska göra vad?", "agree4", "plan", None),
-            ("G7", "choice", "Vet du vem som samordnar planen?", "agree4", "plan", None),
-            ("G8", "choice", "Vet du när planen ska följas upp?", "agree4", "plan", None),
-            ("G9", "choice", "Finns dina synpunkter med i planen?", "agree4", "influence", None),
-            (
-                "G10",
-                "choice",
-                "Fick ditt barn vara delaktigt på ett sätt som passade barnet?",
-                "agree4",
-                "child_involvement",
-                None,
-            ),
-            (
-                "G11",
-                "choice",
-                "Hur nöjd är du med SIP-mötet som helhet?",
-                "satisfaction4",
-                "overall",
-                None,
-            ),
-            ("G12", "text", "Vill du berätta något mer om mötet?", None, "comment", None),
-        ],
-    ),
-    "sip-child": (
-        "child",
-        "Uppföljning av SIP-mötet – barn 6–11 år",
-        [
-            ("C0", "choice", "Var du med på mötet?", "attended3", "filter", None),
-            ("C1", "choice", "Kändes det bra att vara på mötet?", "child3", "space", None),
-            ("C2", "choice", "Fick du säga det du ville?", "child3", "voice", "voice"),
-            ("C3", "choice", "Lyssnade de vuxna på dig?", "child3", "audience", "audience"),
-            (
-                "C4",
-                "choice",
-                "Förstod du vad de vuxna pratade om?",
-                "child3",
-                "space",
-                "understanding",
-            ),
-            ("C5", "choice", "Fick du vara med och bestämma?", "child3", "influence", "influence"),
-            ("C6", "choice", "Tycker du att mötet var bra?", "child3", "overall", None),
-        ],
-    ),
-    "sip-youth": (
-        "youth",
-        "Uppföljning av SIP-mötet – ungdom 12–18 år",
-        [
-            ("Y0", "choice", "Var du med på SIP-mötet?", "attended3", "filter", None),
-            ("Y1", "choice", "Kändes det tryggt att vara med på mötet?", "youth4", "space", None),
-            ("Y2", "choice", "Fick du säga det du ville?", "youth4", "voice", "voice"),
-            ("Y3", "choice", "Tog de vuxna det du sa på allvar?", "youth4", "audience", "audience"),
-            (
-                "Y4",
-                "choice",
-                "Förstod du det som sades på mötet?",
-                "youth4",
-                "space",
-                "understanding",
-            ),
-            (
-                "Y5",
-                "choice",
-                "Fick du vara med och påverka det som bestämdes?",
-                "youth4",
-                "influence",
-                "influence",
-            ),
-            ("Y6", "choice", "Vet du vad som ska hända nu enligt planen?", "youth4", "plan", None),
-            (
-                "Y7",
-                "choice",
-                "Fick du vara med och bestämma hur du skulle delta?",
-                "youth4",
-                "influence",
-                None,
-            ),
-            ("Y8", "text", "Vill du säga något mer?", None, "comment", None),
-        ],
-    ),
-}
-
-# Items shown only to respondents who were at the meeting (filter answer not "Nej").
-_FILTERED_DIMENSIONS = frozenset(
-    {"space", "voice", "audience", "influence", "plan", "child_involvement"}
-)
 
 # Per-role funnel: P(opened | delivered), P(started | opened), P(completed | started).
 _FUNNEL = {"guardian": (0.75, 0.88, 0.9), "child": (0.7, 0.82, 0.8), "youth": (0.62, 0.8, 0.82)}
@@ -246,34 +80,13 @@ _COMMENTS = (
     "Bra, men för många personer i rummet.",
     "=Bra att vi fick en samordnare",
 )
-_CAMPAIGNS = (
-    (1, dt.date(2025, 1, 13), dt.date(2025, 6, 13)),
-    (2, dt.date(2025, 8, 18), dt.date(2025, 12, 19)),
-)
+_CAMPAIGNS = (1, 2)
+BANDS = ("0-5", "6-11", "12-18")
 
 
-def sip_codebook() -> dict[str, Any]:
-    """The SIP follow-up codebook (all three questionnaires) as written to codebook.json."""
-    questionnaires: dict[str, Any] = {}
-    for key, (role, title, items) in _QUESTIONNAIRES.items():
-        questionnaires[key] = {
-            "version": 1,
-            "role": role,
-            "title": title,
-            "items": [
-                {
-                    "key": ikey,
-                    "type": itype,
-                    "text": text,
-                    "scale": scale,
-                    "dimension": dimension,
-                    "parallel": parallel,
-                    **({"max_length": 1000} if itype == "text" else {}),
-                }
-                for ikey, itype, text, scale, dimension, parallel in items
-            ],
-        }
-    return {"format": 1, "questionnaires": questionnaires, "scales": _SCALES}
+def sip_codebook(k: int = 5) -> dict[str, Any]:
+    """codebook.json of the real questionnaires, as the web service's export writes it."""
+    return codebook_data(sip_questionnaires(), k)
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Any) -> None:
@@ -322,35 +135,68 @@ def _invitations(rng: np.random.Generator, size: int) -> dict[str, npt.NDArray[A
 
 def _answers(
     rng: np.random.Generator,
-    role: str,
-    items: list[_ItemSpec],
+    questionnaire: Questionnaire,
     size: int,
     team_effect: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.int64]:
     """Answer matrix (respondents x items): -1 not shown, 0 no answer, else the value."""
+    role = questionnaire.role
+    items = questionnaire.items
     values = np.zeros((size, len(items)), dtype=np.int64)
     latent = team_effect + rng.normal(0.0, 1.0, size)
-    attended = rng.choice([3, 2, 1], size=size, p=[0.84, 0.08, 0.08])
-    for j, (_, itype, _, scale, dimension, _) in enumerate(items):
-        if itype != "choice" or scale is None:
+    column = {item.key: j for j, item in enumerate(items)}
+    for j, item in enumerate(items):
+        if item.scale is None:
             continue
-        if dimension == "filter":
-            values[:, j] = attended
+        codes = np.asarray(item.scale.ascending)
+        if item.dimension == "filter":
+            # Most were at the meeting, a few for a while, a few not at all.
+            values[:, j] = rng.choice(codes[::-1], size=size, p=[0.84, 0.08, 0.08])
             continue
-        n_values = len(_SCALES[scale]["values"])
-        shift = _ITEM_SHIFT.get(dimension, 0.0) - (0.25 if role == "child" else 0.0)
+        shift = _ITEM_SHIFT.get(item.dimension, 0.0) - (0.25 if role == "child" else 0.0)
         score = latent + shift + rng.normal(0.0, 0.8, size)
-        cuts = [-1.6, -0.8, 0.3] if n_values == 4 else [-1.2, -0.2]
-        values[:, j] = 1 + np.searchsorted(np.asarray(cuts), score)
-        no_answer_rate = _NO_ANSWER_RATE[role] if _SCALES[scale]["no_answer_label"] else 0.01
+        cuts = [-1.6, -0.8, 0.3] if len(codes) == 4 else [-1.2, -0.2]
+        values[:, j] = codes[np.searchsorted(np.asarray(cuts), score)]
+        no_answer_rate = _NO_ANSWER_RATE[role] if item.scale.no_answer else 0.01
         values[rng.random(size) < no_answer_rate, j] = 0
-        if dimension in _FILTERED_DIMENSIONS:
-            values[attended == 1, j] = -1
+    for j, item in enumerate(items):
+        rule = item.skip_when
+        if rule is None:
+            continue
+        skipped = np.isin(values[:, j], list(rule.values))
+        for key in rule.items:
+            values[skipped, column[key]] = -1
     return values
 
 
-def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0) -> Path:
-    """Write a realistic data set folder (responses.csv, invitations.csv, codebook.json)."""
+def _release(
+    inv: dict[str, npt.NDArray[Any]], respondents: npt.NDArray[np.int64], k: int
+) -> tuple[list[Cell], Release]:
+    """Fine cell of every invitation, and the release of those cells."""
+    roles = tuple(_ROLE_WEIGHTS)
+    munis = [(area, m) for area, ms in AREAS.items() for m in ms]
+    cells: list[Cell] = [
+        (roles[r], BANDS[b], munis[m][0], munis[m][1], language_group(LANGUAGES[lang]))
+        for r, b, m, lang in zip(
+            inv["role"].tolist(),
+            inv["band"].tolist(),
+            inv["muni"].tolist(),
+            inv["language"].tolist(),
+            strict=True,
+        )
+    ]
+    sent = inv["flags"][:, 0].tolist()
+    answered = np.zeros(len(cells), dtype=bool)
+    answered[respondents] = True
+    counts: dict[Cell, CellCount] = {}
+    for cell, was_sent, did_answer in zip(cells, sent, answered.tolist(), strict=True):
+        # As the service counts them: only an invitation whose SMS was sent could answer.
+        counts[cell] = counts.get(cell, CellCount(0, 0)) + CellCount(int(was_sent), int(did_answer))
+    return cells, release_classes(counts, k)
+
+
+def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0, k: int = 5) -> Path:
+    """Write a realistic data set folder (contract version 2), released with minimum k."""
     if n_responses < 0:
         raise ValueError("n_responses must be zero or more")
     rng = np.random.default_rng(seed)
@@ -373,89 +219,90 @@ def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0) -> Path:
         cut = len(done_cum)
         inv["flags"][:, 4] = 0
     inv = {key: value[:cut] for key, value in inv.items()}
-
+    respondents = np.flatnonzero(inv["flags"][:, 4])[:n_responses]
+    cells, release = _release(inv, respondents, k)
+    released = [release.released(cell) for cell in cells]
     roles = tuple(_ROLE_WEIGHTS)
-    bands = ("0-5", "6-11", "12-18")
-    munis = [(area, m) for area, ms in AREAS.items() for m in ms]
+    flags = inv["flags"]
+    # Sorted, so the order of the rows says nothing about when or for whom they were made.
     write_csv(
-        out_dir / "invitations.csv",
+        out_dir / INVITATIONS_FILE,
         INVITATION_COLUMNS,
-        (
-            (
-                roles[r],
-                bands[b],
-                munis[m][0],
-                munis[m][1],
-                f"HLT {munis[m][1]}",
-                LANGUAGES[lang],
-                *(int(f) for f in flags),
-            )
-            for r, b, m, lang, flags in zip(
-                inv["role"].tolist(),
-                inv["band"].tolist(),
-                inv["muni"].tolist(),
-                inv["language"].tolist(),
-                inv["flags"].tolist(),
+        sorted(
+            (*label, int(s), int(d), int(o))
+            for label, s, d, o in zip(
+                released,
+                flags[:, 0].tolist(),
+                flags[:, 1].tolist(),
+                flags[:, 5].tolist(),
                 strict=True,
             )
         ),
     )
+    write_csv(
+        out_dir / FUNNEL_FILE,
+        FUNNEL_COLUMNS,
+        [
+            (
+                role,
+                int(flags[inv["role"] == r, 2].sum()),
+                int(flags[inv["role"] == r, 3].sum()),
+            )
+            for r, role in enumerate(roles)
+        ],
+    )
 
-    respondents = np.flatnonzero(inv["flags"][:, 4])[:n_responses]
+    munis = [(area, m) for area, ms in AREAS.items() for m in ms]
     team_effect = rng.normal(0.35, 0.3, len(munis))
     ids = rng.bytes(16 * len(respondents)).hex()
     campaign = rng.integers(0, len(_CAMPAIGNS), len(respondents))
-    day_fraction = rng.random(len(respondents))
     comment_u = rng.random(len(respondents))
     comment_pick = rng.integers(0, len(_COMMENTS), len(respondents))
     role_of = inv["role"][respondents]
     answers: dict[int, npt.NDArray[np.int64]] = {}
     rows_of_role: dict[int, npt.NDArray[np.int64]] = {}
-    qkeys = {spec[0]: key for key, spec in _QUESTIONNAIRES.items()}
+    sip = sip_questionnaires()
     for r, role in enumerate(roles):
         members = np.flatnonzero(role_of == r)
         rows_of_role[r] = members
-        items = _QUESTIONNAIRES[qkeys[role]][2]
         answers[r] = _answers(
-            rng, role, items, len(members), team_effect[inv["muni"][respondents[members]]]
+            rng,
+            sip.questionnaires[QUESTIONNAIRE_FOR_ROLE[role]],
+            len(members),
+            team_effect[inv["muni"][respondents[members]]],
         )
     position = np.empty(len(respondents), dtype=np.int64)
     for members in rows_of_role.values():
         position[members] = np.arange(len(members))
+    # Written in the order of the random ids, as the service does: never in answering order.
+    order = sorted(range(len(respondents)), key=lambda i: ids[32 * i : 32 * i + 32])
 
     def response_rows() -> Any:
-        for i, idx in enumerate(respondents.tolist()):
+        for i in order:
             r = int(role_of[i])
             role = roles[r]
-            qkey = qkeys[role]
-            cid, start, end = _CAMPAIGNS[int(campaign[i])]
-            day = start + dt.timedelta(days=int(day_fraction[i] * (end - start).days))
-            area, muni = munis[int(inv["muni"][idx])]
+            questionnaire = sip.questionnaires[QUESTIONNAIRE_FOR_ROLE[role]]
             meta = (
                 ids[32 * i : 32 * i + 32],
-                cid,
-                qkey,
-                1,
-                role,
-                bands[int(inv["band"][idx])],
-                area,
-                muni,
-                f"HLT {muni}",
-                LANGUAGES[int(inv["language"][idx])],
-                day.isoformat(),
+                _CAMPAIGNS[int(campaign[i])],
+                questionnaire.key,
+                questionnaire.version,
+                *released[int(respondents[i])],
             )
             row_values = answers[r][position[i]].tolist()
-            for (ikey, itype, *_), value in zip(_QUESTIONNAIRES[qkey][2], row_values, strict=True):
-                if itype == "text":
+            for item, value in zip(questionnaire.items, row_values, strict=True):
+                if item.type == "text":
                     if comment_u[i] < _COMMENT_RATE.get(role, 0.0):
-                        yield (*meta, ikey, "", escape_cell(_COMMENTS[int(comment_pick[i])]))
+                        text = _COMMENTS[int(comment_pick[i])][: item.max_length]
+                        yield (*meta, item.key, "", escape_cell(text))
                     elif comment_u[i] < _COMMENT_RATE.get(role, 0.0) + 0.05:
-                        yield (*meta, ikey, "", "")
+                        yield (*meta, item.key, "", "")
                 elif value >= 0:
-                    yield (*meta, ikey, value if value > 0 else "", "")
+                    yield (*meta, item.key, value if value > 0 else "", "")
 
-    write_csv(out_dir / "responses.csv", RESPONSE_COLUMNS, response_rows())
-    (out_dir / "codebook.json").write_text(
-        json.dumps(sip_codebook(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    write_csv(out_dir / RESPONSES_FILE, RESPONSE_COLUMNS, response_rows())
+    codebook = codebook_data(sip, k, release.residual)
+    (out_dir / CODEBOOK_FILE).write_text(
+        json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     return out_dir

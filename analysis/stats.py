@@ -44,17 +44,30 @@ def wilson_interval(successes: int, n: int) -> tuple[float, float]:
     return float(ci.low), float(ci.high)
 
 
-def mean_interval(values: ArrayLike) -> tuple[float, tuple[float, float] | None]:
-    """Mean with a t-based 95% interval (None when there is only one value)."""
-    data = np.asarray(values, dtype=float)
+def wilson_share_interval(share: float, n: int) -> tuple[float, float]:
+    """Wilson score 95% interval for a mean of n shares in [0, 1] (an index), always in [0, 1].
+
+    The same formula as for a proportion, with the mean share as p̂ and n respondents. For
+    values in [0, 1] the variance of one value is at most p(1 − p), so the interval is as
+    wide as a proportion's or wider (conservative); it equals wilson_interval when every
+    share is 0 or 1.
+    """
+    if n <= 0:
+        raise ValueError("n must be positive")
+    if not 0.0 <= share <= 1.0:
+        raise ValueError("a share lies in [0, 1]")
+    z = float(sps.norm.ppf(0.5 + CONFIDENCE / 2))
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def lower_median(values: ArrayLike) -> int:
+    """The lower median of ordinal answers: always one of the values, never a half-point."""
+    data = np.sort(np.asarray(values))
     if data.size == 0:
         raise ValueError("no values")
-    mean = float(data.mean())
-    if data.size < 2:
-        return mean, None
-    sem = float(data.std(ddof=1)) / math.sqrt(data.size)
-    half = float(sps.t.ppf(0.5 + CONFIDENCE / 2, data.size - 1)) * sem
-    return mean, (mean - half, mean + half)
+    return int(data[(data.size - 1) // 2])
 
 
 def cronbach_alpha(matrix: npt.NDArray[np.floating] | npt.NDArray[np.integer]) -> float | None:

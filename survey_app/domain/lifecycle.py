@@ -147,7 +147,6 @@ def _freeze(
             early=now < campaign.closes_at,
         )
     db.session.commit()
-    scrub_deleted_data()
     return summary
 
 
@@ -190,7 +189,10 @@ def close_campaign(
         summary = CloseSummary(campaign_id=campaign_id, already_closed=True)
         if has_report(campaign_id):
             return summary
-    return _report(summary)
+    summary = _report(summary)
+    # Last, after the report's own write: the log then holds nothing from before the close.
+    scrub_deleted_data()
+    return summary
 
 
 def open_due_campaigns(now: datetime) -> list[int]:

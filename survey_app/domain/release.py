@@ -4,30 +4,45 @@ While a window is open its responses are sealed (survey_app.domain.answering). W
 they are opened here and written as Response rows whose group attributes — age band, area,
 municipality, Swedish or another language; the role is always kept, since the questionnaire
 shows it — are generalised by analysis.anonymity until every released group holds at least
-MIN_GROUP_SIZE responses (or none) and MIN_GROUP_SIZE invitations. The invitations get the same
-groups (ReleasedCell), so participation is counted over exactly the groups the answers carry.
+MIN_GROUP_SIZE responses (or none) and MIN_GROUP_SIZE invitations that could have answered.
+The invitations get the same groups (ReleasedCell), so participation is counted over exactly
+the groups the answers carry.
 
 Deciding this once, with every invitation and answer of the window known, is what lets the
 first answers of a small group be kept and still not be singled out: a decision made at submit
 time would have had to use the few invitations there were then.
+
+This module is also the one place that knows where a window's groups come from: from the
+sealed answers while it is open (for live participation and a preliminary report), from the
+released rows once it is closed (`window_groups`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, select
+from sqlalchemy import String, delete, exists, func, insert, select, type_coerce
 
-from analysis.anonymity import Cell, CellCount, Release, release_classes
+from analysis.anonymity import (
+    GENERALISED,
+    Cell,
+    CellCount,
+    Release,
+    acceptable,
+    language_group,
+    release_classes,
+)
 from survey_app.domain import sealing
 from survey_app.domain.answering import response_context
 from survey_app.extensions import db
 from survey_app.models import (
+    ENDED_STATES,
     Answer,
     Area,
+    Campaign,
     Invitation,
     Link,
     Meeting,
@@ -39,12 +54,54 @@ from survey_app.models import (
 )
 from survey_app.models.response import new_response_id
 
-SWEDISH, OTHER_LANGUAGE = "sv", "other"
+#: Rows fetched at a time, so a large window never loads at once.
+BATCH_SIZE = 2000
 
 
-def language_group(language: str) -> str:
-    """Swedish, or another language: a finer level would make one-family groups."""
-    return SWEDISH if language == SWEDISH else OTHER_LANGUAGE
+@dataclass(frozen=True)
+class InvitationRow:
+    """One invitation's fine group and what happened to its SMS (nothing about answering)."""
+
+    cell: Cell
+    sent: bool
+    delivered: bool
+    opted_out: bool
+    #: A link was made for it (an SMS went, or a letter was printed): it could have answered.
+    reachable: bool
+
+
+def invitation_rows(campaign_id: int) -> list[InvitationRow]:
+    """Every invitation of a window with its fine group (from its meeting and team)."""
+    has_link = exists().where(Link.invitation_id == Invitation.id)
+    query = (
+        select(
+            type_coerce(Invitation.role, String),
+            type_coerce(Meeting.age_band, String),
+            Area.name,
+            Municipality.name,
+            Invitation.language,
+            Invitation.sent_at.is_not(None),
+            Invitation.delivered_at.is_not(None),
+            Invitation.opted_out_at.is_not(None),
+            has_link,
+        )
+        .join(Meeting, Meeting.id == Invitation.meeting_id)
+        .join(Team, Team.id == Meeting.team_id)
+        .join(Municipality, Municipality.id == Team.municipality_id)
+        .join(Area, Area.id == Municipality.area_id)
+        .where(Meeting.campaign_id == campaign_id)
+    )
+    rows = db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples()
+    return [
+        InvitationRow(
+            (role, band, area, town, language_group(language)),
+            bool(sent),
+            bool(delivered),
+            bool(opted_out),
+            bool(linked),
+        )
+        for role, band, area, town, language, sent, delivered, opted_out, linked in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -92,50 +149,152 @@ def opened_responses(campaign_id: int) -> Iterator[OpenedResponse]:
         )
 
 
-@dataclass(frozen=True)
-class InvitationCell:
-    cell: Cell
-    #: A link was made for it (an SMS went, or a letter was printed): it could have answered.
-    reachable: bool
+def release_of(invitations: Sequence[InvitationRow], responses: Counter[Cell], k: int) -> Release:
+    """The release of a window's fine groups.
 
-
-def invitation_cells(campaign_id: int) -> list[InvitationCell]:
-    """Every invitation of the window as its fine group, and whether it could have answered."""
-    has_link = exists().where(Link.invitation_id == Invitation.id)
-    rows = db.session.execute(
-        select(Invitation.role, Meeting.age_band, Area.name, Municipality.name)
-        .add_columns(Invitation.language, has_link)
-        .join(Meeting, Meeting.id == Invitation.meeting_id)
-        .join(Team, Team.id == Meeting.team_id)
-        .join(Municipality, Municipality.id == Team.municipality_id)
-        .join(Area, Area.id == Municipality.area_id)
-        .where(Meeting.campaign_id == campaign_id)
-    )
-    return [
-        InvitationCell(
-            (role.value, band.value, area, municipality, language_group(language)), bool(linked)
-        )
-        for role, band, area, municipality, language, linked in rows
-    ]
-
-
-def decide_release(
-    invitations: Iterable[InvitationCell], responses: Iterable[Cell], k: int
-) -> Release:
-    """The released group of every fine group, from what the window holds.
-
-    Only invitations that could have answered count towards a group's invitations: one whose
-    SMS never went cannot hide an answer.
+    Only an invitation a link was made for could have been answered, so only those count
+    towards a class's k invitations: an attacker would rule the others out.
     """
-    reachable = Counter(i.cell for i in invitations if i.reachable)
-    cells = set(reachable)
-    cells |= {i.cell for i in invitations}
-    answered = Counter(responses)
-    cells |= set(answered)
-    counts: Mapping[Cell, CellCount] = {
-        cell: CellCount(invitations=reachable[cell], responses=answered[cell]) for cell in cells
-    }
-    return release_classes(counts, k)
+    cells: dict[Cell, CellCount] = {}
+    for row in invitations:
+        cells[row.cell] = cells.get(row.cell, CellCount(0, 0)) + CellCount(int(row.reachable), 0)
+    for cell, number in responses.items():
+        cells[cell] = cells.get(cell, CellCount(0, 0)) + CellCount(0, number)
+    return release_classes(cells, k)
+
+
+#: (response id, questionnaire, version, released class, item, value, text)
+ResponseRow = tuple[str, str, int, Cell, str, int | None, str | None]
+
+
+@dataclass
+class WindowGroups:
+    """A window's invitations, their release, and its responses by released class."""
+
+    campaign_id: int
+    invitations: list[InvitationRow]
+    release: Release
+    #: Responses per released class.
+    answered: Counter[Cell]
+    #: Released (closed) window: the rows are in `responses`; else opened from their seals.
+    released: bool
+    opened: list[OpenedResponse] = field(default_factory=list)
+
+    @property
+    def responses(self) -> int:
+        return sum(self.answered.values())
+
+    def response_rows(self) -> Iterator[ResponseRow]:
+        """Every answer with its response's released class, response by response.
+
+        Ordered by a random id: from the released rows, their own; for a window still open,
+        ids made for this reading only, so two readings at different times (with different
+        groups) cannot be joined row by row.
+        """
+        if self.released:
+            yield from _released_rows(self.campaign_id)
+            return
+        fresh = sorted(((new_response_id(), r) for r in self.opened), key=lambda pair: pair[0])
+        for response_id, response in fresh:
+            label = self.release.released(response.cell)
+            for item, value, text in response.answers:
+                yield (
+                    response_id,
+                    response.questionnaire,
+                    response.version,
+                    label,
+                    item,
+                    value,
+                    text,
+                )
+
+
+def _released_rows(campaign_id: int) -> Iterator[ResponseRow]:
+    query = (
+        select(
+            Response.id,
+            Response.questionnaire_key,
+            Response.questionnaire_version,
+            type_coerce(Response.role, String),
+            Response.age_band,
+            Response.area,
+            Response.municipality,
+            Response.language_group,
+            Answer.item_key,
+            Answer.value,
+            Answer.text,
+        )
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.campaign_id == campaign_id)
+        .order_by(Response.id)
+    )
+    rows = db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples()
+    for rid, key, version, role, band, area, town, language, item, value, text in rows:
+        yield (rid, key, version, (role, band, area, town, language), item, value, text)
+
+
+def _stored_release(campaign_id: int, k: int, answered: Counter[Cell]) -> Release:
+    """The release a closed window was made with, read back from released_cells."""
+    rows = db.session.execute(
+        select(
+            type_coerce(ReleasedCell.role, String),
+            ReleasedCell.age_band,
+            ReleasedCell.area,
+            ReleasedCell.municipality,
+            ReleasedCell.language_group,
+            ReleasedCell.released_age_band,
+            ReleasedCell.released_area,
+            ReleasedCell.released_municipality,
+            ReleasedCell.released_language_group,
+        ).where(ReleasedCell.campaign_id == campaign_id)
+    ).tuples()
+    classes = {tuple(row[:5]): (row[0], *row[5:]) for row in rows}
+    residual = tuple(
+        sorted(
+            label
+            for label, number in answered.items()
+            if label[1:] == (GENERALISED,) * 4 and not acceptable(CellCount(k, number), k)
+        )
+    )
+    return Release(k, classes, residual)  # type: ignore[arg-type]
+
+
+def window_groups(campaign_id: int, k: int) -> WindowGroups:
+    """What a window holds, by released class: from its released rows once it is closed,
+    else from its sealed answers, released in memory with the invitations there are now."""
+    invitations = invitation_rows(campaign_id)
+    state = db.session.scalar(select(Campaign.state).where(Campaign.id == campaign_id))
+    if state in ENDED_STATES:
+        answered = Counter(
+            {
+                (role, band, area, town, language): number
+                for role, band, area, town, language, number in db.session.execute(
+                    select(
+                        type_coerce(Response.role, String),
+                        Response.age_band,
+                        Response.area,
+                        Response.municipality,
+                        Response.language_group,
+                        func.count(),
+                    )
+                    .where(Response.campaign_id == campaign_id)
+                    .group_by(
+                        Response.role,
+                        Response.age_band,
+                        Response.area,
+                        Response.municipality,
+                        Response.language_group,
+                    )
+                ).tuples()
+            }
+        )
+        return WindowGroups(
+            campaign_id, invitations, _stored_release(campaign_id, k, answered), answered, True
+        )
+    opened = list(opened_responses(campaign_id))
+    release = release_of(invitations, Counter(r.cell for r in opened), k)
+    answered = Counter(release.released(r.cell) for r in opened)
+    return WindowGroups(campaign_id, invitations, release, answered, False, opened)
 
 
 @dataclass(frozen=True)
@@ -151,8 +310,8 @@ def release_window(campaign_id: int, min_group_size: int) -> ReleaseSummary:
     and the caller rolls the close back.
     """
     opened = list(opened_responses(campaign_id))
-    invitations = invitation_cells(campaign_id)
-    release = decide_release(invitations, (r.cell for r in opened), min_group_size)
+    invitations = invitation_rows(campaign_id)
+    release = release_of(invitations, Counter(r.cell for r in opened), min_group_size)
     released_cells = [
         {
             "campaign_id": campaign_id,
@@ -171,9 +330,9 @@ def release_window(campaign_id: int, min_group_size: int) -> ReleaseSummary:
     if released_cells:
         db.session.execute(insert(ReleasedCell), released_cells)
     # New random ids, written in their own order: nothing of the order of answering survives.
-    rows = sorted((new_response_id(), response) for response in opened)
+    rows = sorted(((new_response_id(), r) for r in opened), key=lambda pair: pair[0])
     for response_id, response in rows:
-        group = release.classes[response.cell]
+        group = release.released(response.cell)
         db.session.execute(
             insert(Response).values(
                 id=response_id,
@@ -197,3 +356,21 @@ def release_window(campaign_id: int, min_group_size: int) -> ReleaseSummary:
             )
     db.session.execute(delete(SealedResponse).where(SealedResponse.campaign_id == campaign_id))
     return ReleaseSummary(responses=len(rows), groups=len(set(release.classes.values())))
+
+
+def decide_release(
+    invitations: Iterable[InvitationRow], responses: Iterable[Cell], k: int
+) -> Release:
+    """The release of fine groups given as rows and cells (the migration of closed windows)."""
+    return release_of(list(invitations), Counter(responses), k)
+
+
+def count_responses(campaign_id: int) -> int:
+    """How many answers a window has, sealed or released (counting needs no key)."""
+    return sum(
+        db.session.scalar(
+            select(func.count()).select_from(table).where(table.campaign_id == campaign_id)
+        )
+        or 0
+        for table in (SealedResponse, Response)
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import Field
 
-from survey_app.questionnaires.model import Item, Questionnaire
+from questionnaires import Item, Questionnaire
 from survey_app.questionnaires.questions import question_type
 
 _form_classes: dict[tuple[str, int, tuple[str, ...]], type[FlaskForm]] = {}

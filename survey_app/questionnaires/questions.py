@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
 
+from questionnaires import NO_ANSWER, Item, Questionnaire
 from survey_app.questionnaires import texts
-from survey_app.questionnaires.model import NO_ANSWER, Item, Questionnaire
 
 
 def _optional_str(value: Any) -> str | None:

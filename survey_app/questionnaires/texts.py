@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
 
-from survey_app.questionnaires.model import Item, Option, Questionnaire, Scale
+from questionnaires import Item, Option, Questionnaire, Scale
 
 
 def item_context(questionnaire_key: str, item_key: str) -> str:

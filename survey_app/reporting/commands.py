@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 
 from analysis.errors import DatasetError
 from survey_app.domain.lifecycle import ENDED_STATES, CloseSummary, close_campaign
+from survey_app.domain.release import count_responses
 from survey_app.extensions import db
 from survey_app.models import Campaign, Invitation, Meeting, utcnow
-from survey_app.reporting.export import ExportError, count_responses
+from survey_app.reporting.export import ExportError
 from survey_app.reporting.reports import produce_report
 
 P = ParamSpec("P")

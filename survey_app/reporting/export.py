@@ -1,43 +1,44 @@
-"""The analysis data set of one collection window: responses.csv, invitations.csv, codebook.json.
+"""The analysis data set of one collection window (contract version 2 in analysis/README.md).
 
-The format is the contract in analysis/README.md (CONTRACT.md while it is a draft). Two rules
-protect anonymity here as well as in the schema: responses are written in the order of their
-random ids (never in submission order), and invitations carry no id, phone or time, only
-their group and 0/1 funnel flags, sorted by those.
+The files: responses.csv, invitations.csv, funnel.csv and codebook.json. Nothing in them links
+a response to an invitation: both carry only the released class of their group, computed by
+`analysis.anonymity.release_classes` from the fine groups read here, so every released
+response shares its class with at least MIN_GROUP_SIZE invitations and no or at least as many
+responses. Responses are written in the order of their random ids, invitations sorted by their
+class and flags; responses carry no date and invitations no trace of answering.
+
+Where the groups come from — the released rows of a closed window, or the sealed answers of an
+open one released in memory — is survey_app.domain.release's business (`window_groups`).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import String, case, func, select, type_coerce
+from flask import current_app
+from sqlalchemy import select
 
+from analysis.anonymity import Release
+from analysis.codebook import codebook_data
 from analysis.contract import (
     CODEBOOK_FILE,
-    CODEBOOK_FORMAT,
     FORMULA_STARTS,
+    FUNNEL_COLUMNS,
+    FUNNEL_FILE,
     INVITATION_COLUMNS,
     INVITATIONS_FILE,
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
 )
+from questionnaires import ROLES
+from survey_app.domain.release import InvitationRow, WindowGroups, window_groups
 from survey_app.extensions import db
-from survey_app.models import (
-    Answer,
-    Area,
-    Campaign,
-    Invitation,
-    Meeting,
-    Municipality,
-    Response,
-    Team,
-)
-from survey_app.questionnaires import Questionnaire, Scale, all_questionnaires
+from survey_app.models import Campaign, FunnelCount
+from survey_app.questionnaires import Questionnaire, all_questionnaires, questionnaire_set
 
 #: Rows fetched from the database at a time, so a large window never loads at once.
 BATCH_SIZE = 2000
@@ -82,92 +83,39 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
     return count
 
 
-def _scale_entry(scale: Scale) -> dict[str, Any]:
-    return {
-        "values": [{"value": o.value, "label": o.label} for o in scale.options],
-        "no_answer_label": scale.no_answer,
-        "positive": sorted(scale.positive, reverse=True),
-        "common": {
-            level: sorted((v for v, lvl in scale.common.items() if lvl == level), reverse=True)
-            for level in ("positive", "partly", "negative")
-        },
-    }
+def min_group_size() -> int:
+    return int(current_app.config["MIN_GROUP_SIZE"])
 
 
-def build_codebook(questionnaires: dict[str, Questionnaire]) -> dict[str, Any]:
-    """The codebook from the loaded questionnaires (Swedish source texts)."""
-    scales: dict[str, Scale] = {}
-    entries: dict[str, Any] = {}
-    for key in sorted(questionnaires):
-        questionnaire = questionnaires[key]
-        items = []
-        for item in questionnaire.items:
-            entry: dict[str, Any] = {
-                "key": item.key,
-                "type": item.type,
-                "text": item.text,
-                "scale": item.scale.key if item.scale else None,
-                "dimension": item.dimension,
-                "parallel": item.parallel,
-            }
-            if item.scale is not None:
-                scales[item.scale.key] = item.scale
-            if item.max_length is not None:
-                entry["max_length"] = item.max_length
-            items.append(entry)
-        entries[key] = {
-            "version": questionnaire.version,
-            "role": questionnaire.role,
-            "title": questionnaire.title,
-            "items": items,
-        }
-    return {
-        "format": CODEBOOK_FORMAT,
-        "questionnaires": entries,
-        "scales": {key: _scale_entry(scales[key]) for key in sorted(scales)},
-    }
+def funnel_counts(campaign_id: int) -> dict[str, tuple[int, int]]:
+    """Per role: invitations whose link was opened, and where answering was started."""
+    found: dict[str, list[int]] = {role: [0, 0] for role in ROLES}
+    for role, stage, count in db.session.execute(
+        select(FunnelCount.role, FunnelCount.stage, FunnelCount.count).where(
+            FunnelCount.campaign_id == campaign_id
+        )
+    ):
+        found[role.value][0 if stage == "opened" else 1] = count
+    return {role: (opened, started) for role, (opened, started) in found.items()}
 
 
-def _place_columns() -> tuple[Any, ...]:
-    return (
-        Area.name.label("area"),
-        Municipality.name.label("municipality"),
-        Team.name.label("team"),
+def _released_invitations(
+    invitations: Sequence[InvitationRow], release: Release
+) -> Iterator[tuple[object, ...]]:
+    # Sorted: the order of the rows says nothing about when or for whom they were made.
+    rows = sorted(
+        (*release.released(row.cell), int(row.sent), int(row.delivered), int(row.opted_out))
+        for row in invitations
     )
+    yield from (tuple(map(neutralise_formula, row)) for row in rows)
 
 
-def _response_rows(
-    campaign_id: int,
+def _released_responses(
+    groups: WindowGroups,
     questionnaires: dict[str, Questionnaire],
     progress: Progress | None,
-    total: int,
 ) -> Iterator[Sequence[object]]:
-    """Long rows ordered by the random response id; items in questionnaire order.
-
-    Plain rows straight from the connection (no ORM objects, no enum conversion) and the
-    background cells of a response neutralised once: a large window is mostly rows.
-    """
-    query = (
-        select(
-            Response.id,
-            Response.questionnaire_key,
-            Response.questionnaire_version,
-            type_coerce(Response.role, String),
-            type_coerce(Response.age_band, String),
-            *_place_columns(),
-            Response.language,
-            type_coerce(Response.submitted_on, String),
-            Answer.item_key,
-            Answer.value,
-            Answer.text,
-        )
-        .join(Answer, Answer.response_id == Response.id)
-        .join(Team, Team.id == Response.team_id)
-        .join(Municipality, Municipality.id == Team.municipality_id)
-        .join(Area, Area.id == Municipality.area_id)
-        .where(Response.campaign_id == campaign_id)
-        .order_by(Response.id)
-    )
+    """Long rows ordered by the random response id; items in questionnaire order."""
     positions = {
         key: {item.key: n for n, item in enumerate(q.items)} for key, q in questionnaires.items()
     }
@@ -176,8 +124,8 @@ def _response_rows(
     meta: tuple[object, ...] = ()
     answers: list[tuple[int, str, object, object]] = []
     position: dict[str, int] = {}
-    rows = db.session.execute(query.execution_options(yield_per=BATCH_SIZE))
-    for rid, qkey, version, role, band, area, town, team, language, day, item, value, text in rows:
+    campaign_id, total = groups.campaign_id, groups.responses
+    for rid, qkey, version, label, item, value, text in groups.response_rows():
         if rid != current:
             for _order, *answer in sorted(answers):
                 yield (*meta, *answer)
@@ -188,8 +136,8 @@ def _response_rows(
             if qkey not in positions:
                 raise ExportError(f"a response uses unknown questionnaire {qkey!r}")
             current, position, answers = rid, positions[qkey], []
-            background = (rid, campaign_id, qkey, version, role, band, area, town, team, language)
-            meta = (*map(neutralise_formula, background), str(day))
+            background = (rid, campaign_id, qkey, version, *label)
+            meta = tuple(map(neutralise_formula, background))
         answers.append(
             (
                 position.get(item, len(position)),
@@ -204,54 +152,6 @@ def _response_rows(
         progress(done + 1, total)
 
 
-def _flag(column: Any) -> Any:
-    return case((column.is_not(None), 1), else_=0)
-
-
-def invitation_rows(
-    campaign_id: int, team_ids: Collection[int] | None = None
-) -> Iterator[tuple[object, ...]]:
-    """Group columns and 0/1 flags only, sorted by those: no id, no phone, no time.
-
-    `team_ids` narrows the rows to some teams (a coordinator's own).
-    """
-    flags = [
-        _flag(Invitation.sent_at),
-        _flag(Invitation.delivered_at),
-        _flag(Invitation.opened_at),
-        _flag(Invitation.started_at),
-        _flag(Invitation.completed_at),
-        _flag(Invitation.opted_out_at),
-    ]
-    query = (
-        select(
-            type_coerce(Invitation.role, String),
-            type_coerce(Meeting.age_band, String),
-            *_place_columns(),
-            Invitation.language,
-            *flags,
-        )
-        .join(Meeting, Meeting.id == Invitation.meeting_id)
-        .join(Team, Team.id == Meeting.team_id)
-        .join(Municipality, Municipality.id == Team.municipality_id)
-        .join(Area, Area.id == Municipality.area_id)
-        .where(Meeting.campaign_id == campaign_id)
-    )
-    if team_ids is not None:
-        query = query.where(Meeting.team_id.in_(team_ids))
-    query = query.order_by(*[column for column in query.selected_columns])
-    yield from (db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples())
-
-
-def count_responses(campaign_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(Response).where(Response.campaign_id == campaign_id)
-        )
-        or 0
-    )
-
-
 def build_dataset(
     campaign_id: int, out_dir: Path, progress: Progress | None = None
 ) -> DatasetSummary:
@@ -261,19 +161,25 @@ def build_dataset(
     questionnaires = all_questionnaires()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    codebook = build_codebook(questionnaires)
+    k = min_group_size()
+    groups = window_groups(campaign_id, k)
+    codebook = codebook_data(questionnaire_set(), k, groups.release.residual)
     (out_dir / CODEBOOK_FILE).write_text(
         json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    invitations = _write_csv(
+    written = _write_csv(
         out_dir / INVITATIONS_FILE,
         INVITATION_COLUMNS,
-        (tuple(map(neutralise_formula, row)) for row in invitation_rows(campaign_id)),
+        _released_invitations(groups.invitations, groups.release),
     )
-    total = count_responses(campaign_id)
+    _write_csv(
+        out_dir / FUNNEL_FILE,
+        FUNNEL_COLUMNS,
+        [(role, *counts) for role, counts in funnel_counts(campaign_id).items()],
+    )
     answer_rows = _write_csv(
         out_dir / RESPONSES_FILE,
         RESPONSE_COLUMNS,
-        _response_rows(campaign_id, questionnaires, progress, total),
+        _released_responses(groups, questionnaires, progress),
     )
-    return DatasetSummary(out_dir, total, answer_rows, invitations)
+    return DatasetSummary(out_dir, groups.responses, answer_rows, written)

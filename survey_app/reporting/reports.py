@@ -11,15 +11,26 @@ import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from analysis.anonymity import Cell
 from analysis.results import Participation, RateGroup
+from survey_app.domain.release import WindowGroups, window_groups
 from survey_app.extensions import db
-from survey_app.models import Invitation, Meeting, Municipality, Team
-from survey_app.reporting.export import DatasetSummary, Progress, build_dataset, invitation_rows
+from survey_app.models import Municipality, Team
+from survey_app.reporting.export import (
+    DatasetSummary,
+    Progress,
+    build_dataset,
+    funnel_counts,
+    min_group_size,
+)
+
+if TYPE_CHECKING:
+    from analysis.dataset import InvitationCounts
 
 DATA_DIRECTORY = "data"
 RESULTS_FILE = "results.json"
@@ -92,62 +103,49 @@ def replace_report(campaign_id: int) -> Report:
     return Report(target, replace(produced.dataset, directory=target / DATA_DIRECTORY))
 
 
-def live_participation(campaign_id: int, team_ids: Collection[int] | None = None) -> Participation:
-    """Participation now, straight from the database, suppressed as in the closing report.
+def _class_counts(groups: WindowGroups) -> dict[Cell, InvitationCounts]:
+    """Invitations per released class, as the exported invitations.csv would give them."""
+    from analysis.dataset import InvitationCounts
 
-    The same analysis functions compute it, from the same rows the export writes, so a
-    figure shown while the window is open follows the same small-group rules.
+    by_class: dict[Cell, InvitationCounts] = {}
+    for row in groups.invitations:
+        label = groups.release.released(row.cell)
+        counts = InvitationCounts(1, int(row.sent), int(row.delivered), int(row.opted_out))
+        by_class[label] = by_class.get(label, InvitationCounts()) + counts
+    return by_class
+
+
+def live_participation(campaign_id: int) -> Participation:
+    """Participation now, straight from the database, under the closing report's rules.
+
+    The same release as the export and the same analysis function, so a figure shown while
+    the window is open is the figure a report and the data set made now would give.
     """
-    from analysis.dataset import FUNNEL_STAGES, INVITATION_GROUPS, Invitations
+    from analysis.dataset import FunnelCounts
     from analysis.participation import compute_participation
 
-    rows = list(invitation_rows(campaign_id, team_ids))
-    column = {name: [str(row[i]) for row in rows] for i, name in enumerate(INVITATION_GROUPS)}
-    flags = [row[len(INVITATION_GROUPS) :] for row in rows]
-    invitations = Invitations(
-        **column,
-        flags=np.array(flags, dtype=np.int8).reshape(-1, len(FUNNEL_STAGES)),
+    groups = window_groups(campaign_id, min_group_size())
+    funnel = {role: FunnelCounts(*counts) for role, counts in funnel_counts(campaign_id).items()}
+    return compute_participation(
+        _class_counts(groups), dict(groups.answered), funnel, min_group_size()
     )
-    return compute_participation(invitations, int(current_app.config["MIN_GROUP_SIZE"]))
 
 
-def team_participation(campaign_id: int, team_ids: Collection[int]) -> dict[int, RateGroup]:
-    """Participation of some teams, hidden wherever the window's breakdowns hide it.
+def municipality_participation(
+    campaign_id: int, team_ids: Collection[int]
+) -> dict[int, tuple[str, RateGroup]]:
+    """For each team: its municipality, and that municipality's participation as published.
 
-    Teams sit inside municipalities, whose figures the report publishes: a team's figure is
-    shown only when its municipality's is, and teams of one municipality protect each other
-    the way municipalities of one area do. So a coordinator cannot subtract their own team
-    from a published total to learn about a small neighbour.
+    Answers are kept by municipality at the finest (no team: PRIVACY.md), so a coordinator
+    follows her team through its municipality's row, under the one small-group rule; a
+    municipality merged by the release into "Övriga kommuner i …" shows no figure of its own.
     """
-    from analysis import suppression
-    from analysis.stats import wilson_interval
-
-    minimum = int(current_app.config["MIN_GROUP_SIZE"])
-    municipalities = live_participation(campaign_id).by.get("municipality", {})
-    completed = func.count(Invitation.completed_at)
-    counts = db.session.execute(
-        select(Team.id, Municipality.name, func.count(Invitation.id), completed)
-        .join(Meeting, Meeting.id == Invitation.meeting_id)
-        .join(Team, Team.id == Meeting.team_id)
+    participation = live_participation(campaign_id)
+    municipalities = participation.by["municipality"]
+    rows = db.session.execute(
+        select(Team.id, Municipality.name)
         .join(Municipality, Municipality.id == Team.municipality_id)
-        .where(Meeting.campaign_id == campaign_id)
-        .group_by(Team.id, Municipality.name)
+        .where(Team.id.in_(list(team_ids)))
     ).tuples()
-    teams = {team: (town, invited, done) for team, town, invited, done in counts}
-    _, hidden = suppression.nested(
-        {town: group.invited or 0 for town, group in municipalities.items()},
-        {town for town, group in municipalities.items() if group.suppressed},
-        {str(team): invited for team, (_town, invited, _done) in teams.items()},
-        {str(team) for team, (_t, invited, done) in teams.items() if min(invited, done) < minimum},
-        {str(team): town for team, (town, _i, _d) in teams.items()},
-    )
-    figures: dict[int, RateGroup] = {}
-    for team in team_ids:
-        _town, invited, done = teams.get(team, ("", 0, 0))
-        if invited == 0 or str(team) in hidden:
-            figures[team] = RateGroup(None, None, None, None, True)
-        else:
-            figures[team] = RateGroup(
-                invited, done, done / invited, wilson_interval(done, invited), False
-            )
-    return figures
+    hidden = RateGroup(None, None, None, None, True)
+    return {team: (town, municipalities.get(town, hidden)) for team, town in rows}

@@ -99,6 +99,7 @@ def _shown_campaign() -> Campaign | None:
 def meetings() -> str:
     campaign = _shown_campaign()
     status = campaign_status(campaign.id, team_ids_for(current_staff())) if campaign else None
+    # Answer counts per team follow the results pages' small-group rule.
     return render_template(
         "staff/meetings/list.html",
         campaign=campaign,

@@ -16,20 +16,21 @@ from pathlib import Path
 from typing import Any
 
 from flask import abort, render_template, send_file
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from analysis.contract import CHARTS_INDEX
 from survey_app.domain import audit
-from survey_app.domain.lifecycle import ENDED_STATES
 from survey_app.extensions import db
-from survey_app.models import Campaign, CampaignState, StaffRole, Team
+from survey_app.models import ENDED_STATES, Campaign, CampaignState, StaffRole, Team
 from survey_app.reporting.reports import (
     DATA_DIRECTORY,
     RESULTS_FILE,
     live_participation,
+    municipality_participation,
     report_directory,
-    team_participation,
 )
 from survey_app.staff import blueprint
 from survey_app.staff.access import ALL_STAFF, allow, current_staff, team_ids_for
@@ -58,6 +59,7 @@ DOWNLOADS: dict[str, tuple[Any, str, frozenset[StaffRole]]] = {
 BREAKDOWNS = {
     "role": _l("Svarande"),
     "age_band": _l("Barnets ålder"),
+    "language_group": _l("Språk"),
     "area": _l("Område"),
     "municipality": _l("Kommun"),
 }
@@ -68,6 +70,15 @@ GROUP_LABELS = {
     "0-5": _l("0–5 år"),
     "6-11": _l("6–11 år"),
     "12-18": _l("12–18 år"),
+    "sv": _l("Svenska"),
+    "other": _l("Annat språk än svenska"),
+}
+#: Rows of values the release merged ("*"), so that the groups still add up to the total.
+GENERALISED_LABELS = {
+    "age_band": _l("Ålder ej angiven"),
+    "language_group": _l("Språk ej angivet"),
+    "area": _l("Område ej angivet"),
+    "municipality": _l("Område och kommun ej angivna"),
 }
 QUESTIONNAIRE_LABELS = {
     "sip-guardian": _l("Vårdnadshavare"),
@@ -115,11 +126,35 @@ def _downloads_for(campaign: Campaign, role: StaffRole) -> list[tuple[str, Any]]
     return available
 
 
+def group_label(breakdown: str, group: str) -> str:
+    """A group of a participation breakdown in the staff member's language."""
+    if group == "*":
+        return str(GENERALISED_LABELS.get(breakdown, group))
+    if breakdown == "municipality" and group.endswith("/*"):
+        return _("Övriga kommuner i %(area)s", area=group.removesuffix("/*"))
+    return str(GROUP_LABELS.get(group, group))
+
+
 def _charts(campaign: Campaign) -> list[str]:
     folder = report_directory(campaign.id) / "charts"
     if campaign.state not in ENDED_STATES or not folder.is_dir():
         return []
     return sorted(path.name for path in folder.glob("*.svg"))
+
+
+def _chart_texts(campaign: Campaign) -> list[tuple[str, str, str]]:
+    """(file, title, text alternative) of each chart: the figures it shows, in words."""
+    folder = report_directory(campaign.id) / "charts"
+    index_path = folder / CHARTS_INDEX
+    index: dict[str, dict[str, str]] = {}
+    if index_path.is_file():
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+    texts = []
+    for name in _charts(campaign):
+        entry = index.get(name, {})
+        title = entry.get("title", name)
+        texts.append((name, title, entry.get("description") or title))
+    return texts
 
 
 @blueprint.get("/results")
@@ -143,8 +178,8 @@ def campaign_results(campaign_id: int) -> str:
         teams = db.session.scalars(
             select(Team).where(Team.id.in_(own_teams)).order_by(Team.name)
         ).all()
-        figures = team_participation(campaign.id, [team.id for team in teams])
-        rows = [(team, figures[team.id]) for team in teams]
+        figures = municipality_participation(campaign.id, [team.id for team in teams])
+        rows = [(team, *figures[team.id]) for team in teams]
         return render_template("staff/results/teams.html", campaign=campaign, rows=rows)
     stored = _stored_results(campaign)
     participation = stored["participation"] if stored else asdict(live_participation(campaign.id))
@@ -154,10 +189,10 @@ def campaign_results(campaign_id: int) -> str:
         stored=stored,
         participation=participation,
         breakdowns=BREAKDOWNS,
-        group_labels=GROUP_LABELS,
+        group_label=group_label,
         questionnaire_labels=QUESTIONNAIRE_LABELS,
         downloads=_downloads_for(campaign, user.role),
-        charts=_charts(campaign),
+        charts=_chart_texts(campaign),
     )
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.simulate import INVITATION_COLUMNS, RESPONSE_COLUMNS, sip_codebook
+from analysis.contract import FUNNEL_COLUMNS, INVITATION_COLUMNS, RESPONSE_COLUMNS
+from analysis.simulate import sip_codebook
 
 _ids = itertools.count(1)
 DEFAULT_ANSWERS = {
@@ -31,7 +32,7 @@ class Response:
     area: str = "Umeå med krans"
     municipality: str = "Umeå"
     age_band: str | None = None
-    submitted_on: str = "2025-03-01"
+    language_group: str = "sv"
     response_id: str = field(default_factory=lambda: f"{next(_ids):032x}")
 
     def rows(self) -> list[list[str]]:
@@ -45,9 +46,7 @@ class Response:
             self.age_band or AGE_OF[self.role],
             self.area,
             self.municipality,
-            f"HLT {self.municipality}",
-            "sv",
-            self.submitted_on,
+            self.language_group,
         ]
         rows = []
         for item, value in self.answers.items():
@@ -62,25 +61,11 @@ def invitation(
     role: str = "guardian",
     area: str = "Umeå med krans",
     municipality: str = "Umeå",
-    completed: bool = True,
     age_band: str | None = None,
+    language_group: str = "sv",
 ) -> list[str]:
-    """One row of invitations.csv (completed invitations went through every step)."""
-    done = "1" if completed else "0"
-    return [
-        role,
-        age_band or AGE_OF[role],
-        area,
-        municipality,
-        f"HLT {municipality}",
-        "sv",
-        "1",
-        "1",
-        done,
-        done,
-        done,
-        "0",
-    ]
+    """One row of invitations.csv: sent and delivered, not opted out."""
+    return [role, age_band or AGE_OF[role], area, municipality, language_group, "1", "1", "0"]
 
 
 def write_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
@@ -99,12 +84,21 @@ def write_dataset(
 ) -> Path:
     """A data set folder from hand-made responses and invitations."""
     folder.mkdir(parents=True, exist_ok=True)
+    responses = list(responses)
     write_csv(
         folder / "responses.csv",
         RESPONSE_COLUMNS,
         [row for response in responses for row in response.rows()],
     )
+    responses = list(responses)
     write_csv(folder / "invitations.csv", INVITATION_COLUMNS, invitations)
+    answered = {role: sum(r.role == role for r in responses) for role in QUESTIONNAIRE_OF}
+    # Whoever answered opened the link and started.
+    write_csv(
+        folder / "funnel.csv",
+        FUNNEL_COLUMNS,
+        [[role, str(n), str(n)] for role, n in answered.items()],
+    )
     (folder / "codebook.json").write_text(
         json.dumps(codebook or sip_codebook(), ensure_ascii=False), encoding="utf-8"
     )

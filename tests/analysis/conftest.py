@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import analysis
 from analysis.results import Results
@@ -24,3 +25,9 @@ def analysed(simulated: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     """The simulated data set run through analysis.run once: (output folder, results)."""
     out = tmp_path_factory.mktemp("analysed")
     return out, analysis.run(simulated, out)
+
+
+# Property tests: the same examples on every run and machine (no example database on disk),
+# and no deadline, which would make a test depend on how busy the machine is.
+settings.register_profile("sip", database=None, deadline=None, derandomize=True)
+settings.load_profile("sip")

@@ -146,12 +146,12 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "codebook role used twice",
         edit_codebook(lambda d: d["questionnaires"]["sip-child"].__setitem__("role", "youth")),
-        "codebook.json, questionnaires.sip-youth.role: role youth is also used by sip-child",
+        "codebook.json: role youth is answered by both sip-child and sip-youth",
     ),
     (
         "codebook unknown scale",
         set_scale(3, "agree5"),
-        "codebook.json, questionnaires.sip-guardian.items[3].scale: unknown scale 'agree5'",
+        "codebook.json, questionnaire sip-guardian, item G3: unknown scale 'agree5'",
     ),
     (
         "codebook not json",
@@ -161,29 +161,27 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "codebook positive off scale",
         edit_codebook(lambda d: d["scales"]["agree4"].__setitem__("positive", [5])),
-        "codebook.json, scales.agree4.positive: 5 is not a value of the scale",
+        "codebook.json, scale agree4: positive values must be some of [1, 2, 3, 4]",
     ),
     (
         "codebook common incomplete",
         edit_codebook(lambda d: d["scales"]["agree4"]["common"].__setitem__("negative", [2])),
-        "codebook.json, scales.agree4.common: values [1] are not mapped",
+        "codebook.json, scale agree4: common must map every value exactly once",
     ),
     (
         "codebook duplicate key",
         edit_codebook(
-            lambda d: d["questionnaires"]["sip-child"]["items"][1].__setitem__("key", "G1")
+            lambda d: (
+                d["questionnaires"]["sip-youth"]["items"][8].__setitem__("key", "G12"),
+                d["questionnaires"]["sip-youth"]["pages"][8].__setitem__(0, "G12"),
+            )
         ),
-        "item key G1 is also used in sip-guardian",
+        "codebook.json: item key G12 is used in both sip-guardian and sip-youth",
     ),
     (
         "flag not 0/1",
         set_cell(INV, 2, "sent", "2"),
         "invitations.csv, row 2, column sent: '2' is not 0 or 1",
-    ),
-    (
-        "bad date",
-        set_cell(R, 2, "submitted_on", "2025-02-30"),
-        "column submitted_on: '2025-02-30' is not a date",
     ),
     (
         "duplicate answer",
@@ -192,10 +190,10 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "background differs within a response",
-        set_cell(R, 4, "team", "HLT Malå"),
-        "responses.csv, row 4, column team: differs from row 2 of the same response",
+        set_cell(R, 4, "language_group", "other"),
+        "responses.csv, row 4, column language_group: differs from row 2 of the same response",
     ),
-    ("short row", edit_csv(R, lambda rows: rows[3].pop()), "row 4: expected 14 cells, got 13"),
+    ("short row", edit_csv(R, lambda rows: rows[3].pop()), "row 4: expected 12 cells, got 11"),
     (
         "unknown area",
         set_cell(INV, 3, "area", "Norrbotten"),
@@ -227,7 +225,32 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
         set_cell(INV, 4, "age_band", "0-5"),
         "invitations.csv, row 4, column age_band: 0-5 does not fit role child",
     ),
-    ("unknown language", set_cell(INV, 2, "language", "de"), "column language: 'de'"),
+    (
+        "language instead of its group",
+        set_cell(INV, 2, "language_group", "ti"),
+        "invitations.csv, row 2, column language_group: 'ti' is not a language group",
+    ),
+    (
+        "a municipality under a generalised area",
+        set_cell(INV, 2, "area", "*"),
+        "invitations.csv, row 2, column municipality: Umeå given where the area is *",
+    ),
+    ("missing funnel", remove("funnel.csv"), "funnel.csv: file not found"),
+    (
+        "funnel role twice",
+        edit_csv("funnel.csv", lambda rows: rows.append(list(rows[1]))),
+        "funnel.csv, row 5, column role: guardian appears twice",
+    ),
+    (
+        "funnel count not a count",
+        set_cell("funnel.csv", 2, "opened", "-1"),
+        "funnel.csv, row 2, column opened: '-1' is not a count",
+    ),
+    (
+        "codebook without its release",
+        edit_codebook(lambda d: d.pop("release")),
+        "codebook.json: the release section is missing",
+    ),
     ("empty file", lambda f: (f / R).write_bytes(b""), "responses.csv: the file is empty"),
     (
         "not utf-8",
@@ -278,7 +301,7 @@ def test_the_formula_prefix_is_removed_from_free_text(tmp_path: Path) -> None:
 
 def test_columns_in_another_order_and_no_bom_are_accepted(tmp_path: Path) -> None:
     folder = base(tmp_path)
-    for name in (R, INV):
+    for name in (R, INV, "funnel.csv"):
         path = folder / name
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
@@ -287,7 +310,8 @@ def test_columns_in_another_order_and_no_bom_are_accepted(tmp_path: Path) -> Non
             csv.writer(handle).writerows(reordered)
     dataset = load_dataset(folder)
     assert dataset.answers["sip-guardian"].column("G3").tolist() == [3, NOT_SHOWN]
-    assert dataset.invitations.stage("completed").tolist() == [1, 1, 1]
+    assert len(dataset.invitations) == 3
+    assert dataset.funnel["guardian"].opened == 2
 
 
 def test_the_simulated_data_set_follows_the_contract(simulated: Path) -> None:
@@ -313,3 +337,21 @@ def test_the_formula_rule_round_trips(text: str, escaped: str) -> None:
 
     assert escape_cell(text) == escaped
     assert unescape_cell(escaped) == text
+
+
+def test_generalised_groups_are_accepted_and_counted_as_classes(tmp_path: Path) -> None:
+    responses = [
+        Response({"G0": 3}, area="Södra Lappland", municipality="*", language_group="*"),
+        Response({"G0": 3}, area="*", municipality="*", age_band="*"),
+    ]
+    invitations = [
+        invitation("guardian", "Södra Lappland", "*", language_group="*"),
+        invitation("guardian", "*", "*", age_band="*"),
+        invitation("guardian", "*", "*", age_band="*"),
+    ]
+    dataset = load_dataset(write_dataset(tmp_path, responses, invitations))
+    assert dataset.responses.class_counts() == {
+        ("guardian", "6-11", "Södra Lappland", "*", "*"): 1,
+        ("guardian", "*", "*", "*", "sv"): 1,
+    }
+    assert dataset.invitations.classes[("guardian", "*", "*", "*", "sv")].invited == 2

@@ -31,7 +31,7 @@ def as_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def padded(row: tuple[object, ...], width: int = 14) -> tuple[object, ...]:
+def padded(row: tuple[object, ...], width: int = 12) -> tuple[object, ...]:
     """A worksheet row with the empty trailing cells (not written) put back as None."""
     return row + (None,) * (width - len(row))
 
@@ -41,8 +41,8 @@ def test_xlsx_has_one_sheet_per_file_and_a_codebook(
 ) -> None:
     workbook = openpyxl.load_workbook(analysed[0] / "dataset.xlsx", read_only=True)
     try:
-        assert workbook.sheetnames == ["responses", "invitations", "codebook"]
-        for name in ("responses", "invitations"):
+        assert workbook.sheetnames == ["responses", "invitations", "funnel", "codebook"]
+        for name in ("responses", "invitations", "funnel"):
             rows = read(simulated / f"{name}.csv")
             sheet = [
                 padded(row, len(rows[0])) for row in workbook[name].iter_rows(values_only=True)
@@ -64,7 +64,7 @@ def test_xlsx_keeps_formula_text_as_text(simulated: Path, analysed: tuple[Path, 
     workbook = openpyxl.load_workbook(analysed[0] / "dataset.xlsx", read_only=True)
     try:
         rows = [padded(row) for row in workbook["responses"].iter_rows(min_row=2, values_only=True)]
-        texts = [row[13] for row in rows if row[13]]
+        texts = [row[11] for row in rows if row[11]]
     finally:
         workbook.close()
     assert texts
@@ -179,11 +179,20 @@ def test_sav_without_user_missing_drops_no_answer(analysed: tuple[Path, Results]
     assert set(values) <= {1.0, 2.0, 3.0, 4.0}
 
 
-def test_sav_dates_are_dates(analysed: tuple[Path, Results]) -> None:
+def test_sav_items_are_one_digit_with_value_labels_and_no_date(
+    analysed: tuple[Path, Results],
+) -> None:
     _, meta = pyreadstat.read_sav(
         str(analysed[0] / "responses.sav"), output_format="dict", metadataonly=True
     )
-    assert meta.original_variable_types["submitted_on"].startswith("DATE")
+    formats = meta.original_variable_types
+    for key in ("G0", "G3", "G11", "C2", "Y5"):
+        assert formats[key] == "F1.0"
+        assert meta.variable_value_labels[key]
+    assert meta.variable_value_labels["G3"][float(SAV_NO_ANSWER)] == "Vet inte / ej aktuellt"
+    assert "submitted_on" not in meta.column_names
+    assert "language_group" in meta.column_names
+    assert not any(t.startswith("DATE") for t in formats.values())
 
 
 def test_exports_survive_control_characters_and_formula_text(tmp_path: Path) -> None:
@@ -198,11 +207,11 @@ def test_exports_survive_control_characters_and_formula_text(tmp_path: Path) -> 
     workbook = openpyxl.load_workbook(tmp_path / "dataset.xlsx")
     try:
         cells = [
-            row[13].value for row in workbook["responses"].iter_rows(min_row=2) if row[13].value
+            row[11].value for row in workbook["responses"].iter_rows(min_row=2) if row[11].value
         ]
         assert cells == ["Bramöte", "'=1+1"]
         kinds = {
-            row[13].data_type for row in workbook["responses"].iter_rows(min_row=2) if row[13].value
+            row[11].data_type for row in workbook["responses"].iter_rows(min_row=2) if row[11].value
         }
         assert kinds == {"s"}  # text, never a formula
     finally:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from analysis.charts import area_rate_figure, item_figure, parallel_figure, to_s
 from analysis.compute import compute_results
 from analysis.dataset import load_dataset
 from analysis.exports import FREE_TEXT_WARNING
-from analysis.labels import SUPPRESSED, percent
+from analysis.labels import NO_VALUE, SUPPRESSED, percent
 from analysis.results import Results
 
 from .builders import Response, group, invitation, write_dataset
@@ -82,13 +84,18 @@ def test_the_report_shows_the_figures_of_the_results(
 ) -> None:
     _, results = analysed
     assert percent(results.participation.overall.rate) in html
-    hidden = [m for m, g in results.participation.by["municipality"].items() if g.suppressed]
-    assert hidden, "the simulated data set should have small municipalities"
-    for municipality in hidden:
-        row = re.search(rf'<th scope="row">{municipality}</th>(.*?)</tr>', html)
-        assert row is not None
-        assert SUPPRESSED in row.group(1)
-        assert re.search(r"\d", row.group(1)) is None
+    municipalities = results.participation.by["municipality"]
+    # The release merged the small municipalities: their row is "Övriga kommuner i …".
+    generalised = [m for m in municipalities if m.endswith("/*")]
+    assert generalised, "the simulated data set should have generalised municipalities"
+    for key in generalised:
+        assert f"Övriga kommuner i {key.removesuffix('/*')}" in html
+    for municipality, figures in municipalities.items():
+        if figures.suppressed:
+            row = re.search(rf'<th scope="row">{re.escape(municipality)}</th>(.*?)</tr>', html)
+            assert row is not None
+            assert SUPPRESSED in row.group(1)
+            assert re.search(r"\d", row.group(1)) is None
 
 
 def test_free_text_goes_to_its_own_file_not_to_the_report(
@@ -199,3 +206,108 @@ def test_one_response_with_items_nobody_answered(tmp_path: Path) -> None:
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "för få" in html
     assert pdf_pages(tmp_path / "out" / "report.pdf") >= 2
+
+
+def intervals(data: object) -> list[list[float]]:
+    """Every "ci" in a results.json tree."""
+    found: list[list[float]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "ci" and value is not None:
+                found.append(value)
+            else:
+                found += intervals(value)
+    elif isinstance(data, list):
+        for value in data:
+            found += intervals(value)
+    return found
+
+
+def test_no_interval_anywhere_leaves_zero_to_one(analysed: tuple[Path, Results]) -> None:
+    data = json.loads((analysed[0] / "results.json").read_text(encoding="utf-8"))
+    found = intervals(data)
+    assert len(found) > 30
+    assert all(0.0 <= low <= high <= 1.0 for low, high in found)
+
+
+def test_medians_are_answer_categories_never_half_points(
+    html: str, analysed: tuple[Path, Results]
+) -> None:
+    _, results = analysed
+    for items in results.items.values():
+        for summary in items.values():
+            assert summary.median is None or isinstance(summary.median, int)
+    assert not re.search(r"<td[^>]*>\d,5</td>", html)
+    assert "<td>Ja, helt</td>" in html
+
+
+def test_untestable_comparisons_are_one_sentence_not_rows(
+    html: str, analysed: tuple[Path, Results]
+) -> None:
+    _, results = analysed
+    assert "ej testbar" not in html
+    left_out = [c for c in results.comparisons if not c.testable]
+    if left_out:
+        assert f"{len(left_out)} jämförelser kunde inte göras" in html
+
+
+def test_the_method_section_names_the_rule_the_intervals_and_the_dependence(html: str) -> None:
+    assert "Wilson" in html
+    assert "inte oberoende" in html
+    assert "tills ingen dold siffra och ingen summa av dolda siffror" in html
+    assert "gemensamma skalan" in html
+
+
+def test_charts_carry_their_figures_as_text(html: str, analysed: tuple[Path, Results]) -> None:
+    out, results = analysed
+    index = json.loads((out / "charts" / "charts.json").read_text(encoding="utf-8"))
+    assert set(index) == {path.name for path in (out / "charts").glob("*.svg")}
+    overall = percent(results.participation.overall.rate)
+    assert overall in index["areas.svg"]["description"]
+    assert (
+        overall in index["funnel.svg"]["description"]
+        or "Inbjudna" in index["funnel.svg"]["description"]
+    )
+    for entry in index.values():
+        assert re.search(r"\d|" + SUPPRESSED, entry["description"])
+    # The report's inline charts are described by the same text.
+    for desc in re.findall(r'<desc id="[^"]+">(.*?)</desc>', html):
+        assert re.search(r"\d", desc)
+
+
+def test_everyone_choosing_vet_inte_is_not_called_too_few(tmp_path: Path) -> None:
+    folder = write_dataset(
+        tmp_path / "data",
+        [Response({"G0": 3, "G2": None}) for _ in range(12)],
+        [invitation() for _ in range(12)],
+    )
+    results = analysis.run(folder, tmp_path / "out", exports=False)
+    item = results.items["sip-guardian"]["G2"]
+    assert not item.suppressed
+    assert item.all_no_answer
+    assert item.no_answer == 12
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    row = re.search(r'<th scope="row">G2 [^<]*</th>(.*?)</tr>', html)
+    assert row is not None
+    assert "alla svarade Vet inte" in row.group(1)
+    assert SUPPRESSED not in row.group(1)
+
+
+def test_the_report_shows_what_results_json_shows_and_nothing_it_hides(
+    small_groups: Results,
+) -> None:
+    from analysis.report_content import Table, build_report
+
+    codebook = load_dataset(write_dataset(Path(tempfile.mkdtemp()), [], [])).codebook
+    report = build_report(small_groups, codebook, [])
+    tables = {b.caption: b for b in report.blocks if isinstance(b, Table)}
+    roles = tables["Svarsfrekvens per roll"]
+    for row in roles.rows:
+        name = row[0]
+        role = {"Barn 6–11 år": "child", "Unga 12–18 år": "youth", "Vårdnadshavare": "guardian"}
+        if name in role:
+            figures = small_groups.participation.by["role"][role[name]]
+            if figures.suppressed:
+                assert row[1:] == [NO_VALUE, NO_VALUE, SUPPRESSED, NO_VALUE]
+            else:
+                assert row[1] == str(figures.invited)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -24,6 +23,7 @@ POSITIVE = {
     "child3": {3},
     "youth4": {4, 3},
     "attended3": {3, 2},
+    "attended3_dk": {3, 2},
 }
 COMMON = {
     "agree4": {4: "positive", 3: "partly", 2: "negative", 1: "negative"},
@@ -48,36 +48,58 @@ def answers(simulated: Path) -> dict[tuple[str, str], dict[str, str]]:
     return {(r["response_id"], r["item"]): r for r in read(simulated / "responses.csv")}
 
 
+def respondents(simulated: Path) -> list[dict[str, str]]:
+    """One row per response (its first answer row)."""
+    seen: dict[str, dict[str, str]] = {}
+    for row in read(simulated / "responses.csv"):
+        seen.setdefault(row["response_id"], row)
+    return list(seen.values())
+
+
 def test_participation_by_hand(simulated: Path, results: Results) -> None:
     invitations = read(simulated / "invitations.csv")
+    people = respondents(simulated)
     assert results.participation.overall.invited == len(invitations)
-    completed = sum(int(r["completed"]) for r in invitations)
-    assert results.participation.overall.completed == completed == 160
+    assert results.participation.overall.completed == len(people) == 160
     for area in {r["area"] for r in invitations}:
-        rows = [r for r in invitations if r["area"] == area]
-        done = sum(int(r["completed"]) for r in rows)
+        invited = sum(r["area"] == area for r in invitations)
+        done = sum(r["area"] == area for r in people)
         group = results.participation.by["area"][area]
         if group.suppressed:
             continue
-        assert (group.invited, group.completed) == (len(rows), done)
-        assert group.rate == pytest.approx(done / len(rows))
-        assert group.ci == pytest.approx(wilson_by_formula(done, len(rows)))
+        # Completed is counted from the responses, over the same released classes.
+        assert (group.invited, group.completed) == (invited, done)
+        assert group.rate == pytest.approx(done / invited)
+        assert group.ci == pytest.approx(wilson_by_formula(done, invited))
     funnel = results.participation.funnel
-    for stage in ("sent", "delivered", "opened", "started", "completed", "opted_out"):
+    for stage in ("sent", "delivered", "opted_out"):
         assert getattr(funnel, stage) == sum(int(r[stage]) for r in invitations)
+    counters = read(simulated / "funnel.csv")
+    assert funnel.opened == sum(int(r["opened"]) for r in counters)
+    assert funnel.completed == 160
 
 
 def test_every_shown_municipality_matches_a_hand_count(simulated: Path, results: Results) -> None:
     invitations = read(simulated / "invitations.csv")
+    people = respondents(simulated)
     shown = 0
     for name, group in results.participation.by["municipality"].items():
-        rows = [r for r in invitations if r["municipality"] == name]
+        area, _, rest = name.rpartition("/")
+        if name == "*":
+            rows = [r for r in invitations if r["area"] == "*"]
+            answered = [r for r in people if r["area"] == "*"]
+        elif rest == "*":
+            rows = [r for r in invitations if r["area"] == area and r["municipality"] == "*"]
+            answered = [r for r in people if r["area"] == area and r["municipality"] == "*"]
+        else:
+            rows = [r for r in invitations if r["municipality"] == name]
+            answered = [r for r in people if r["municipality"] == name]
         if group.suppressed:
             assert group.invited is None
             continue
         shown += 1
         assert group.invited == len(rows)
-        assert group.completed == sum(int(r["completed"]) for r in rows)
+        assert group.completed == len(answered)
     assert shown >= 3
 
 
@@ -101,12 +123,13 @@ def test_item_counts_by_hand(simulated: Path, results: Results) -> None:
             counts = Counter(values)
             assert summary.counts == {
                 str(v["value"]): counts[v["value"]]
-                for v in codebook["scales"][item["scale"]]["values"]
+                for v in codebook["scales"][item["scale"]]["options"]
             }
             positive = sum(1 for v in values if v in POSITIVE[item["scale"]])
             assert summary.positive_share == pytest.approx(positive / len(values))
             assert summary.ci == pytest.approx(wilson_by_formula(positive, len(values)))
-            assert summary.median == statistics.median(values)
+            assert summary.median == sorted(values)[(len(values) - 1) // 2]
+            assert summary.median in values
             for area, group in summary.by_area.items():
                 if group.suppressed:
                     continue
@@ -121,15 +144,17 @@ def test_lundy_index_by_hand(simulated: Path, results: Results) -> None:
     complete: dict[str, dict[str, int]] = defaultdict(dict)
     for r in rows:
         if r["item"] in ("G5", "G9") and r["value"]:
-            per_person[r["response_id"]].append(int(r["value"]) in (4, 3))
+            # The common ordinal's top step: "Ja, helt" (4) on agree4.
+            per_person[r["response_id"]].append(int(r["value"]) == 4)
         if r["item"] in ("G1", "G4") and r["value"]:
             complete[r["response_id"]][r["item"]] = int(r["value"])
     shares = [sum(v) / len(v) for v in per_person.values()]
     index = results.indexes["guardian"]["influence"]
     assert index.respondents == len(shares)
     assert index.mean == pytest.approx(statistics.fmean(shares))
-    half = sps.t.ppf(0.975, len(shares) - 1) * statistics.stdev(shares) / math.sqrt(len(shares))
-    assert index.ci == pytest.approx((index.mean - half, index.mean + half))
+    low, high = wilson_by_formula(index.mean * len(shares), len(shares))
+    assert index.ci == pytest.approx((low, high))
+    assert 0.0 <= index.ci[0] <= index.ci[1] <= 1.0
     # Cronbach's alpha for space (G1, G4) on complete cases, from the formula.
     pairs = [(p["G1"], p["G4"]) for p in complete.values() if len(p) == 2]
     g1, g4 = zip(*pairs, strict=True)
@@ -140,6 +165,15 @@ def test_lundy_index_by_hand(simulated: Path, results: Results) -> None:
     space = results.indexes["guardian"]["space"]
     assert space.alpha_cases == len(pairs)
     assert space.alpha == pytest.approx(alpha)
+
+
+def test_children_and_guardians_are_indexed_on_the_same_step(results: Results) -> None:
+    """The child's "Ja" and the guardian's "Ja, helt" are the same step of the common scale."""
+    for role in ("guardian", "child", "youth"):
+        for index in results.indexes[role].values():
+            if not index.suppressed:
+                assert index.ci is not None
+                assert 0.0 <= index.ci[0] <= index.mean <= index.ci[1] <= 1.0
 
 
 def test_role_comparison_by_hand(answers: dict, results: Results) -> None:
@@ -194,10 +228,17 @@ def test_holm_runs_over_every_test_in_the_report(results: Results) -> None:
 
 def test_results_json_is_valid_and_complete(results: Results) -> None:
     data = json.loads(results.to_json())
-    assert data["format"] == 1
+    assert data["format"] == 2
     assert data["min_group_size"] == 5
     assert data["generated_from"]["responses"] == 160
-    assert set(data["participation"]["by"]) == {"role", "age_band", "area", "municipality"}
+    assert set(data["participation"]["by"]) == {
+        "role",
+        "age_band",
+        "language_group",
+        "area",
+        "municipality",
+    }
+    assert data["generated_from"]["release_k"] == 5
     assert set(data["items"]) == {"sip-guardian", "sip-child", "sip-youth"}
     assert len(data["items"]["sip-guardian"]) == 12  # choice items only, G0-G11
     assert set(data["indexes"]) == {"guardian", "child", "youth"}
@@ -205,3 +246,30 @@ def test_results_json_is_valid_and_complete(results: Results) -> None:
     group = data["participation"]["overall"]
     assert set(group) == {"invited", "completed", "rate", "ci", "suppressed"}
     assert "NaN" not in results.to_json()
+
+
+def test_every_breakdown_adds_up_to_the_total_with_its_generalised_rows(simulated: Path) -> None:
+    from analysis.participation import participation_table
+
+    dataset = load_dataset(simulated)
+    table, _ = participation_table(dataset.invitations.classes, dataset.responses.class_counts())
+    for total, parts in table.equations:
+        sums = [sum(column) for column in zip(*(table.values[p] for p in parts), strict=True)]
+        assert tuple(sums) == table.values[total], total
+    assert any(p.endswith("*") for _, parts in table.equations for p in parts)
+
+
+def test_a_role_too_small_to_release_is_named_in_the_codebook_and_the_report(
+    tmp_path: Path,
+) -> None:
+    import analysis
+    from analysis.simulate import simulate_dataset
+
+    folder = simulate_dataset(tmp_path / "data", 12, seed=3)
+    codebook = json.loads((folder / "codebook.json").read_text(encoding="utf-8"))
+    residual = {c["role"] for c in codebook["release"]["residual"]}
+    assert residual  # a dozen answers leave children or young people under k
+    results = analysis.run(folder, tmp_path / "out", exports=False)
+    assert {cell[0] for cell in results.generated_from.residual_classes} == residual
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Grupper som inte kunde göras tillräckligt stora" in html

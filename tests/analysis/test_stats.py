@@ -7,6 +7,8 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis.stats import (
     NotTestable,
@@ -14,9 +16,10 @@ from analysis.stats import (
     cronbach_alpha,
     holm_adjust,
     kruskal_wallis,
+    lower_median,
     mann_whitney,
-    mean_interval,
     wilson_interval,
+    wilson_share_interval,
 )
 
 
@@ -45,16 +48,30 @@ def test_wilson_interval_needs_observations() -> None:
         wilson_interval(0, 0)
 
 
-def test_mean_interval_uses_the_t_distribution() -> None:
-    # mean 3, s = sqrt(2.5), t(0.975, 4) = 2.776445 (table value)
-    mean, ci = mean_interval([1, 2, 3, 4, 5])
-    half = 2.7764451051977987 * math.sqrt(2.5) / math.sqrt(5)
-    assert mean == 3.0
-    assert ci == pytest.approx((3 - half, 3 + half))
+@pytest.mark.parametrize(("k", "n"), [(0, 5), (3, 10), (10, 10), (1, 7)])
+def test_an_index_of_whole_shares_gets_the_proportion_s_interval(k: int, n: int) -> None:
+    # When every respondent's share is 0 or 1 the index is a proportion, and so is its interval.
+    assert wilson_share_interval(k / n, n) == pytest.approx(wilson_interval(k, n), abs=1e-12)
 
 
-def test_mean_interval_of_one_value_has_no_interval() -> None:
-    assert mean_interval([0.5]) == (0.5, None)
+@given(st.floats(0.0, 1.0), st.integers(1, 500))
+def test_an_index_interval_lies_in_zero_to_one_and_holds_its_mean(share: float, n: int) -> None:
+    low, high = wilson_share_interval(share, n)
+    assert 0.0 <= low <= high <= 1.0
+    assert low - 1e-12 <= share <= high + 1e-12
+
+
+def test_the_index_of_the_old_report_no_longer_runs_below_zero() -> None:
+    # Five respondents, one with share 0.3 and four with 0: a t interval gave about −3 to 9 %.
+    low, high = wilson_share_interval(0.06, 5)
+    assert 0.0 < low < 0.06 < high < 0.5
+
+
+@pytest.mark.parametrize(
+    ("values", "median"), [([1, 2, 3, 4], 2), ([3, 3, 2, 1], 2), ([4], 4), ([1, 3, 3], 3)]
+)
+def test_the_median_of_ordinal_answers_is_one_of_the_answers(values, median) -> None:
+    assert lower_median(values) == median
 
 
 def test_cronbach_alpha_hand_example() -> None:

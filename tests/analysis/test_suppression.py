@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from analysis.compute import compute_results
 from analysis.dataset import load_dataset
+from analysis.participation import compute_participation, participation_table
 from analysis.results import RateGroup, Results
-from analysis.suppression import complementary, nested
 
 from .builders import Response, group, invitation, write_dataset
+from .disclosure_attack import exposed
 
 HIDDEN = RateGroup(None, None, None, None, True)
 
@@ -92,7 +91,7 @@ def test_a_hidden_area_hides_all_its_municipalities(tmp_path: Path) -> None:
 
 
 def test_few_answers_among_many_invitations_hide_the_group(tmp_path: Path) -> None:
-    not_answered = [invitation("youth", completed=False) for _ in range(40)]
+    not_answered = [invitation("youth") for _ in range(40)]
     results = analyse(
         tmp_path,
         [group(30), group(3, role="youth"), group(9, role="child")],
@@ -186,41 +185,54 @@ def test_role_comparisons_leave_out_hidden_roles(tmp_path: Path) -> None:
     }
 
 
-def test_the_breakdown_rule_itself() -> None:
-    sizes = {"a": 4, "b": 6, "c": 30, "d": 9}
-    assert complementary(sizes, {"a"}) == {"a", "b"}
-    assert complementary(sizes, {"a", "b"}) == {"a", "b"}
-    assert complementary(sizes, set()) == set()
-    # A lone group with no sibling cannot be paired: the caller hides the total instead.
-    assert complementary({"a": 4}, {"a"}) == {"a"}
-
-
-@pytest.mark.parametrize("primary", [{"m1"}, {"m3"}, {"m1", "m3"}, set()])
-def test_no_single_hidden_municipality_can_be_found_by_subtraction(primary: set[str]) -> None:
-    parent_of = {"m1": "A", "m2": "A", "m3": "B", "m4": "B", "m5": "B"}
-    sizes = {"m1": 3, "m2": 50, "m3": 4, "m4": 7, "m5": 60}
-    areas, municipalities = nested({"A": 53, "B": 71}, set(), sizes, primary, parent_of)
-    for area in ("A", "B"):
-        hidden = {m for m in municipalities if parent_of[m] == area}
-        assert len(hidden) != 1 or area in areas
-    assert len(areas) != 1
-
-
-def test_live_invitations_from_the_web_service_need_no_validation() -> None:
-    # The web service builds Invitations from its database and calls this directly.
-    import numpy as np
-
-    from analysis.dataset import FUNNEL_STAGES, Invitations
-    from analysis.participation import compute_participation
-
-    rows = [("guardian", "6-11", "Nytt område", "Ny kommun", "HLT Ny", "sv", 1, 1, 1, 1, 1, 0)]
-    rows *= 6
-    rows += [("guardian", "6-11", "Umeå med krans", "Umeå", "HLT Umeå", "sv", 1, 1, 1, 1, 1, 0)] * 7
-    columns = list(zip(*rows, strict=True))
-    invitations = Invitations(
-        *(list(c) for c in columns[:6]),
-        flags=np.array([r[6:] for r in rows], dtype=np.int8).reshape(-1, len(FUNNEL_STAGES)),
+def test_dorotea_and_sorsele_cannot_be_read_off_their_area(tmp_path: Path) -> None:
+    results = analyse(
+        tmp_path,
+        [
+            group(2, "Södra Lappland", "Dorotea"),
+            group(2, "Södra Lappland", "Sorsele"),
+            group(12, "Södra Lappland", "Lycksele"),
+            group(9, "Södra Lappland", "Storuman"),
+            group(40),
+        ],
     )
-    participation = compute_participation(invitations, 5)
+    municipalities = results.participation.by["municipality"]
+    assert municipalities["Dorotea"].suppressed
+    assert municipalities["Sorsele"].suppressed
+    # Hiding the pair alone would leave their sum (4) as area minus the shown municipalities.
+    assert municipalities["Storuman"].suppressed
+    assert municipalities["Lycksele"].invited == 12
+    assert results.participation.by["area"]["Södra Lappland"].invited == 25
+
+
+def hidden_nodes(participation) -> set[str]:
+    return {
+        f"{breakdown}:{name}"
+        for breakdown, groups in participation.by.items()
+        for name, figures in groups.items()
+        if figures.suppressed
+    } | ({""} if participation.overall.suppressed else set())
+
+
+def test_the_attacker_finds_nothing_in_the_simulated_participation(simulated: Path) -> None:
+    dataset = load_dataset(simulated)
+    responses = dataset.responses.class_counts()
+    participation = compute_participation(dataset.invitations.classes, responses, dataset.funnel, 5)
+    table, _ = participation_table(dataset.invitations.classes, responses)
+    hidden = hidden_nodes(participation)
+    assert exposed(table.equations, table.values, hidden, 5) == []
+
+
+def test_live_figures_from_the_web_service_need_no_validation() -> None:
+    # The web service counts its own database by class and calls this directly.
+    from analysis.dataset import FunnelCounts, InvitationCounts
+
+    new = ("guardian", "6-11", "Nytt område", "Ny kommun", "sv")
+    umea = ("guardian", "6-11", "Umeå med krans", "Umeå", "sv")
+    invitations = {new: InvitationCounts(6, 6, 6, 0), umea: InvitationCounts(7, 7, 7, 0)}
+    participation = compute_participation(
+        invitations, {new: 6, umea: 7}, {"guardian": FunnelCounts(13, 13)}, 5
+    )
     assert list(participation.by["municipality"]) == ["Umeå", "Ny kommun"]
     assert participation.by["area"]["Nytt område"].invited == 6
+    assert participation.funnel.opened == 13

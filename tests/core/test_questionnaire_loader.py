@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+import questionnaires
+from questionnaires import entries, load_set, parse_entries
 from survey_app.questionnaires import DEFAULT_DIRECTORY, QuestionnaireError, load_directory
 
 
@@ -225,3 +230,42 @@ def test_children_and_young_people_may_always_answer_vet_inte():
     # "Vet inte" on the filter question does not skip anything: the child is asked on.
     child = questionnaires["sip-child"]
     assert child.skipped_items({"C0": "na"}) == frozenset()
+
+
+def test_the_service_loads_the_one_model_from_the_questionnaires_package(app):
+    from survey_app.questionnaires import all_questionnaires, questionnaire_set
+
+    assert DEFAULT_DIRECTORY == questionnaires.DIRECTORY
+    assert questionnaire_set() == load_set(questionnaires.DIRECTORY)
+    assert all_questionnaires() == load_directory(questionnaires.DIRECTORY)
+
+
+def test_the_codebook_entries_read_back_into_the_same_model():
+    loaded = load_set(DEFAULT_DIRECTORY)
+    # Through JSON, as codebook.json carries them: nothing is lost or changed on the way.
+    assert parse_entries(json.loads(json.dumps(entries(loaded)))) == loaded
+    guardian = loaded.questionnaires["sip-guardian"]
+    assert guardian.item("G12").hint == "Skriv inga namn. Du behöver inte skriva något."
+    assert guardian.item("G0").skip_when is not None
+    assert loaded.scales["child3"].options[0].face == "happy"
+
+
+def test_a_bad_codebook_is_refused_by_the_same_rules_as_a_bad_file():
+    data = entries(load_set(DEFAULT_DIRECTORY))
+    data["scales"]["agree4"]["common"]["negative"] = [2]
+    with pytest.raises(
+        QuestionnaireError, match=r"codebook\.json, scale agree4: common must map every value"
+    ):
+        parse_entries(data)
+
+
+def test_the_model_package_imports_no_flask():
+    code = (
+        "import sys, questionnaires\n"
+        "print('flask' in sys.modules, 'survey_app' in sys.modules, 'wtforms' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False", "False"]

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from questionnaires import FACES as LOADER_FACES
 from survey_app.domain.answering import has_answered
-from survey_app.questionnaires.loader import FACES as LOADER_FACES
 from survey_app.respond.faces import FACES, face_svg
 from tests.answers import draft_of, funnel_counts, submitted
 

@@ -111,3 +111,16 @@ def staff_client(app: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Fla
 def _reports_in_tmp(app: Any, tmp_path: Path) -> None:
     """Closing writes a report: into this test's folder, never into instance/."""
     app.config["REPORTS_DIRECTORY"] = str(tmp_path / "reports")
+
+
+def record_answer(invitation: Any, now: Any) -> None:
+    """An invitation answered, as the family path leaves it (without posting every page): its
+    SMS sent, its answer sealed and its keyed mark, by the submit the last page runs."""
+    from survey_app.domain.answering import SubmitOutcome, submit
+    from survey_app.questionnaires import get_questionnaire
+
+    invitation.sent_at = invitation.sent_at or now
+    _db.session.commit()
+    questionnaire = get_questionnaire(invitation.questionnaire_key)
+    first = questionnaire.items[0].key
+    assert submit(invitation.id, questionnaire, {first: "3"}) is SubmitOutcome.STORED

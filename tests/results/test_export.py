@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from analysis.dataset import load_dataset
-from survey_app.models import AgeBand, Answer, Response, Role, Team, utcnow
+from survey_app.domain.answering import submit
+from survey_app.domain.lifecycle import close_campaign
+from survey_app.extensions import db as _db
+from survey_app.models import AgeBand, SealedResponse, utcnow
+from survey_app.questionnaires import get_questionnaire
 from survey_app.reporting.export import (
     INVITATION_COLUMNS,
     RESPONSE_COLUMNS,
@@ -21,10 +24,16 @@ from survey_app.reporting.export import (
 
 from .conftest import ANSWERS, read_csv
 
+GROUPS = ("role", "age_band", "area", "municipality", "language_group")
+
 
 @pytest.fixture
 def small_window(app, make_campaign, make_meeting, make_invitation, respond, db):
-    """Two meetings, five invitations: three answered, one started, one opted out."""
+    """Two meetings, five invitations: three answered, one started, one opted out.
+
+    Released with a minimum of 1, so the files show every group as it is.
+    """
+    app.config["MIN_GROUP_SIZE"] = 1
     campaign = make_campaign()
     asele = make_meeting(campaign=campaign, team="HLT Åsele", age_band=AgeBand.CHILD)
     umea = make_meeting(campaign=campaign, team="HLT Umeå", age_band=AgeBand.YOUTH)
@@ -47,27 +56,22 @@ def small_window(app, make_campaign, make_meeting, make_invitation, respond, db)
     return campaign
 
 
-def test_invitations_carry_groups_and_funnel_flags_only(small_window, tmp_path):
+def test_invitations_carry_groups_and_delivery_flags_only(small_window, tmp_path):
     build_dataset(small_window.id, tmp_path)
     rows = read_csv(tmp_path / "invitations.csv")
     assert tuple(rows[0]) == INVITATION_COLUMNS
     assert len(rows) == 5
-    totals = {stage: sum(int(r[stage]) for r in rows) for stage in INVITATION_COLUMNS[6:]}
-    assert totals == {
-        "sent": 5,
-        "delivered": 5,
-        "opened": 4,
-        "started": 4,
-        "completed": 3,
-        "opted_out": 1,
-    }
-    by_team = Counter((r["area"], r["municipality"], r["team"]) for r in rows)
-    assert by_team == {
-        ("Södra Lappland", "Åsele", "HLT Åsele"): 2,
-        ("Umeå med krans", "Umeå", "HLT Umeå"): 3,
-    }
+    totals = {stage: sum(int(r[stage]) for r in rows) for stage in ("sent", "delivered")}
+    assert totals == {"sent": 5, "delivered": 5}
+    assert sum(int(r["opted_out"]) for r in rows) == 1
+    by_place = Counter((r["area"], r["municipality"]) for r in rows)
+    assert by_place == {("Södra Lappland", "Åsele"): 2, ("Umeå med krans", "Umeå"): 3}
     assert Counter(r["role"] for r in rows) == {"guardian": 3, "child": 1, "youth": 1}
+    assert Counter(r["language_group"] for r in rows) == {"sv": 3, "other": 2}
     assert {r["age_band"] for r in rows if r["role"] == "youth"} == {"12-18"}
+    # Opening and starting are counted per role only: no invitation says it was answered.
+    funnel = {r["role"]: (r["opened"], r["started"]) for r in read_csv(tmp_path / "funnel.csv")}
+    assert funnel == {"guardian": ("2", "2"), "child": ("1", "1"), "youth": ("1", "1")}
 
 
 def test_responses_match_what_the_families_answered(small_window, tmp_path):
@@ -88,10 +92,8 @@ def test_responses_match_what_the_families_answered(small_window, tmp_path):
     assert guardian["G0"]["municipality"] == "Åsele"
     youth = {r["item"]: r for r in by_role["youth"]}
     assert youth["Y8"]["text"] == ""
-    assert youth["Y0"]["language"] == "en"
+    assert youth["Y0"]["language_group"] == "other"
     assert youth["Y0"]["age_band"] == "12-18"
-    (day,) = {r["submitted_on"] for r in rows}  # a date, never a time
-    assert date.fromisoformat(day)
     assert len({r["response_id"] for r in rows}) == 3
 
 
@@ -135,37 +137,46 @@ def test_formula_starts_are_neutralised(cell, written):
     assert neutralise_formula(cell) == written
 
 
-def test_responses_are_ordered_by_random_id_not_by_submission(make_campaign, db, tmp_path):
-    campaign = make_campaign()
-    team = db.session.scalar(sa.select(Team).where(Team.name == "HLT Umeå"))
-    ids = [f"{digit}" * 32 for digit in "fedcba9876"]  # submitted in descending id order
-    for response_id in ids:
-        db.session.add(
-            Response(
-                id=response_id,
-                campaign_id=campaign.id,
-                questionnaire_key="sip-child",
-                questionnaire_version=1,
-                role=Role.CHILD,
-                age_band=AgeBand.CHILD,
-                team_id=team.id,
-                language="sv",
-                submitted_on=date(2026, 11, 2),
-                answers=[Answer(item_key="C0", value=1)],
-            )
-        )
+def test_responses_are_ordered_by_random_id_not_by_submission(
+    app, make_meeting, make_invitation, db, tmp_path
+):
+    """Submitted one after another; exported in the order of ids made at the release, which
+    are neither the sealed ids nor in the order of answering."""
+    app.config["MIN_GROUP_SIZE"] = 1
+    meeting = make_meeting(age_band=AgeBand.CHILD)
+    for _ in range(10):
+        invitation = make_invitation(meeting=meeting, role="child")
+        invitation.sent_at = utcnow()
         db.session.commit()
-    build_dataset(campaign.id, tmp_path)
-    written = [r["response_id"] for r in read_csv(tmp_path / "responses.csv")]
-    assert written == sorted(ids)
-    assert written != ids
+        assert submit(invitation.id, get_questionnaire("sip-child"), {"C0": "1"}).value == "stored"
+    sealed = list(db.session.scalars(sa.select(SealedResponse.id)))
+    close_campaign(meeting.campaign_id, utcnow())
+    build_dataset(meeting.campaign_id, tmp_path)
+    written = list(dict.fromkeys(r["response_id"] for r in read_csv(tmp_path / "responses.csv")))
+    assert len(written) == 10
+    assert written == sorted(written)
+    assert not set(written) & set(sealed)
 
 
 def test_no_column_comes_from_an_invitation(small_window, tmp_path):
     build_dataset(small_window.id, tmp_path)
     header = (tmp_path / "responses.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    for leak in ("invitation", "phone", "token", "sent", "opened", "completed", "meeting"):
+    for leak in (
+        "invitation",
+        "phone",
+        "token",
+        "sent",
+        "opened",
+        "completed",
+        "meeting",
+        "team",
+        "submitted",
+        ",language,",
+    ):
         assert leak not in header
+    invitations_header = (tmp_path / "invitations.csv").read_text(encoding="utf-8-sig")
+    for leak in ("opened", "started", "completed", "team", ",language,"):
+        assert leak not in invitations_header.splitlines()[0]
     invitations = (tmp_path / "invitations.csv").read_text(encoding="utf-8-sig")
     assert "+4670" not in invitations
     assert str(utcnow().year) not in invitations  # no dates
@@ -174,7 +185,7 @@ def test_no_column_comes_from_an_invitation(small_window, tmp_path):
 def test_codebook_describes_the_loaded_questionnaires(app, tmp_path, make_campaign):
     build_dataset(make_campaign().id, tmp_path)
     codebook = json.loads((tmp_path / "codebook.json").read_text(encoding="utf-8"))
-    assert codebook["format"] == 1
+    assert codebook["format"] == 2
     guardian = codebook["questionnaires"]["sip-guardian"]
     items = {item["key"]: item for item in guardian["items"]}
     assert items["G2"] == {
@@ -184,22 +195,84 @@ def test_codebook_describes_the_loaded_questionnaires(app, tmp_path, make_campai
         "scale": "agree4",
         "dimension": "voice",
         "parallel": "voice",
+        "required": True,
     }
     assert items["G12"]["type"] == "text"
     assert items["G12"]["max_length"] == 1000
+    assert codebook["questionnaires"]["sip-youth"]["items"][8]["max_length"] == 500
     assert codebook["scales"]["child3"] == {
-        "values": [
-            {"value": 3, "label": "Ja"},
-            {"value": 2, "label": "Lite"},
-            {"value": 1, "label": "Nej"},
+        "options": [
+            {"value": 3, "label": "Ja", "face": "happy"},
+            {"value": 2, "label": "Lite", "face": "calm"},
+            {"value": 1, "label": "Nej", "face": "neutral"},
         ],
-        "no_answer_label": "Vet inte",
+        "no_answer": "Vet inte",
         "positive": [3],
         "common": {"positive": [3], "partly": [2], "negative": [1]},
     }
-    assert codebook["scales"]["satisfaction4"]["no_answer_label"] is None
+    assert "no_answer" not in codebook["scales"]["satisfaction4"]
+
+
+def test_the_simulator_writes_the_codebook_the_service_exports(app, tmp_path, make_campaign):
+    """The drift test: analysis.simulate runs on exactly the questionnaires the service asks."""
+    from analysis.simulate import simulate_dataset
+
+    build_dataset(make_campaign().id, tmp_path / "service")
+    simulate_dataset(tmp_path / "simulated", 10, seed=1)
+    service = json.loads((tmp_path / "service" / "codebook.json").read_text(encoding="utf-8"))
+    simulated = json.loads((tmp_path / "simulated" / "codebook.json").read_text(encoding="utf-8"))
+    # The release section describes each data set's own residual classes; the rest is equal.
+    assert simulated.pop("release")["k"] == service.pop("release")["k"]
+    assert simulated == service
 
 
 def test_an_unknown_window_is_refused(app, tmp_path):
     with pytest.raises(ExportError, match="no collection window with id 999"):
         build_dataset(999, tmp_path)
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["preliminary", "final"])
+def test_an_attacker_with_the_export_finds_k_candidates_for_every_response(
+    app, runner, tmp_path, closed
+):
+    """The demo's 400 answers: match each response on everything it shares with the
+    invitations (its class) and count who it could be — in a preliminary data set made while
+    the window is open, and in the final one released at close."""
+    assert runner.invoke(args=["demo", "--simulate", "400"]).exit_code == 0
+    campaign_id = _db.session.scalar(sa.select(SealedResponse.campaign_id).limit(1))
+    if closed:
+        close_campaign(campaign_id, utcnow())
+    build_dataset(campaign_id, tmp_path)
+    k = app.config["MIN_GROUP_SIZE"]
+    codebook = json.loads((tmp_path / "codebook.json").read_text(encoding="utf-8"))
+    residual = {tuple(c[x] for x in GROUPS) for c in codebook["release"]["residual"]}
+    invitations = read_csv(tmp_path / "invitations.csv")
+    # An invitation whose SMS was never sent cannot have been answered: the attacker drops it.
+    candidates = Counter(tuple(r[x] for x in GROUPS) for r in invitations if r["sent"] == "1")
+    responses = {
+        r["response_id"]: tuple(r[x] for x in GROUPS) for r in read_csv(tmp_path / "responses.csv")
+    }
+    alike = Counter(responses.values())
+    assert len(responses) == 400
+    for label in responses.values():
+        assert label not in residual
+        assert candidates[label] >= k
+        assert alike[label] >= k
+
+
+def test_live_figures_are_the_figures_of_the_export(app, runner, tmp_path):
+    """Staff pages during the window, the exported data set and the report agree."""
+    from analysis.compute import compute_results
+    from survey_app.reporting.reports import live_participation
+
+    assert runner.invoke(args=["demo", "--simulate", "150"]).exit_code == 0
+    campaign_id = _db.session.scalar(sa.select(SealedResponse.campaign_id).limit(1))
+    build_dataset(campaign_id, tmp_path)
+    exported = compute_results(load_dataset(tmp_path), app.config["MIN_GROUP_SIZE"])
+    assert live_participation(campaign_id) == exported.participation
+    # And once the window is closed, the released rows give the same figures.
+    close_campaign(campaign_id, utcnow())
+    final = tmp_path / "final"
+    build_dataset(campaign_id, final)
+    released = compute_results(load_dataset(final), app.config["MIN_GROUP_SIZE"])
+    assert live_participation(campaign_id) == released.participation == exported.participation

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 
 from survey_app.models import AgeBand, AuditEvent, CampaignState, utcnow
 
+from .conftest import record_answer
+
 
 def _cells(page: str, header: str) -> list[str]:
     """The data cells of the table row whose header cell is `header`."""
@@ -35,7 +37,7 @@ def open_window(db, make_campaign, make_meeting, make_invitation):
             invitation = make_invitation(meeting=meeting, role="guardian")
             invitation.sent_at = invitation.delivered_at = now
             if number < answered:
-                invitation.opened_at = invitation.started_at = invitation.completed_at = now
+                record_answer(invitation, now)
     db.session.commit()
     return campaign
 
@@ -51,25 +53,29 @@ def test_an_open_window_shows_live_participation_only(staff_client, open_window)
     page = staff_client("analyst").get(f"/staff/results/{open_window.id}").text
     assert "Perioden pågår" in page
     assert _cells(page, "Alla")[:2] == ["19", "12"]
-    # Åsele is under the minimum size, so its area is too; the next smallest area is hidden
-    # with it, or Åsele's figures could be worked out from the total.
-    assert _cells(page, "Åsele") == ["för få"]
-    assert _cells(page, "Södra Lappland") == ["för få"]
-    assert _cells(page, "Skellefteå/Norsjö") == ["för få"]
+    # Åsele (2 invited) is too small to stand alone: the release merged it with the smallest
+    # neighbour it could, and neither is named; the row still adds up to the total.
+    assert "Åsele" not in page
+    assert "Skellefteå" not in page
+    assert _cells(page, "Område ej angivet")[:2] == ["9", "6"]
     assert _cells(page, "Umeå med krans")[:2] == ["10", "6"]
     assert _cells(page, "Umeå")[:2] == ["10", "6"]
     assert "Så upplevde familjerna" not in page
     assert "Ladda ner" not in page
 
 
-def test_a_coordinator_sees_only_own_teams_suppressed_the_same_way(staff_client, open_window):
+def test_a_coordinator_sees_own_teams_municipalities_suppressed_the_same_way(
+    staff_client, open_window
+):
+    """Answers are kept by municipality, never by team: a coordinator follows her team
+    through its municipality's published row."""
     asele = staff_client("coordinator", teams=("HLT Åsele",))
     page = asele.get(f"/staff/results/{open_window.id}").text
-    assert _cells(page, "HLT Åsele") == ["för få"]
+    assert _cells(page, "HLT Åsele (Åsele)") == ["för få"]
     assert "HLT Umeå" not in page
     assert "Umeå" not in page
     umea = staff_client("coordinator", teams=("HLT Umeå",)).get(f"/staff/results/{open_window.id}")
-    assert _cells(umea.text, "HLT Umeå")[:2] == ["10", "6"]
+    assert _cells(umea.text, "HLT Umeå (Umeå)")[:2] == ["10", "6"]
     assert "Åsele" not in umea.text
 
 
@@ -103,8 +109,8 @@ def test_unknown_windows_and_files_are_not_found(staff_client, open_window):
 def test_a_coordinator_cannot_work_out_a_small_neighbour(
     staff_client, db, make_campaign, make_meeting, make_invitation
 ):
-    """Norsjö is too small; Skellefteå's own figure minus the published area total would
-    reveal it, so Skellefteå's coordinator sees "för få" too, as the report shows."""
+    """Norsjö is too small, so the release merges it with Skellefteå; Skellefteå's own figure
+    would take Norsjö back out of that row, so its coordinator sees "för få"."""
     campaign = make_campaign()
     now = utcnow()
     for team, invited, answered in (
@@ -115,12 +121,25 @@ def test_a_coordinator_cannot_work_out_a_small_neighbour(
         meeting = make_meeting(campaign=campaign, team=team, age_band=AgeBand.YOUTH)
         for number in range(invited):
             invitation = make_invitation(meeting=meeting, role="guardian")
+            invitation.sent_at = now
             if number < answered:
-                invitation.opened_at = invitation.started_at = invitation.completed_at = now
+                record_answer(invitation, now)
     db.session.commit()
     analyst = staff_client("analyst").get(f"/staff/results/{campaign.id}").text
-    assert _cells(analyst, "Skellefteå") == ["för få"]
+    assert '<th scope="row">Norsjö</th>' not in analyst
+    assert _cells(analyst, "Övriga kommuner i Skellefteå/Norsjö")[:2] == ["12", "7"]
     client = staff_client("coordinator", teams=("HLT Skellefteå", "HLT Umeå"))
     page = client.get(f"/staff/results/{campaign.id}").text
-    assert _cells(page, "HLT Skellefteå") == ["för få"]
-    assert _cells(page, "HLT Umeå")[:2] == ["10", "6"]
+    assert _cells(page, "HLT Skellefteå (Skellefteå)") == ["för få"]
+    assert _cells(page, "HLT Umeå (Umeå)")[:2] == ["10", "6"]
+
+
+def test_the_meetings_overview_counts_no_answers_at_all(staff_client, open_window):
+    """The overview is about sending: who answered is not stored, and how many answered is
+    on the results pages only, under the one small-group rule."""
+    asele = staff_client("coordinator", teams=("HLT Åsele",))
+    overview = asele.get("/staff/meetings").text
+    cells = _cells(overview, "HLT Åsele")
+    assert cells == ["1", "2", "2", "2", "0"]  # meetings, invited, sent, delivered, opted out
+    assert "Besvara" not in overview
+    assert "Öppnad" not in overview

@@ -127,7 +127,7 @@ def upgrade() -> None:
     # Imported here: the service's own sealing and release, with the app's keys and settings.
     from survey_app.domain import sealing
     from survey_app.domain.answering import draft_context, response_context
-    from survey_app.domain.release import InvitationCell, decide_release, language_group
+    from survey_app.domain.release import InvitationRow, decide_release, language_group
     from survey_app.models.response import new_response_id
 
     connection = op.get_bind()
@@ -275,8 +275,12 @@ def upgrade() -> None:
         if state_open:
             continue
         window_invitations = [
-            InvitationCell(
-                (i.role, i.age_band, i.area, i.municipality, language_group(i.language)), True
+            InvitationRow(
+                (i.role, i.age_band, i.area, i.municipality, language_group(i.language)),
+                sent=True,
+                delivered=True,
+                opted_out=False,
+                reachable=True,  # each had its token: its link could have been opened
             )
             for i in invitations
             if i.campaign_id == campaign_id

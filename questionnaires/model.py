@@ -1,4 +1,8 @@
-"""What a loaded questionnaire is: scales, items, pages and the filter rules between them."""
+"""The one questionnaire model: scales, items, questionnaires and the set of them.
+
+Plain frozen dataclasses with no Flask: the web service builds its forms from them, the
+codebook export serialises them, and the analysis reads codebook.json back into them.
+"""
 
 from __future__ import annotations
 
@@ -21,15 +25,33 @@ class Option:
 @dataclass(frozen=True)
 class Scale:
     key: str
+    #: Listed from the most positive option to the least positive.
     options: tuple[Option, ...]
+    #: Label of the extra "don't know" option, stored as no answer; None when there is none.
     no_answer: str | None
     positive: frozenset[int]
-    #: value → "positive" / "partly" / "negative"
+    #: value → "positive" / "partly" / "negative" (the common ordinal)
     common: Mapping[int, str]
 
     @property
     def values(self) -> frozenset[int]:
         return frozenset(option.value for option in self.options)
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        """Values in the order listed (most positive first)."""
+        return tuple(option.value for option in self.options)
+
+    @property
+    def ascending(self) -> tuple[int, ...]:
+        """Values from lowest to highest."""
+        return tuple(sorted(self.codes))
+
+    def label(self, value: int) -> str:
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        raise KeyError(value)
 
 
 @dataclass(frozen=True)
@@ -54,6 +76,11 @@ class Item:
     skip_when: SkipRule | None = None
 
     @property
+    def is_choice(self) -> bool:
+        """Whether answers are values on a scale (as opposed to free text)."""
+        return self.type == "choice"
+
+    @property
     def choice_scale(self) -> Scale:
         """The scale of a choice item (the loader guarantees one)."""
         if self.scale is None:
@@ -70,7 +97,8 @@ class Questionnaire:
     items: tuple[Item, ...]
     #: Item keys per page, in order.
     pages: tuple[tuple[str, ...], ...]
-    source: Path
+    #: The file it was read from (not part of its content).
+    source: Path | None = field(default=None, compare=False)
     _by_key: dict[str, Item] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +106,14 @@ class Questionnaire:
 
     def item(self, key: str) -> Item:
         return self._by_key[key]
+
+    @property
+    def choice_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.is_choice)
+
+    @property
+    def text_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if not item.is_choice)
 
     def skipped_items(self, answers: Mapping[str, str | None]) -> frozenset[str]:
         """Items a filter question has ruled out, given the answers so far."""
@@ -99,3 +135,22 @@ class Questionnaire:
     def visible_pages(self, answers: Mapping[str, str | None]) -> list[int]:
         """Page numbers (1-based) that have at least one item to show."""
         return [n for n in range(1, len(self.pages) + 1) if self.page_items(n, answers)]
+
+
+@dataclass(frozen=True)
+class QuestionnaireSet:
+    """Every questionnaire of the follow-up and the scales they use."""
+
+    questionnaires: Mapping[str, Questionnaire]
+    scales: Mapping[str, Scale]
+
+    def scale_of(self, item: Item) -> Scale:
+        """The scale of a choice item."""
+        return item.choice_scale
+
+    def questionnaire_of_role(self, role: str) -> Questionnaire | None:
+        """The questionnaire answered by a role, if any."""
+        for questionnaire in self.questionnaires.values():
+            if questionnaire.role == role:
+                return questionnaire
+        return None

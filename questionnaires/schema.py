@@ -1,30 +1,19 @@
-"""Load and validate questionnaires/*.yaml; refuse a bad file with its name and the item."""
+"""Build the model from plain mappings: one set of rules for the YAML files and codebook.json.
+
+Both formats use the same keys, so a questionnaire is checked the same way whether the service
+reads it from questionnaires/*.yaml or the analysis reads it from an exported codebook.json.
+Every error names where it is (file, scale or item) and what is wrong, on one line.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeGuard
 
-import yaml
+from .model import Item, Option, Questionnaire, QuestionnaireSet, Scale, SkipRule
+from .vocabulary import COMMON_CATEGORIES, DIMENSIONS, FACES, ITEM_TYPES, PARALLEL_KEYS, ROLES
 
-from analysis import contract
-from survey_app.questionnaires.model import (
-    Item,
-    Option,
-    Questionnaire,
-    Scale,
-    SkipRule,
-)
-
-# The codebook's vocabulary is the analysis contract's: one definition for both sides.
-DIMENSIONS = frozenset(contract.DIMENSIONS)
-PARALLEL_KEYS = frozenset(contract.PARALLEL_KEYS)
-ROLES = frozenset(contract.ROLES)
-COMMON_LEVELS = contract.COMMON_CATEGORIES
-
-#: The file format versions this loader understands.
-KNOWN_FORMATS = frozenset({1})
-QUESTIONNAIRE_KEYS = frozenset({"format", "key", "version", "role", "title", "pages", "items"})
+QUESTIONNAIRE_KEYS = frozenset({"version", "role", "title", "pages", "items"})
 ITEM_KEYS = frozenset(
     {
         "key",
@@ -41,62 +30,36 @@ ITEM_KEYS = frozenset(
 )
 SCALE_KEYS = frozenset({"options", "no_answer", "positive", "common"})
 OPTION_KEYS = frozenset({"value", "label", "face"})
-ITEM_TYPES = frozenset({"choice", "text"})
-FACES = frozenset({"happy", "calm", "neutral"})
 MAX_TEXT_LENGTH = 5000
 
 
 class QuestionnaireError(ValueError):
-    """A questionnaire or scale file is wrong; the message says where and what."""
+    """A questionnaire, scale or codebook is wrong; the message says where and what."""
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise QuestionnaireError(f"{path.name}: not valid YAML: {error}") from error
-    except OSError as error:
-        raise QuestionnaireError(f"{path.name}: cannot be read: {error.strerror}") from error
-    if not isinstance(data, dict):
-        raise QuestionnaireError(f"{path.name}: expected a mapping at the top level")
-    fmt = data.get("format")
-    if fmt not in KNOWN_FORMATS:
-        raise QuestionnaireError(
-            f"{path.name}: unknown format version {fmt!r} "
-            f"(this loader knows {sorted(KNOWN_FORMATS)})"
-        )
-    return data
-
-
-def _unknown(where: str, mapping: dict[str, Any], allowed: frozenset[str]) -> None:
+def unknown_keys(where: str, mapping: Mapping[str, Any], allowed: frozenset[str]) -> None:
     extra = sorted(set(mapping) - allowed)
     if extra:
         raise QuestionnaireError(f"{where}: unknown key {extra[0]!r}")
 
 
+def _whole(value: Any) -> TypeGuard[int]:
+    # bool is a subclass of int in Python; true must not pass as a number.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _int_list(where: str, name: str, raw: Any) -> list[int]:
-    if not isinstance(raw, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in raw
-    ):
+    if not isinstance(raw, list) or not all(_whole(v) for v in raw):
         raise QuestionnaireError(f"{where}: {name} must be a list of whole numbers")
     return raw
 
 
-def load_scales(path: Path) -> dict[str, Scale]:
-    """Read the shared scales file."""
-    data = _read_yaml(path)
-    _unknown(path.name, data, frozenset({"format", "scales"}))
-    raw_scales = data.get("scales")
-    if not isinstance(raw_scales, dict) or not raw_scales:
-        raise QuestionnaireError(f"{path.name}: 'scales' must be a non-empty mapping")
-    return {key: _scale(path.name, key, raw) for key, raw in raw_scales.items()}
-
-
-def _scale(file: str, key: str, raw: Any) -> Scale:
-    where = f"{file}, scale {key}"
+def parse_scale(prefix: str, key: str, raw: Any) -> Scale:
+    """One scale; `prefix` names the file (e.g. "scales.yaml")."""
+    where = f"{prefix}, scale {key}"
     if not isinstance(raw, dict):
         raise QuestionnaireError(f"{where}: expected a mapping")
-    _unknown(where, raw, SCALE_KEYS)
+    unknown_keys(where, raw, SCALE_KEYS)
     options_raw = raw.get("options")
     if not isinstance(options_raw, list) or len(options_raw) < 2:
         raise QuestionnaireError(f"{where}: needs at least two options")
@@ -104,9 +67,9 @@ def _scale(file: str, key: str, raw: Any) -> Scale:
     for entry in options_raw:
         if not isinstance(entry, dict):
             raise QuestionnaireError(f"{where}: each option needs a value and a label")
-        _unknown(where, entry, OPTION_KEYS)
+        unknown_keys(where, entry, OPTION_KEYS)
         value, label, face = entry.get("value"), entry.get("label"), entry.get("face")
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 4:
+        if not _whole(value) or not 1 <= value <= 4:
             raise QuestionnaireError(f"{where}: option value {value!r} must be a whole number 1–4")
         if not isinstance(label, str) or not label.strip():
             raise QuestionnaireError(f"{where}: option {value} has no label")
@@ -120,10 +83,10 @@ def _scale(file: str, key: str, raw: Any) -> Scale:
     if not positive or not positive <= set(values):
         raise QuestionnaireError(f"{where}: positive values must be some of {sorted(values)}")
     common_raw = raw.get("common")
-    if not isinstance(common_raw, dict) or set(common_raw) != set(COMMON_LEVELS):
-        raise QuestionnaireError(f"{where}: common needs exactly {', '.join(COMMON_LEVELS)}")
+    if not isinstance(common_raw, dict) or set(common_raw) != set(COMMON_CATEGORIES):
+        raise QuestionnaireError(f"{where}: common needs exactly {', '.join(COMMON_CATEGORIES)}")
     common: dict[int, str] = {}
-    for level in COMMON_LEVELS:
+    for level in COMMON_CATEGORIES:
         for value in _int_list(where, f"common.{level}", common_raw[level]):
             if value in common or value not in values:
                 raise QuestionnaireError(f"{where}: common maps value {value} wrongly")
@@ -136,33 +99,35 @@ def _scale(file: str, key: str, raw: Any) -> Scale:
     return Scale(key, tuple(options), no_answer, frozenset(positive), common)
 
 
-def load_questionnaire(path: Path, scales: dict[str, Scale]) -> Questionnaire:
-    """Read and check one questionnaire file."""
-    data = _read_yaml(path)
-    name = path.name
-    _unknown(name, data, QUESTIONNAIRE_KEYS)
-    key = data.get("key")
-    if key != path.stem:
-        raise QuestionnaireError(f"{name}: key {key!r} must match the file name {path.stem!r}")
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise QuestionnaireError(f"{name}: unknown version {version!r} (a whole number from 1)")
-    role = data.get("role")
-    if role not in ROLES:
-        raise QuestionnaireError(f"{name}: role {role!r} is not one of {sorted(ROLES)}")
-    title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise QuestionnaireError(f"{name}: title is missing")
-    raw_items = data.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        raise QuestionnaireError(f"{name}: items must be a non-empty list")
+def parse_scales(prefix: str, raw: Any) -> dict[str, Scale]:
+    if not isinstance(raw, dict) or not raw:
+        raise QuestionnaireError(f"{prefix}: 'scales' must be a non-empty mapping")
+    return {key: parse_scale(prefix, key, entry) for key, entry in raw.items()}
 
+
+def parse_questionnaire(
+    where: str, key: str, raw: Mapping[str, Any], scales: Mapping[str, Scale]
+) -> Questionnaire:
+    """One questionnaire (without the YAML file's `format` and `key`); `where` names it."""
+    unknown_keys(where, raw, QUESTIONNAIRE_KEYS)
+    version = raw.get("version")
+    if not _whole(version) or version < 1:
+        raise QuestionnaireError(f"{where}: unknown version {version!r} (a whole number from 1)")
+    role = raw.get("role")
+    if role not in ROLES:
+        raise QuestionnaireError(f"{where}: role {role!r} is not one of {sorted(ROLES)}")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise QuestionnaireError(f"{where}: title is missing")
+    raw_items = raw.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        raise QuestionnaireError(f"{where}: items must be a non-empty list")
     items: list[Item] = []
     seen: set[str] = set()
-    for position, raw in enumerate(raw_items, start=1):
-        item = _item(name, position, raw, scales)
+    for position, entry in enumerate(raw_items, start=1):
+        item = _item(where, position, entry, scales)
         if item.key in seen:
-            raise QuestionnaireError(f"{name}, item {item.key}: duplicate item")
+            raise QuestionnaireError(f"{where}, item {item.key}: duplicate item")
         seen.add(item.key)
         items.append(item)
     order = [item.key for item in items]
@@ -171,24 +136,24 @@ def load_questionnaire(path: Path, scales: dict[str, Scale]) -> Questionnaire:
             for target in item.skip_when.items:
                 if target not in seen:
                     raise QuestionnaireError(
-                        f"{name}, item {item.key}: skips unknown item {target!r}"
+                        f"{where}, item {item.key}: skips unknown item {target!r}"
                     )
                 if order.index(target) <= order.index(item.key):
                     raise QuestionnaireError(
-                        f"{name}, item {item.key}: can only skip items that come after it"
+                        f"{where}, item {item.key}: can only skip items that come after it"
                     )
-    pages = _pages(name, data.get("pages"), order)
-    return Questionnaire(key, version, role, title, tuple(items), pages, path)
+    pages = _pages(where, raw.get("pages"), order)
+    return Questionnaire(key, version, role, title, tuple(items), pages)
 
 
-def _item(file: str, position: int, raw: Any, scales: dict[str, Scale]) -> Item:
+def _item(file: str, position: int, raw: Any, scales: Mapping[str, Scale]) -> Item:
     if not isinstance(raw, dict):
         raise QuestionnaireError(f"{file}, item #{position}: expected a mapping")
     key = raw.get("key")
     if not isinstance(key, str) or not key:
         raise QuestionnaireError(f"{file}, item #{position}: key is missing")
     where = f"{file}, item {key}"
-    _unknown(where, raw, ITEM_KEYS)
+    unknown_keys(where, raw, ITEM_KEYS)
     kind = raw.get("type", "choice")
     if kind not in ITEM_TYPES:
         raise QuestionnaireError(f"{where}: unknown type {kind!r}")
@@ -219,8 +184,10 @@ def _item(file: str, position: int, raw: Any, scales: dict[str, Scale]) -> Item:
     else:
         if "scale" in raw:
             raise QuestionnaireError(f"{where}: a text item has no scale")
+        if parallel is not None:
+            raise QuestionnaireError(f"{where}: a text item cannot be parallel")
         max_length = raw.get("max_length")
-        if not isinstance(max_length, int) or not 1 <= max_length <= MAX_TEXT_LENGTH:
+        if not _whole(max_length) or not 1 <= max_length <= MAX_TEXT_LENGTH:
             raise QuestionnaireError(f"{where}: max_length must be 1–{MAX_TEXT_LENGTH}")
 
     skip_when: SkipRule | None = None
@@ -259,15 +226,27 @@ def _pages(file: str, raw: Any, order: list[str]) -> tuple[tuple[str, ...], ...]
     return tuple(tuple(page) for page in raw)
 
 
-def load_directory(directory: Path) -> dict[str, Questionnaire]:
-    """Load scales.yaml and every questionnaire beside it."""
-    scales = load_scales(directory / "scales.yaml")
-    questionnaires: dict[str, Questionnaire] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        if path.name == "scales.yaml":
-            continue
-        questionnaire = load_questionnaire(path, scales)
-        questionnaires[questionnaire.key] = questionnaire
+def questionnaire_set(
+    where: str, questionnaires: Mapping[str, Questionnaire], scales: Mapping[str, Scale]
+) -> QuestionnaireSet:
+    """The set, checked as a whole: one questionnaire per role, item keys unique overall."""
     if not questionnaires:
-        raise QuestionnaireError(f"{directory}: no questionnaires found")
-    return questionnaires
+        raise QuestionnaireError(f"{where}: no questionnaires found")
+    roles: dict[str, str] = {}
+    items: dict[str, str] = {}
+    for key, questionnaire in questionnaires.items():
+        # Reports treat role and questionnaire as the same grouping.
+        if questionnaire.role in roles:
+            raise QuestionnaireError(
+                f"{where}: role {questionnaire.role} is answered by both "
+                f"{roles[questionnaire.role]} and {key}"
+            )
+        roles[questionnaire.role] = key
+        for item in questionnaire.items:
+            # Wide exports (SPSS) use the item key as the variable name.
+            if item.key in items:
+                raise QuestionnaireError(
+                    f"{where}: item key {item.key} is used in both {items[item.key]} and {key}"
+                )
+            items[item.key] = key
+    return QuestionnaireSet(dict(questionnaires), dict(scales))
