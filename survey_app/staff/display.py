@@ -6,15 +6,38 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from survey_app.models import CampaignState
+from survey_app.i18n import language_label, language_name
+from survey_app.models import AgeBand, CampaignState, Role
 from survey_app.staff import blueprint
 from survey_app.staff.admin_forms import LOCAL_TIME, ROLE_LABELS
+from survey_app.staff.meeting_list import SmsState
 
 STATE_LABELS = {
     CampaignState.DRAFT: _l("Utkast (inte öppnad)"),
     CampaignState.OPEN: _l("Öppen"),
     CampaignState.CLOSED: _l("Stängd"),
     CampaignState.ANALYSED: _l("Sammanställd"),
+}
+
+#: Who an invitation is for.
+INVITEE_LABELS = {
+    Role.GUARDIAN: _l("Vårdnadshavare"),
+    Role.CHILD: _l("Barn 6–11 år"),
+    Role.YOUTH: _l("Ungdom 12–18 år"),
+}
+AGE_BAND_LABELS = {
+    AgeBand.UNDER_6: _l("0–5 år"),
+    AgeBand.CHILD: _l("6–11 år"),
+    AgeBand.YOUTH: _l("12–18 år"),
+}
+#: What became of an invitation SMS, in words.
+SMS_STATE_LABELS = {
+    SmsState.WAITING: _l("Väntar på att skickas"),
+    SmsState.SENT: _l("Skickat"),
+    SmsState.DELIVERED: _l("Kom fram"),
+    SmsState.FAILED: _l("Kunde inte skickas"),
+    SmsState.STOPPED: _l("Stoppat"),
+    SmsState.NONE: _l("Inget sms"),
 }
 
 
@@ -34,3 +57,30 @@ def campaign_state(state: CampaignState) -> str:
 @blueprint.app_template_filter("role_label")
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))  # type: ignore[call-overload]
+
+
+@blueprint.app_template_filter("language_label")
+def language_label_filter(code: str) -> str:
+    """A family language code as "Tigrinja – ትግርኛ" in the staff member's language."""
+    return language_label(code)
+
+
+@blueprint.app_template_filter("language_name")
+def language_name_filter(code: str) -> str:
+    """A family language's name alone in the staff member's language ("Tigrinja")."""
+    return language_name(code)
+
+
+@blueprint.app_template_filter("invitee")
+def invitee(role: Role) -> str:
+    return str(INVITEE_LABELS.get(role, role))
+
+
+@blueprint.app_template_filter("age_band")
+def age_band(band: AgeBand) -> str:
+    return str(AGE_BAND_LABELS.get(band, band))
+
+
+@blueprint.app_template_filter("sms_state")
+def sms_state(state: SmsState) -> str:
+    return str(SMS_STATE_LABELS.get(state, state))
