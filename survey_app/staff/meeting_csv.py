@@ -12,9 +12,14 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 
-from survey_app.i18n import language_label
+from survey_app.i18n import FAMILY_LANGUAGES, language_label
 from survey_app.reporting.export import neutralise_formula
-from survey_app.staff.display import AGE_BAND_LABELS, INVITEE_LABELS, SMS_STATE_LABELS
+from survey_app.staff.display import (
+    AGE_BAND_LABELS,
+    INVITEE_LABELS,
+    SMS_STATE_LABELS,
+    translated,
+)
 from survey_app.staff.meeting_list import MeetingRow
 
 
@@ -39,7 +44,12 @@ def meetings_as_csv(meetings: Iterable[MeetingRow]) -> tuple[str, int]:
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_header())
+    # Every label translated once, not once per row.
     yes, no = _("Ja"), _("Nej")
+    ages = translated(AGE_BAND_LABELS)
+    roles = translated(INVITEE_LABELS)
+    states = translated(SMS_STATE_LABELS)
+    languages = {code: language_label(code, isolated=False) for code in FAMILY_LANGUAGES}
     count = 0
     for meeting in meetings:
         count += 1
@@ -47,7 +57,7 @@ def meetings_as_csv(meetings: Iterable[MeetingRow]) -> tuple[str, int]:
             meeting.meeting_id,
             meeting.held_on.isoformat(),
             neutralise_formula(meeting.team),
-            str(AGE_BAND_LABELS[meeting.age_band]),
+            ages[meeting.age_band],
             meeting.registered_on.isoformat(),
         ]
         if not meeting.invitations:
@@ -56,10 +66,10 @@ def meetings_as_csv(meetings: Iterable[MeetingRow]) -> tuple[str, int]:
             writer.writerow(
                 [
                     *common,
-                    str(INVITEE_LABELS[invitation.role]),
-                    language_label(invitation.language, isolated=False),
+                    roles[invitation.role],
+                    languages.get(invitation.language, invitation.language),
                     yes if invitation.handed_over else no,
-                    str(SMS_STATE_LABELS[invitation.sms]),
+                    states[invitation.sms],
                     yes if invitation.opted_out else no,
                 ]
             )

@@ -16,7 +16,7 @@ from survey_app.staff import blueprint
 from survey_app.staff.access import allow, current_staff, require_team, team_ids_for, visible_teams
 from survey_app.staff.meeting_csv import meetings_as_csv
 from survey_app.staff.meeting_forms import MeetingForm, MeetingSearchForm, local_today
-from survey_app.staff.meeting_list import all_meetings, find_meetings, meeting_row, team_summary
+from survey_app.staff.meeting_list import all_meetings, find_meetings, meeting_row
 from survey_app.staff.navigation import add_menu_entry
 
 ViewResult = str | WerkzeugResponse
@@ -106,17 +106,13 @@ def _search_form() -> MeetingSearchForm:
 def meetings() -> str:
     form = _search_form()
     if not form.validate():
-        return render_template("staff/meetings/list.html", form=form, found=None, teams=[])
-    visible = team_ids_for(current_staff())
-    search = form.search(visible)
+        return render_template("staff/meetings/list.html", form=form, found=None)
+    search = form.search(team_ids_for(current_staff()))
     found = find_meetings(search, request.args.get("page", 1, type=int) or 1, PAGE_SIZE)
-    campaign = db.session.get(Campaign, search.campaign_id) if search.campaign_id else None
     return render_template(
         "staff/meetings/list.html",
         form=form,
         found=found,
-        campaign=campaign,
-        teams=team_summary(campaign.id, visible) if campaign else [],
         query={key: value for key, value in request.args.items() if key != "page"},
     )
 
@@ -127,7 +123,7 @@ def meetings_csv() -> ViewResult:
     """The searched meetings, one row per invitation: SMS states only, never answers or numbers."""
     form = _search_form()
     if not form.validate():
-        return render_template("staff/meetings/list.html", form=form, found=None, teams=[])
+        return render_template("staff/meetings/list.html", form=form, found=None)
     rows = all_meetings(form.search(team_ids_for(current_staff())))
     body, meetings_written = meetings_as_csv(rows)
     audit.record(current_staff(), MEETINGS_DOWNLOADED, "meetings", None, meetings=meetings_written)
