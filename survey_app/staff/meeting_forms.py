@@ -78,6 +78,14 @@ class TeamField(SelectField):
             raise ValidationError(str(_l("Välj ett av dina team.")))
 
 
+class HandoverField(RadioField):
+    """Whose phone gets the child's link; a value not offered gets our message."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in {choice.value for choice in self.choices or ()}:
+            raise ValidationError(str(_l("Välj ett av alternativen.")))
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -120,7 +128,7 @@ class MeetingForm(StaffForm):
         description=PHONE_HINT,
         render_kw={"autocomplete": "off", "inputmode": "tel"},
     )
-    child_handover = SelectField(
+    child_handover = HandoverField(
         _l("Har barnet ingen egen telefon? Skicka barnets länk till en vårdnadshavare"),
         choices=HANDOVER,
         default="",
