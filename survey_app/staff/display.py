@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from flask import g
-from flask_babel import LazyString
+from flask_babel import LazyString, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
 from survey_app.i18n import language_label, language_name
@@ -25,11 +25,11 @@ STATE_LABELS = {
     CampaignState.ANALYSED: _l("Sammanställd"),
 }
 
-#: Who an invitation is for.
+#: Who one invitation is for (singular, where the same Swedish word elsewhere is a plural).
 INVITEE_LABELS = {
-    Role.GUARDIAN: _l("Vårdnadshavare"),
-    Role.CHILD: _l("Barn 6–11 år"),
-    Role.YOUTH: _l("Ungdom 12–18 år"),
+    Role.GUARDIAN: lazy_pgettext("one invitee", "Vårdnadshavare"),
+    Role.CHILD: lazy_pgettext("one invitee", "Barn 6–11 år"),
+    Role.YOUTH: lazy_pgettext("one invitee", "Ungdom 12–18 år"),
 }
 AGE_BAND_LABELS = {
     AgeBand.UNDER_6: _l("0–5 år"),

@@ -55,8 +55,10 @@ def test_the_meeting_form_names_every_choice_group(
     staff_client: Callable[..., FlaskClient], make_campaign: Callable
 ) -> None:
     make_campaign()
-    page = staff_client("coordinator", teams=(ÅSELE,)).get("/staff/meetings/new").get_data(
-        as_text=True
+    page = (
+        staff_client("coordinator", teams=(ÅSELE,))
+        .get("/staff/meetings/new")
+        .get_data(as_text=True)
     )
     assert groups(page) == {
         "age_band": ("Barnets ålder", True),
