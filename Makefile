@@ -34,9 +34,15 @@ translations-update: $(VENV)/.installed
 	$(FLASK) translations extract
 	$(FLASK) translations update
 
+# The SMS worker runs beside the web server (the console gateway prints each SMS here);
+# Ctrl-C stops both.
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	@echo "Open http://127.0.0.1:5000/ : the staff login, and where the demo links are."
+	@echo "The SMS worker sends the queued SMS every 10 s (printed here; none 21-08, quiet hours)."
+	@$(FLASK) worker --interval 10 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install-dev translations

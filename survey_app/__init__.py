@@ -79,12 +79,14 @@ def register_blueprints(app: Flask) -> None:
     from survey_app.messaging.webhooks import init_webhooks
     from survey_app.respond import blueprint as respond
     from survey_app.staff import blueprint as staff
+    from survey_app.staff.front import blueprint as front
     from survey_app.web.access import declare_public
     from survey_app.web.accessibility import blueprint as accessibility
 
     app.register_blueprint(respond)
     init_webhooks(app)
     app.register_blueprint(staff)
+    app.register_blueprint(front)
     declare_public(app, "static", reason="stylesheets, scripts and images; nothing personal")
     app.register_blueprint(accessibility)
 

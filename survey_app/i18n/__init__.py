@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Domain, get_locale
 
@@ -42,6 +43,11 @@ FAMILY_LANGUAGES: dict[str, Language] = {
     )
 }
 STAFF_LANGUAGES = ("sv", "en")
+#: Languages a family language is named after in staff pages, when its own code says too little
+#: (CLDR names "fa" Persian and "fa_AF" Dari: the families speak both).
+NAMED_AFTER = {"fa": ("fa", "fa_AF")}
+#: Unicode isolates: a right-to-left name beside a left-to-right one keeps its own order.
+_ISOLATE, _END_ISOLATE = "\u2068", "\u2069"
 DEFAULT_LANGUAGE = "sv"
 TRANSLATIONS_DIRECTORY = Path(__file__).resolve().parents[2] / "translations"
 SESSION_KEY = "lang"
@@ -65,6 +71,34 @@ PLACEHOLDER = re.compile(r"%\(([^)]*)\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]|(?<!\{)\{(\
 def family_language(code: str | None) -> str:
     """A language families can get, falling back to Swedish for unknown or removed codes."""
     return code if code in FAMILY_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """A family language's name in the staff's language, from CLDR ("tigrinja" → "Tigrinja").
+
+    From Babel's locale data, so a new family language needs no new strings to translate.
+    """
+    staff_locale = Locale.parse(in_language or str(get_locale()))
+    names = "/".join(staff_locale.languages.get(c, c) for c in NAMED_AFTER.get(code, (code,)))
+    return names[:1].upper() + names[1:]
+
+
+def language_label(code: str, in_language: str | None = None, *, isolated: bool = True) -> str:
+    """A family language as staff see it: its name in the staff's language beside its own name.
+
+    "Tigrinja – ትግርኛ" for Swedish staff, "Tigrinya – ትግርኛ" for English; a name that is the
+    same in both ("Svenska" for Swedish staff) once. An unknown code is shown as it is.
+    `isolated` wraps the native name in Unicode isolates for pages (a file does without).
+    """
+    language = FAMILY_LANGUAGES.get(code)
+    if language is None:
+        return code
+    name = language_name(code, in_language)
+    if name.casefold() == language.native_name.casefold():
+        return language.native_name
+    if not isolated:
+        return f"{name} – {language.native_name}"
+    return f"{name} – {_ISOLATE}{language.native_name}{_END_ISOLATE}"
 
 
 def select_locale() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -43,6 +43,12 @@ class Service(enum.StrEnum):
 
 class Meeting(db.Model):  # type: ignore[name-defined]
     __tablename__ = "meetings"
+    #: The staff meeting list: meetings by date (of one window or all), a page at a time
+    #: without sorting them all.
+    __table_args__ = (
+        Index("ix_meetings_campaign_id_held_on", "campaign_id", "held_on", "id"),
+        Index("ix_meetings_held_on", "held_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -39,6 +39,8 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
         CheckConstraint(
             "state NOT IN ('sent', 'delivered') OR sent_at IS NOT NULL", name="sent_has_sent_at"
         ),
+        #: The staff meeting list's status search reads invitation SMS by state from here alone.
+        Index("ix_outbox_messages_kind_state", "kind", "state", "invitation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

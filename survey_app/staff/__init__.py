@@ -42,6 +42,7 @@ def staff_menu() -> dict[str, object]:
 # The view modules register their routes on the blueprint (one line per feature).
 from survey_app.staff import login, home, errors  # noqa: E402,F401,I001
 from survey_app.staff import display, campaigns, users, teams, places, audit_log  # noqa: E402, F401
+from survey_app.staff import closing  # noqa: E402, F401  (close or extend a window)
 from survey_app.staff import commands  # noqa: E402, F401  (flask users create|list|disable)
 from survey_app.staff import results  # noqa: E402, F401
 from survey_app.staff import meetings, outbox  # noqa: E402, F401  (SIP meetings, SMS status and outbox)

@@ -1,4 +1,7 @@
-"""Collection windows (admin): list, create, and edit while the window has not opened."""
+"""Collection windows (admin): list, create, and edit while the window has not opened.
+
+Extending and closing a window are in `closing`; a window's page links to them.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +14,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey_app.domain import audit
+from survey_app.domain.lifecycle import ENDED_STATES
 from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignState, StaffRole, utcnow
 from survey_app.staff import blueprint
 from survey_app.staff.access import allow, current_staff
 from survey_app.staff.admin_forms import CampaignForm, to_local, to_utc
+from survey_app.staff.closing import can_extend, needs_report
 from survey_app.staff.navigation import add_menu_entry
 
 ViewResult = str | WerkzeugResponse
@@ -88,8 +93,9 @@ def new_campaign() -> ViewResult:
 @allow(StaffRole.ADMIN)
 def edit_campaign(campaign_id: int) -> ViewResult:
     campaign = _campaign_or_404(campaign_id)
+    ending = _ending(campaign)
     if not is_editable(campaign):
-        return render_template("staff/campaigns/show.html", campaign=campaign)
+        return render_template("staff/campaigns/show.html", campaign=campaign, **ending)
     form = CampaignForm(
         data={
             "name": campaign.name,
@@ -115,4 +121,13 @@ def edit_campaign(campaign_id: int) -> ViewResult:
         db.session.commit()
         flash(_("Ändringarna är sparade."), "info")
         return redirect(url_for("staff.campaigns"))
-    return render_template("staff/campaigns/form.html", form=form, campaign=campaign)
+    return render_template("staff/campaigns/form.html", form=form, campaign=campaign, **ending)
+
+
+def _ending(campaign: Campaign) -> dict[str, bool]:
+    """Which of extend, close and make-the-report-again the window's page offers."""
+    return {
+        "can_extend": can_extend(campaign),
+        "can_close": campaign.state not in ENDED_STATES,
+        "needs_report": needs_report(campaign),
+    }

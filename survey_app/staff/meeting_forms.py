@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    Form,
     RadioField,
     SelectChoice,
     SelectField,
@@ -18,10 +19,11 @@ from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.domain.meetings import Child, Guardian, MeetingDetails
-from survey_app.i18n import FAMILY_LANGUAGES
+from survey_app.i18n import FAMILY_LANGUAGES, language_label
 from survey_app.messaging.schedule import LOCAL_TIME
 from survey_app.models import AgeBand, ChildAttended, Service
 from survey_app.staff.forms import StaffForm
+from survey_app.staff.meeting_list import MeetingFilter, MeetingSearch
 
 AGE_BANDS = [
     SelectChoice(AgeBand.UNDER_6.value, _l("0–5 år (barnet får ingen egen enkät)")),
@@ -50,9 +52,8 @@ PHONE_HINT = _l("Mobilnummer, t.ex. 070-123 45 67. Utländskt nummer med +landsk
 
 
 def language_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(language.code, language.native_name) for language in FAMILY_LANGUAGES.values()
-    ]
+    """Family languages named in the staff member's language and in their own."""
+    return [SelectChoice(code, language_label(code)) for code in FAMILY_LANGUAGES]
 
 
 def local_today() -> date:
@@ -75,6 +76,14 @@ class TeamField(SelectField):
     def pre_validate(self, form: Any) -> None:
         if self.data not in {choice.value for choice in self.choices or ()}:
             raise ValidationError(str(_l("Välj ett av dina team.")))
+
+
+class HandoverField(RadioField):
+    """Whose phone gets the child's link; a value not offered gets our message."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in {choice.value for choice in self.choices or ()}:
+            raise ValidationError(str(_l("Välj ett av alternativen.")))
 
 
 class CheckboxesField(SelectMultipleField):
@@ -119,7 +128,7 @@ class MeetingForm(StaffForm):
         description=PHONE_HINT,
         render_kw={"autocomplete": "off", "inputmode": "tel"},
     )
-    child_handover = SelectField(
+    child_handover = HandoverField(
         _l("Har barnet ingen egen telefon? Skicka barnets länk till en vårdnadshavare"),
         choices=HANDOVER,
         default="",
@@ -151,4 +160,105 @@ class MeetingForm(StaffForm):
                 language=self.child_language.data,
                 handover_to=int(self.child_handover.data) if self.child_handover.data else None,
             ),
+        )
+
+
+SEARCH_STATUSES = [
+    SelectChoice("", _l("Alla")),
+    SelectChoice(MeetingFilter.WAITING.value, _l("Något sms väntar på att skickas")),
+    SelectChoice(MeetingFilter.FAILED.value, _l("Något sms kunde inte skickas")),
+    SelectChoice(MeetingFilter.STOPPED.value, _l("Något sms stoppades")),
+    SelectChoice(MeetingFilter.SENT.value, _l("Något sms är skickat men inte bekräftat framme")),
+    SelectChoice(MeetingFilter.DELIVERED.value, _l("Alla sms har kommit fram")),
+    SelectChoice(MeetingFilter.OPTED_OUT.value, _l("Någon vill inte ha fler sms")),
+]
+NEWEST_FIRST = "newest"
+SORT_ORDERS = [
+    SelectChoice(NEWEST_FIRST, _l("Senaste mötet först")),
+    SelectChoice("oldest", _l("Tidigaste mötet först")),
+]
+DATE_EXAMPLE = _l("Skriv datumet som 2026-11-23.")
+
+
+class ListChoiceField(SelectField):
+    """A select whose value must be one of its choices, else our message (never WTForms')."""
+
+    def __init__(self, *args: Any, invalid: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in {choice.value for choice in self.choices or ()}:
+            raise ValidationError(str(self.invalid))
+
+
+class OptionalDateField(DateField):
+    """A date that may be left empty; an unreadable one gets a message in our words."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(DATE_EXAMPLE)) from error
+
+
+class MeetingSearchForm(Form):
+    """The meeting list's search (GET: it changes nothing, so it needs no CSRF token)."""
+
+    period = ListChoiceField(
+        _l("Insamlingsperiod"), invalid=_l("Välj en insamlingsperiod i listan.")
+    )
+    team = ListChoiceField(_l("Team"), invalid=_l("Välj ett av dina team."))
+    status = ListChoiceField(
+        _l("Utskick"), choices=SEARCH_STATUSES, default="", invalid=_l("Välj ett läge i listan.")
+    )
+    held_from = OptionalDateField(_l("Mötesdatum från och med"))
+    held_to = OptionalDateField(_l("Mötesdatum till och med"))
+    sort = ListChoiceField(
+        _l("Ordning"),
+        choices=SORT_ORDERS,
+        default=NEWEST_FIRST,
+        invalid=_l("Välj en ordning i listan."),
+    )
+
+    def __init__(
+        self,
+        formdata: Any,
+        *,
+        periods: list[tuple[int, str]],
+        teams: list[tuple[int, str]],
+        default_period: int | None,
+    ) -> None:
+        super().__init__(formdata)
+        self.period.choices = [
+            SelectChoice("", _l("Alla perioder")),
+            *(SelectChoice(str(key), name) for key, name in periods),
+        ]
+        if "period" not in formdata:
+            self.period.data = "" if default_period is None else str(default_period)
+        self.team.choices = [
+            SelectChoice("", _l("Alla dina team")),
+            *(SelectChoice(str(key), name) for key, name in teams),
+        ]
+        for name in ("team", "status", "sort"):
+            if self[name].data is None:
+                self[name].data = self[name].default or ""
+
+    def validate_held_to(self, field: OptionalDateField) -> None:
+        if self.held_from.data and field.data and self.held_from.data > field.data:
+            raise ValidationError(str(_l("Slutdatumet ligger före startdatumet.")))
+
+    def search(self, visible_teams: frozenset[int] | None) -> MeetingSearch:
+        """The search the valid form describes."""
+        return MeetingSearch(
+            visible_teams=visible_teams,
+            campaign_id=int(self.period.data) if self.period.data else None,
+            team_id=int(self.team.data) if self.team.data else None,
+            held_from=self.held_from.data,
+            held_to=self.held_to.data,
+            status=MeetingFilter(self.status.data) if self.status.data else None,
+            newest_first=self.sort.data == NEWEST_FIRST,
         )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from survey_app.domain import audit
 from survey_app.domain.meetings import (
     RegistrationProblems,
     open_campaign,
@@ -17,14 +17,17 @@ from survey_app.domain.meetings import (
     waits_for_opening,
 )
 from survey_app.extensions import db
-from survey_app.messaging.status import campaign_status, meeting_status
 from survey_app.models import Campaign, Meeting, StaffRole, Team, utcnow
 from survey_app.staff import blueprint
 from survey_app.staff.access import allow, current_staff, require_team, team_ids_for, visible_teams
-from survey_app.staff.meeting_forms import MeetingForm
+from survey_app.staff.meeting_csv import meetings_as_csv
+from survey_app.staff.meeting_forms import MeetingForm, MeetingSearchForm, local_today
+from survey_app.staff.meeting_list import all_meetings, find_meetings, meeting_row
 from survey_app.staff.navigation import add_menu_entry
 
 ViewResult = str | WerkzeugResponse
+PAGE_SIZE = 50
+MEETINGS_DOWNLOADED = "meetings_downloaded"
 
 add_menu_entry(
     "staff.new_meeting",
@@ -35,7 +38,7 @@ add_menu_entry(
 add_menu_entry(
     "staff.meetings",
     _l("Möten och utskick"),
-    _l("Se om inbjudningarna har skickats, kommit fram, öppnats och besvarats."),
+    _l("Sök bland mötena och se om deras sms har skickats och kommit fram."),
     order=20,
 )
 
@@ -94,18 +97,52 @@ def _shown_campaign() -> Campaign | None:
     )
 
 
+def _search_form() -> MeetingSearchForm:
+    periods = db.session.execute(
+        select(Campaign.id, Campaign.name).order_by(Campaign.opens_at.desc())
+    ).all()
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    shown = _shown_campaign()
+    return MeetingSearchForm(
+        request.args,
+        periods=[(key, name) for key, name in periods],
+        teams=[(team.id, team.name) for team in visible_teams(current_staff(), teams)],
+        default_period=shown.id if shown else None,
+    )
+
+
 @blueprint.get("/meetings")
 @allow(StaffRole.COORDINATOR, StaffRole.ADMIN)
 def meetings() -> str:
-    campaign = _shown_campaign()
-    status = campaign_status(campaign.id, team_ids_for(current_staff())) if campaign else None
-    # Answer counts per team follow the results pages' small-group rule.
+    form = _search_form()
+    if not form.validate():
+        return render_template("staff/meetings/list.html", form=form, found=None)
+    search = form.search(team_ids_for(current_staff()))
+    found = find_meetings(search, request.args.get("page", 1, type=int) or 1, PAGE_SIZE)
     return render_template(
         "staff/meetings/list.html",
-        campaign=campaign,
-        status=status,
-        yes=_("Ja"),
-        no=_("Nej"),
+        form=form,
+        found=found,
+        query={key: value for key, value in request.args.items() if key != "page"},
+    )
+
+
+@blueprint.get("/meetings.csv")
+@allow(StaffRole.COORDINATOR, StaffRole.ADMIN)
+def meetings_csv() -> ViewResult:
+    """The searched meetings, one row per invitation: SMS states only, never answers or numbers."""
+    form = _search_form()
+    if not form.validate():
+        return render_template("staff/meetings/list.html", form=form, found=None)
+    rows = all_meetings(form.search(team_ids_for(current_staff())))
+    body, meetings_written = meetings_as_csv(rows)
+    audit.record(current_staff(), MEETINGS_DOWNLOADED, "meetings", None, meetings=meetings_written)
+    db.session.commit()
+    name = f"moten-{local_today().isoformat()}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -117,10 +154,10 @@ def meeting(meeting_id: int) -> str:
     if found is None:
         abort(404)
     require_team(found.team_id)
+    row = meeting_row(found.id)
     return render_template(
         "staff/meetings/detail.html",
-        status=meeting_status(found),
+        meeting=row,
+        campaign=found.campaign,
         ended=found.campaign.has_ended(utcnow()),
-        yes=_("Ja"),
-        no=_("Nej"),
     )

@@ -139,7 +139,6 @@ def test_the_meetings_overview_counts_no_answers_at_all(staff_client, open_windo
     on the results pages only, under the one small-group rule."""
     asele = staff_client("coordinator", teams=("HLT Åsele",))
     overview = asele.get("/staff/meetings").text
-    cells = _cells(overview, "HLT Åsele")
-    assert cells == ["1", "2", "2", "2", "0"]  # meetings, invited, sent, delivered, opted out
-    assert "Besvara" not in overview
-    assert "Öppnad" not in overview
+    assert "HLT Åsele" in overview
+    for word in ("Besvara", "besvara", "Öppnad", "öppnad", "svarsfrekvens"):
+        assert word not in overview

@@ -192,9 +192,9 @@ def test_audit_log_is_paged_newest_first(staff_client: Callable, make_user: Call
         audit.record(client.user, "campaign_changed", "campaign", number)
     db.session.commit()
     first = client.get("/staff/audit").get_data(as_text=True)
-    assert "campaign 59" in first
-    assert "campaign 5<" not in first
+    assert "insamlingsperioden 59<" in first
+    assert "insamlingsperioden 5<" not in first
     assert "Sida 1 av 2" in first
     second = client.get("/staff/audit?page=2").get_data(as_text=True)
-    assert "campaign 5<" in second
+    assert "insamlingsperioden 5<" in second
     assert client.get("/staff/audit?page=abc").status_code == 200
