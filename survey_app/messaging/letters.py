@@ -26,7 +26,6 @@ from survey_app.i18n import family_language, text_direction
 from survey_app.messaging.texts import survey_link
 from survey_app.models import Invitation, Role
 from survey_app.questionnaires import get_questionnaire
-from survey_app.respond.children import CHILD_INTRO, CHILD_PROMISES, YOUTH_PROMISES
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,8 @@ LINK_FONT_RANGE_PT = (8.0, 14.0)
 HOW_TO_ANSWER = _l("Rikta mobilens kamera mot QR-koden och öppna länken som visas.")
 TYPE_THE_ADDRESS = _l("Du kan också skriva in adressen i en webbläsare:")
 ONLY_FOR_YOU = _l("Länken är bara för dig.")
-#: What a child of 6–11 reads on the letter besides the start page's sentences.
+#: What a child of 6–11 reads on the letter besides the start page's sentences (those come
+#: from survey_app.respond.children, as template variables: messaging imports no blueprint).
 CHILD_HELP = (_l("Be en vuxen hjälpa dig att öppna frågorna. Sedan svarar du själv."),)
 
 
@@ -96,8 +96,6 @@ def letter_html(invitation: Invitation, link: str, size: PaperSize, base_url: st
             questionnaire=get_questionnaire(invitation.questionnaire_key),
             municipality=municipality.name,
             area=municipality.area.name,
-            promises=CHILD_PROMISES if role is Role.CHILD else YOUTH_PROMISES,
-            child_intro=CHILD_INTRO,
             child_help=CHILD_HELP,
             how_to_answer=HOW_TO_ANSWER,
             type_the_address=TYPE_THE_ADDRESS,

@@ -22,6 +22,7 @@ from survey_app.messaging.letters import (
     letter_html,
 )
 from survey_app.models import Invitation
+from survey_app.respond.children import CHILD_INTRO, YOUTH_PROMISES
 from tests.family.test_readability import LIX_LIMIT, lix
 
 from .reading import PAGE_POINTS, ReadLetter, comparable, read_letter
@@ -39,8 +40,10 @@ def _key_sentences(language: str, role: str) -> list[str]:
     """The sentences only a letter has, in the letter's language."""
     with force_locale(language):
         sentences = [str(HOW_TO_ANSWER), str(ONLY_FOR_YOU)]
-        if role == "child":
-            sentences += [str(sentence) for sentence in CHILD_HELP]
+        if role == "child":  # in the child's words, as on the child's start page
+            sentences += [str(sentence) for sentence in (*CHILD_HELP, CHILD_INTRO[0])]
+        if role == "youth":
+            sentences.append(str(YOUTH_PROMISES[0]))
     return sentences
 
 
