@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, delete, insert, select
 
-from survey_app.domain.tokens import hash_token, looks_like_token, new_token
+from survey_app.domain.tokens import hash_token, looks_like_token, new_token, new_typeable_token
 from survey_app.extensions import db
 from survey_app.models import Link
 
 _FIND = select(Link.invitation_id).where(Link.token_hash == bindparam("token_hash"))
 
 
-def issue_link(invitation_id: int) -> str:
-    """A new token for the invitation, stored as its hash in the caller's transaction."""
-    token = new_token()
+def issue_link(invitation_id: int, *, typeable: bool = False) -> str:
+    """A new token for the invitation, stored as its hash in the caller's transaction.
+
+    `typeable`: for a printed link, without characters that are easily mistaken when typed.
+    """
+    token = new_typeable_token() if typeable else new_token()
     db.session.execute(
         insert(Link).values(token_hash=hash_token(token), invitation_id=invitation_id)
     )

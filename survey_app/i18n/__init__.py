@@ -53,13 +53,13 @@ TRANSLATIONS_DIRECTORY = Path(__file__).resolve().parents[2] / "translations"
 SESSION_KEY = "lang"
 
 #: Sources whose strings only staff see: complete in English, other languages optional.
-#: Besides the staff package: staff accounts, meeting registration and phone-number checks
-#: (only staff type those).
+#: Besides the staff package: staff accounts, meeting registration, invitation actions and
+#: letter printing, and phone-number checks (only staff type those).
 STAFF_SOURCE_PATTERNS = (
     re.compile(r"^survey_app/templates/staff/"),
     re.compile(r"^survey_app/staff/"),
     re.compile(r"^survey_app/accounts/"),
-    re.compile(r"^survey_app/domain/(meetings|invitations)\.py$"),
+    re.compile(r"^survey_app/domain/(meetings|invitations|letters)\.py$"),
     re.compile(r"^survey_app/messaging/phones\.py$"),
     re.compile(r"^survey_app/cli\.py$"),
     re.compile(r"commands\.py$"),

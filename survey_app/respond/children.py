@@ -49,7 +49,8 @@ YOUTH_THANKS = (
 blueprint.add_app_template_global(option_faces, "option_faces")
 
 
-@blueprint.context_processor
+# App-wide: the paper invitation letter (templates/letters/) says the same sentences.
+@blueprint.app_context_processor
 def intro_texts() -> dict[str, object]:
     return {
         "child_intro": CHILD_INTRO,

@@ -1,4 +1,4 @@
-"""Correct, resend or withdraw an invitation from the meeting page (its team's coordinator, admin).
+"""Correct, resend, withdraw or print a letter from the meeting page (team's coordinator, admin).
 
 The actions themselves are in survey_app.domain.invitations; these views check who may act on
 which invitation (another team's is 404, as if it did not exist), confirm, and say what
@@ -7,11 +7,12 @@ happened. No page shows a number or a link: a correction is typed, not read back
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as WerkzeugResponse
-from wtforms import SelectField, TelField
+from wtforms import RadioField, SelectChoice, SelectField, TelField
+from wtforms.validators import AnyOf, InputRequired
 
 from survey_app.domain.invitations import (
     Correction,
@@ -20,7 +21,9 @@ from survey_app.domain.invitations import (
     resend_invitation,
     withdraw_invitation,
 )
+from survey_app.domain.letters import letter_refusal, print_letter
 from survey_app.extensions import db
+from survey_app.messaging.letters import PAPER_SIZES
 from survey_app.models import Invitation, StaffRole
 from survey_app.staff import blueprint
 from survey_app.staff.access import allow, current_staff, require_team
@@ -37,6 +40,20 @@ class CorrectionForm(StaffForm):
         render_kw={"autocomplete": "off", "inputmode": "tel"},
     )
     language = SelectField(_l("Språk"))
+
+
+class LetterForm(StaffForm):
+    size = RadioField(
+        _l("Pappersstorlek"),
+        choices=[SelectChoice("A4", _l("A4")), SelectChoice("A5", _l("A5 (ett vikt A4)"))],
+        default="A4",
+        validate_choice=False,  # AnyOf says it in our words
+        # Chosen, not defaulted: a POST without a size makes no link.
+        validators=[
+            InputRequired(_l("Välj A4 eller A5.")),
+            AnyOf(tuple(PAPER_SIZES), message=_l("Välj A4 eller A5.")),
+        ],
+    )
 
 
 class ConfirmForm(StaffForm):
@@ -122,3 +139,30 @@ def resend(invitation_id: int) -> ViewResult:
 @allow(StaffRole.COORDINATOR, StaffRole.ADMIN)
 def withdraw(invitation_id: int) -> ViewResult:
     return _confirmed_action(invitation_id, "withdraw")
+
+
+@blueprint.route("/invitations/<int:invitation_id>/letter", methods=["GET", "POST"])
+@allow(StaffRole.COORDINATOR, StaffRole.ADMIN)
+def letter(invitation_id: int) -> ViewResult:
+    """Choose a size, then the PDF (a POST: printing makes a new link)."""
+    invitation = _invitation(invitation_id)
+    form = LetterForm()
+    refusal = letter_refusal(invitation)
+    if refusal is None and form.validate_on_submit():
+        try:
+            printed = print_letter(invitation, form.size.data, current_staff())
+        except InvitationActionRefused as refused:
+            db.session.rollback()
+            refusal = refused.message
+        else:
+            return Response(
+                printed.pdf,
+                mimetype="application/pdf",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{printed.filename}"',
+                    "Cache-Control": "no-store",
+                },
+            )
+    return render_template(
+        "staff/meetings/letter.html", form=form, invitation=invitation, refusal=refusal
+    )

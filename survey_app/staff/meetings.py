@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -79,6 +81,16 @@ def new_meeting() -> ViewResult:
                     registered.invitations,
                 ),
                 "success",
+            )
+            # Someone who will not open a link in an SMS can get a letter, printed from the
+            # meeting's page (a letter makes its own link).
+            flash(
+                Markup('{} <a href="{}">{}</a>').format(
+                    _("Behöver någon inbjudan på papper?"),
+                    url_for(".meeting", meeting_id=registered.meeting_id),
+                    _("Skriv ut ett brev från mötets sida."),
+                ),
+                "info",
             )
             return redirect(url_for(".new_meeting"))
     return render_template(

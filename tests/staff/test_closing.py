@@ -35,9 +35,7 @@ def running(make_campaign: Callable, make_invitation: Callable) -> Campaign:
     ends = (utcnow() + timedelta(days=30)).replace(second=0, microsecond=0)
     campaign = make_campaign(name="Hösten 2026", closes_at=ends)
     invitation = make_invitation(meeting=None, campaign=campaign)
-    db.session.add(
-        OutboxMessage(invitation=invitation, kind=MessageKind.INVITE)
-    )
+    db.session.add(OutboxMessage(invitation=invitation, kind=MessageKind.INVITE))
     db.session.commit()
     return campaign
 
