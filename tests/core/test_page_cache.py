@@ -24,8 +24,12 @@ def _token(text: str) -> str:
     return match.group(1)
 
 
+#: A CSRF field whichever order its attributes are written in (the hand-over form writes its own).
+ANY_TOKEN_FIELD = re.compile(r'(<input[^>]*name="csrf_token"[^>]*value=")[^"]*(")')
+
+
 def _without_token(text: str) -> str:
-    return TOKEN.sub('name="csrf_token" type="hidden" value=""', text)
+    return ANY_TOKEN_FIELD.sub(r"\1\2", TOKEN.sub('name="csrf_token" type="hidden" value=""', text))
 
 
 def _begin(client, invitation) -> str:
