@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import platform
+import re
 import signal
 import socket
 import subprocess
@@ -12,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,12 +33,15 @@ from survey_app.models import (  # noqa: E402
     CampaignState,
     ChildAttended,
     Invitation,
+    Link,
     Meeting,
     Role,
     Team,
     utcnow,
 )
 from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE  # noqa: E402
+
+GZIP = {"Accept-Encoding": "gzip"}
 
 #: A complete, attended guardian questionnaire, page by page.
 GUARDIAN_PAGES: list[dict[str, str]] = [
@@ -44,6 +50,75 @@ GUARDIAN_PAGES: list[dict[str, str]] = [
     {"G6": "4", "G7": "4", "G8": "3", "G9": "na"},
     {"G10": "3", "G11": "4", "G12": "Mer tid till barnet."},
 ]
+#: The form a family fills in on a page: Start (/s/) or a question page (/s/q/N).
+MAIN_FORM = re.compile(rb'<form method="post" action="(/s/(?:q/(\d+))?)"')
+CSRF = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
+FIRST_QUESTION = b'action="/s/q/1"'
+
+
+def next_post(page: bytes) -> tuple[str, dict[str, str]] | None:
+    """What a phone posts next from `page`, as a guardian answering GUARDIAN_PAGES with the
+    page's script running (`js=1`); None on a page with nothing left to fill in (thank you).
+
+    The walk reads the pages instead of knowing the paths, so the same walk measures any
+    version of the service: one answering a POST with a redirect, or with the next page.
+    """
+    form = MAIN_FORM.search(page)
+    csrf = CSRF.search(page)
+    if form is None:
+        return None
+    if csrf is None:
+        raise RuntimeError("a page's form has no CSRF token")
+    number = form.group(2)
+    answers = GUARDIAN_PAGES[int(number) - 1] if number else {}
+    fields = {**answers, "csrf_token": csrf.group(1).decode(), "action": "next", "js": "1"}
+    return form.group(1).decode(), fields
+
+
+@dataclass
+class Walked:
+    """What a walk cost the phone: requests made and (compressed) bytes received."""
+
+    requests: int = 0
+    received: int = 0
+    reached_first_question: int = 0  # requests it took to see the first question
+    page: bytes = b""  # the last page shown
+
+
+def walk(client: Any, token: str, *, whole: bool = True) -> Walked:
+    """Walk the family path with a Flask test client as a phone does: open the link, follow
+    redirects, fill in each page's form; to the first question, or (`whole`) to the end."""
+    walked = Walked()
+
+    def send(method: str, path: str, form: dict[str, str] | None = None) -> bytes:
+        response = client.open(path, method=method, data=form, headers=GZIP)
+        walked.requests += 1
+        while response.status_code in (302, 303):
+            response = client.get(response.headers["Location"], headers=GZIP)
+            walked.requests += 1
+        if response.status_code != 200:
+            raise RuntimeError(f"{method} {path}: {response.status_code}")
+        body = response.get_data()
+        walked.received += len(body)
+        if response.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return body
+
+    page = send("GET", f"/s/{token}")
+    while True:
+        walked.page = page
+        if FIRST_QUESTION in page and not walked.reached_first_question:
+            walked.reached_first_question = walked.requests
+            if not whole:
+                return walked
+        step = next_post(page)
+        if step is None:
+            if "Tack för".encode() not in page:
+                raise RuntimeError("the walk ended on a page that is not the thank-you page")
+            return walked
+        page = send("POST", *step)
+
+
 #: The production server needs a real gateway configured; nothing is sent from the web process.
 SERVER_ENVIRONMENT = {
     "SURVEY_ENV": "production",
@@ -54,6 +129,9 @@ SERVER_ENVIRONMENT = {
     "ELKS_API_PASSWORD": "bench",
     "ELKS_API_URL": "http://127.0.0.1:9",
 }
+#: The same, for benchmarks that run the app in their own single process (the test client):
+#: per-process throttle counters are then exact, which production only accepts on its word.
+IN_PROCESS_ENVIRONMENT = {**SERVER_ENVIRONMENT, "SURVEY_SINGLE_PROCESS": "1"}
 
 
 def machine() -> dict[str, Any]:
@@ -119,11 +197,19 @@ def prepare_database(url: str, invitations: int, role: str = "guardian") -> list
                     "role": Role(role),
                     "questionnaire_key": QUESTIONNAIRE_FOR_ROLE[role],
                     "language": "sv",
-                    "token_hash": hash_token(token),
                     "created_at": now,
-                    "reminders_sent": 0,
+                    "sent_at": now,
                 }
-                for token in tokens
+                for _ in tokens
+            ],
+        )
+        ids = db.session.scalars(sa.select(Invitation.id).order_by(Invitation.id)).all()
+        # Each invitation's SMS went with its link (only the hash is stored).
+        db.session.execute(
+            sa.insert(Link),
+            [
+                {"token_hash": hash_token(token), "invitation_id": invitation_id}
+                for token, invitation_id in zip(tokens, ids, strict=True)
             ],
         )
         db.session.commit()
@@ -223,6 +309,24 @@ def group_cpu_seconds(group: int) -> float:
         total += int(fields[11]) + int(fields[12])
         if int(stat.parent.name) == group:
             total += int(fields[13]) + int(fields[14])
+    return total / ticks
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process on the machine: live backends plus those the
+    postmaster has reaped. Meant for a machine where the benchmark's cluster is the only one
+    running (run_all.py starts its own; say so when reporting)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        if name != "postgres":
+            continue
+        fields = rest.split()
+        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     return total / ticks
 
 

@@ -1,11 +1,12 @@
-"""Instructions per first-page GET and per complete respondent, counted by callgrind.
+"""Instructions per fresh link to the first question, per complete respondent and per
+replayed first-page GET, counted by callgrind.
 
   python benchmarks/instructions_per_request.py [--gets 50] [--respondents 5]
 
 Timings on a shared machine move with whatever else runs; an instruction count does not
 (the same code, inputs and interpreter give the same count to within a few hundredths of a
 percent). So this is the figure to compare two versions of the code with. It runs the same
-in-process requests as cpu_per_page.py (Flask test client, production settings, SQLite) under
+in-process walks as cpu_per_page.py (Flask test client, production settings, SQLite) under
 `valgrind --tool=callgrind`, counting only the measured requests: start-up, migrations and a
 warm-up are left out by switching instrumentation on and off around them.
 """
@@ -27,28 +28,29 @@ ROOT = Path(__file__).resolve().parents[1]
 def _measure(mode: str, count: int) -> None:
     """Inside valgrind: warm up, then count `count` units with instrumentation on."""
     sys.path.insert(0, str(ROOT))
-    from benchmarks.common import SERVER_ENVIRONMENT, prepare_database
-    from benchmarks.cpu_per_page import GZIP, _respondent, _start
+    from benchmarks.common import GZIP, IN_PROCESS_ENVIRONMENT, next_post, prepare_database, walk
     from survey_app import create_app
 
     with tempfile.TemporaryDirectory(prefix="sip-instructions-") as scratch:
         url = f"sqlite:///{Path(scratch) / 'instructions.sqlite3'}"
         tokens = prepare_database(url, count + 10)
-        app = create_app({**SERVER_ENVIRONMENT, "SURVEY_DATABASE_URL": url})
-        reader = app.test_client()
-        _start(reader, tokens.pop())
+        app = create_app({**IN_PROCESS_ENVIRONMENT, "SURVEY_DATABASE_URL": url})
+        replay = app.test_client()
+        step = next_post(walk(replay, tokens.pop(), whole=False).page)
+        assert step is not None
+        replay.post(step[0], data={**step[1], "js": ""})  # started: the replay's page opens
         for _ in range(20):
-            reader.get("/s/q/1", headers=GZIP)
+            replay.get("/s/q/1", headers=GZIP)
         for _ in range(3):
-            _respondent(app, tokens.pop())
+            walk(app.test_client(), tokens.pop())
         control = ["callgrind_control", "--instr"]
         subprocess.run([*control, "on", str(os.getpid())], check=True, capture_output=True)
-        if mode == "get":
+        if mode == "replay":
             for _ in range(count):
-                reader.get("/s/q/1", headers=GZIP)
+                replay.get("/s/q/1", headers=GZIP)
         else:
             for _ in range(count):
-                _respondent(app, tokens.pop())
+                walk(app.test_client(), tokens.pop(), whole=mode == "respondent")
         subprocess.run([*control, "off", str(os.getpid())], check=True, capture_output=True)
 
 
@@ -92,16 +94,18 @@ def main() -> None:
         return
     if shutil.which("valgrind") is None:
         parser.error("valgrind is needed (Debian package valgrind)")
-    get = count_instructions("get", arguments.gets)
+    link = count_instructions("link", arguments.respondents * 4)
     respondent = count_instructions("respondent", arguments.respondents)
+    replay = count_instructions("replay", arguments.gets)
     print(
         json.dumps(
             {
-                "first_page_get_instructions": get // arguments.gets,
+                "link_to_first_question_instructions": link // (arguments.respondents * 4),
                 "respondent_instructions": respondent // arguments.respondents,
-                "respondent_requests": 12,
-                "gets_measured": arguments.gets,
+                "replayed_first_page_get_instructions": replay // arguments.gets,
+                "links_measured": arguments.respondents * 4,
                 "respondents_measured": arguments.respondents,
+                "gets_measured": arguments.gets,
             },
             indent=2,
         )

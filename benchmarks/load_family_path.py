@@ -34,16 +34,17 @@ from urllib.parse import urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import (
-    GUARDIAN_PAGES,
+    FIRST_QUESTION,
     fresh_postgres_database,
     group_cpu_seconds,
     gunicorn,
     machine,
+    next_post,
     percentile,
+    postgres_cpu_seconds,
     prepare_database,
 )
 
-CSRF = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
 COOKIE = re.compile(rb"^set-cookie: *sip=([^;]*)", re.IGNORECASE | re.MULTILINE)
 LOCATION = re.compile(rb"^location: *(\S+)", re.IGNORECASE | re.MULTILINE)
 #: A slow request is one thing; a hung one must not stall the whole run.
@@ -105,46 +106,48 @@ class Visitor:
             payload = gzip.decompress(payload)
         return status, head, payload
 
-    async def expect_redirect(
-        self, method: str, path: str, form: dict[str, str] | None = None, to: str = ""
-    ) -> str:
-        status, head, _payload = await self.request(method, path, form)
-        location = LOCATION.search(head)
-        if status != 302 or location is None:
-            raise Failure(f"{method} {path}: {status} instead of a redirect")
-        target = urlsplit(location.group(1).decode()).path
-        if to and target != to:
-            raise Failure(f"{method} {path}: redirected to {target}, not {to}")
-        return target
+    async def follow(self, status: int, head: bytes, page: bytes, what: str) -> bytes:
+        """Follow redirects as a browser does; the page finally shown."""
+        while status in (302, 303):
+            location = LOCATION.search(head)
+            if location is None:
+                raise Failure(f"{what}: a redirect without a Location")
+            status, head, page = await self.request(
+                "GET", urlsplit(location.group(1).decode()).path
+            )
+        if status != 200:
+            raise Failure(f"{what}: {status}")
+        return page
+
+    async def walk(self, token: str, *, whole: bool = True) -> bytes:
+        """Open the link and fill in each page's form as a phone with the page's script does
+        (benchmarks.common.next_post), to the first question or (`whole`) to the thank-you
+        page; returns the last page."""
+        page = await self.follow(*await self.request("GET", f"/s/{token}"), "the link")
+        while True:
+            if not whole and FIRST_QUESTION in page:
+                return page
+            step = next_post(page)
+            if step is None:
+                if "Tack för".encode() not in page:
+                    raise Failure("the walk ended on a page that is not the thank-you page")
+                return page
+            path, form = step
+            page = await self.follow(*await self.request("POST", path, form), f"POST {path}")
+
+    async def started(self, token: str) -> None:
+        """Open the link and answer the first page: a respondent whose /s/q/1 opens."""
+        step = next_post(await self.walk(token, whole=False))
+        if step is None:
+            raise Failure("no first question")
+        path, form = step
+        await self.follow(*await self.request("POST", path, {**form, "js": ""}), path)
 
     async def expect_page(self, path: str) -> bytes:
         status, _head, payload = await self.request("GET", path)
         if status != 200:
             raise Failure(f"GET {path}: {status}")
         return payload
-
-    async def start(self, token: str) -> str:
-        """Open the link and press Start; returns the CSRF token for the question pages."""
-        await self.expect_redirect("GET", f"/s/{token}", to="/s/")
-        found = CSRF.search(await self.expect_page("/s/"))
-        if found is None:
-            raise Failure("no CSRF token on the start page")
-        csrf = found.group(1).decode()
-        await self.expect_redirect("POST", "/s/", {"csrf_token": csrf}, to="/s/q/1")
-        return csrf
-
-    async def answer_all(self, token: str) -> None:
-        csrf = await self.start(token)
-        for number, answers in enumerate(GUARDIAN_PAGES, start=1):
-            await self.expect_page(f"/s/q/{number}")
-            last = number == len(GUARDIAN_PAGES)
-            await self.expect_redirect(
-                "POST",
-                f"/s/q/{number}",
-                {**answers, "csrf_token": csrf, "action": "next"},
-                to="/s/tack" if last else f"/s/q/{number + 1}",
-            )
-        await self.expect_page("/s/tack")
 
 
 async def _run_for(seconds: float, concurrency: int, work: object) -> float:
@@ -172,7 +175,7 @@ async def complete_respondents(
             raise RuntimeError("ran out of invitations: seed more")
         visitor = Visitor(url.hostname or "127.0.0.1", url.port or 80, tally)
         try:
-            await asyncio.wait_for(visitor.answer_all(token), REQUEST_TIMEOUT * 12)
+            await asyncio.wait_for(visitor.walk(token), REQUEST_TIMEOUT * 12)
             tally.completed += 1
         except (Failure, OSError, TimeoutError) as error:
             tally.errors.append(f"{type(error).__name__}: {error}")
@@ -191,6 +194,41 @@ async def complete_respondents(
     }
 
 
+async def fresh_links(
+    base_url: str, tokens: list[str], concurrency: int, seconds: float
+) -> dict[str, object]:
+    """What a family experiences first: a fresh link opened, to the first question shown (every
+    request that takes, redirects followed), each time a new person with a new link."""
+    url = urlsplit(base_url)
+    tally = Tally()
+    pending = iter(tokens)
+
+    async def one(_index: int) -> None:
+        token = next(pending, None)
+        if token is None:
+            raise RuntimeError("ran out of invitations: seed more")
+        visitor = Visitor(url.hostname or "127.0.0.1", url.port or 80, tally)
+        try:
+            await asyncio.wait_for(visitor.walk(token, whole=False), REQUEST_TIMEOUT * 4)
+            tally.completed += 1
+        except (Failure, OSError, TimeoutError) as error:
+            tally.errors.append(f"{type(error).__name__}: {error}")
+
+    elapsed = await _run_for(seconds, concurrency, one)
+    return {
+        "concurrency": concurrency,
+        "seconds": round(elapsed, 2),
+        "links_per_s": round(tally.completed / elapsed, 1),
+        "requests_per_s": round(tally.requests / elapsed, 1),
+        "requests_per_link": round(tally.requests / max(tally.completed, 1), 2),
+        "p50_ms": round(percentile(tally.latencies, 0.50) * 1000, 1),
+        "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1),
+        "completed": tally.completed,
+        "errors": len(tally.errors),
+        "first_errors": tally.errors[:3],
+    }
+
+
 async def first_page_gets(
     base_url: str, tokens: list[str], concurrency: int, seconds: float
 ) -> dict[str, object]:
@@ -198,7 +236,7 @@ async def first_page_gets(
     url = urlsplit(base_url)
     setup = Tally()
     visitors = [Visitor(url.hostname or "127.0.0.1", url.port or 80, setup) for _ in tokens]
-    await asyncio.gather(*(v.start(t) for v, t in zip(visitors, tokens, strict=True)))
+    await asyncio.gather(*(v.started(t) for v, t in zip(visitors, tokens, strict=True)))
     tally = Tally()
     for visitor in visitors:
         visitor.tally = tally
@@ -237,7 +275,7 @@ def first_page_gets_wrk(
     url = urlsplit(base_url)
     setup = Tally()
     visitor = Visitor(url.hostname or "127.0.0.1", url.port or 80, setup)
-    asyncio.run(visitor.start(token))
+    asyncio.run(visitor.started(token))
     started = time.perf_counter()
     output = subprocess.run(
         [
@@ -294,9 +332,11 @@ def _children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _with_cpu(server: int, rate: str, phase: Any) -> dict[str, Any]:
-    """Run one phase; add the CPU the server and the load generator spent per request."""
+def _with_cpu(server: int, rate: str, phase: Any, *, postgres: bool = False) -> dict[str, Any]:
+    """Run one phase; add the CPU the server (and PostgreSQL, when it runs) and the load
+    generator spent per request."""
     server_before = group_cpu_seconds(server)
+    database_before = postgres_cpu_seconds() if postgres else 0.0
     own_before = time.process_time() + _children_cpu_seconds()  # wrk is a child
     outcome = phase()
     figures: dict[str, Any] = asyncio.run(outcome) if asyncio.iscoroutine(outcome) else outcome
@@ -304,9 +344,18 @@ def _with_cpu(server: int, rate: str, phase: Any) -> dict[str, Any]:
         group_cpu_seconds(server) - server_before,
         time.process_time() + _children_cpu_seconds() - own_before,
     )
+    database_cpu = postgres_cpu_seconds() - database_before if postgres else 0.0
     count = float(figures[rate]) * float(figures["seconds"]) + figures.get("setup_requests", 0)
-    figures["server_cpu_ms_per_request"] = round(server_cpu / count * 1000, 2) if count else None
-    figures["generator_cpu_ms_per_request"] = round(own_cpu / count * 1000, 2) if count else None
+    per = 1000 / count if count else 0.0
+    figures["server_cpu_ms_per_request"] = round(server_cpu * per, 2)
+    figures["database_cpu_ms_per_request"] = round(database_cpu * per, 2)
+    figures["generator_cpu_ms_per_request"] = round(own_cpu * per, 2)
+    units = figures.get("completed")
+    if units:
+        # Per link opened or per respondent: the server's and the database's CPU together.
+        figures["server_and_database_cpu_ms_per_unit"] = round(
+            (server_cpu + database_cpu) * 1000 / int(units), 2
+        )
     return figures
 
 
@@ -325,7 +374,29 @@ def run(
             url = fresh_postgres_database(postgres_url, "sip_bench")
         tokens = prepare_database(url, invitations)
         results: dict[str, object] = {"database": database, "machine": machine()}
+        postgres = database == "postgresql"
         with gunicorn(url, workers) as (base_url, server):
+            for concurrency in concurrencies:
+                fresh = _with_cpu(
+                    server,
+                    "requests_per_s",
+                    lambda c=concurrency, t=tokens: fresh_links(base_url, t, c, seconds),
+                    postgres=postgres,
+                )
+                results[f"fresh_link_{concurrency}"] = fresh
+                tokens = tokens[int(fresh["completed"]) + int(fresh["errors"]) + concurrency :]
+            for concurrency in concurrencies:
+                complete = _with_cpu(
+                    server,
+                    "requests_per_s",
+                    lambda c=concurrency, t=tokens: complete_respondents(base_url, t, c, seconds),
+                    postgres=postgres,
+                )
+                results[f"complete_{concurrency}"] = complete
+                # Links already used (or cut off at the deadline) are not handed out again.
+                used = int(complete["completed"]) + int(complete["errors"]) + concurrency
+                tokens = tokens[used:]
+            # Secondary: one started respondent's first question page, replayed.
             for concurrency in concurrencies:
                 chunk, tokens = tokens[: max(concurrencies)], tokens[max(concurrencies) :]
                 if shutil.which("wrk"):
@@ -334,17 +405,9 @@ def run(
                     phase = partial(
                         first_page_gets, base_url, chunk[:concurrency], concurrency, seconds
                     )
-                results[f"first_page_{concurrency}"] = _with_cpu(server, "gets_per_s", phase)
-            for concurrency in concurrencies:
-                complete = _with_cpu(
-                    server,
-                    "requests_per_s",
-                    lambda c=concurrency, t=tokens: complete_respondents(base_url, t, c, seconds),
+                results[f"first_page_{concurrency}"] = _with_cpu(
+                    server, "gets_per_s", phase, postgres=postgres
                 )
-                results[f"complete_{concurrency}"] = complete
-                # Links already used (or cut off at the deadline) are not handed out again.
-                used = int(complete["completed"]) + int(complete["errors"]) + concurrency
-                tokens = tokens[used:]
         return results
 
 

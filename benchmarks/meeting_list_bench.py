@@ -35,7 +35,6 @@ from flask_migrate import upgrade  # noqa: E402
 from benchmarks.common import fresh_postgres_database, machine  # noqa: E402
 from survey_app import create_app  # noqa: E402
 from survey_app.accounts.passwords import hash_password  # noqa: E402
-from survey_app.domain.tokens import hash_token, new_token  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.models import (  # noqa: E402
     AgeBand,
@@ -97,10 +96,8 @@ def _fill(meetings: int, seed: int = 7) -> dict[str, Any]:
                     "role": Role.GUARDIAN if number < 2 else Role.CHILD,
                     "questionnaire_key": "sip-guardian" if number < 2 else "sip-child",
                     "language": rng.choice(("sv",) * 8 + ("ar", "so")),
-                    "token_hash": hash_token(new_token()),
                     "phone": "+46701740605",
                     "created_at": now,
-                    "reminders_sent": 0,
                 }
             )
     db.session.execute(sa.insert(Invitation), invitation_rows)
@@ -109,7 +106,7 @@ def _fill(meetings: int, seed: int = 7) -> dict[str, Any]:
     for invitation_id in invitation_ids:
         state = rng.choice(STATES)
         sent = state in (MessageState.SENT, MessageState.DELIVERED)
-        common = {"invitation_id": invitation_id, "body": "Hej! [länk borttagen]", "segments": 1}
+        common = {"invitation_id": invitation_id, "segments": 1}
         messages.append(
             {
                 **common,

@@ -1,5 +1,6 @@
-"""The first question page on the wire, as headless Chromium receives it from gunicorn: bytes
-(compressed, headers included) and requests, with a cold cache, for guardian, child and youth.
+"""A fresh link to the first question on the wire, as headless Chromium receives it from
+gunicorn: bytes (compressed, headers included) and requests, with a cold cache, for guardian,
+child and youth (the child and youth start pages have a Start button; it is pressed).
 
   python benchmarks/page_weight.py [--runs 3]
 
@@ -10,58 +11,53 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import gunicorn, machine, prepare_database
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # the test suite's Chromium, offline
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 BUDGET_BYTES = 14_950  # 14.6 KB: what fits the first round trip of a new TCP connection
 BUDGET_REQUESTS = 3
 
 
-def started_session(base_url: str, token: str) -> str:
-    """Open the link and press Start over plain HTTP; returns the session cookie."""
-    with httpx.Client(base_url=base_url, timeout=30) as client:
-        client.get(f"/s/{token}")
-        csrf = CSRF.search(client.get("/s/").text)
-        if csrf is None:
-            raise RuntimeError("no CSRF token on the start page")
-        client.post("/s/", data={"csrf_token": csrf.group(1)})
-        return str(client.cookies["sip"])
-
-
-def measure(browser: Any, base_url: str, cookie: str) -> dict[str, Any]:
-    """Load /s/q/1 in a fresh context (cold cache) and add up what crossed the wire."""
+def measure(browser: Any, base_url: str, token: str) -> dict[str, Any]:
+    """A fresh link opened in a new context (cold cache), to the first question shown: press
+    Start where the start page has one. Adds up everything that crossed the wire (the start
+    page's "seen" beacon, sent after the page has shown, is listed apart)."""
     context = browser.new_context()
-    context.add_cookies([{"name": "sip", "value": cookie, "url": base_url}])
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    requests: list[str] = []
+    requests: dict[str, str] = {}
     wire: dict[str, int] = {}
-    cdp.on("Network.requestWillBeSent", lambda e: requests.append(e["request"]["url"]))
+    cdp.on(
+        "Network.requestWillBeSent",
+        lambda e: requests.__setitem__(e["requestId"], e["request"]["url"]),
+    )
     cdp.on(
         "Network.loadingFinished",
         lambda e: wire.__setitem__(e["requestId"], int(e["encodedDataLength"])),
     )
-    page.goto(f"{base_url}/s/q/1", wait_until="networkidle")
+    page.goto(f"{base_url}/s/{token}", wait_until="networkidle")
+    start = page.locator("form[action='/s/'] button")
+    if start.count():
+        with page.expect_navigation(wait_until="networkidle"):
+            start.click()
     title = page.title()
     context.close()
+    shown = {key: url for key, url in requests.items() if not url.endswith("/s/sedd")}
     return {
-        "bytes": sum(wire.values()),
-        "requests": len(requests),
-        "urls": [url.replace(base_url, "") for url in requests],
+        "bytes": sum(wire.get(key, 0) for key in shown),
+        "requests": len(shown),
+        "beacon_bytes": sum(wire.get(key, 0) for key in requests if key not in shown),
+        "urls": [url.replace(base_url, "") for url in shown.values()],
         "title": title,
     }
 
@@ -78,9 +74,7 @@ def run(runs: int) -> dict[str, Any]:
         with gunicorn(url, workers=2) as (base_url, _pid), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for role, role_tokens in tokens.items():
-                samples = [
-                    measure(browser, base_url, started_session(base_url, t)) for t in role_tokens
-                ]
+                samples = [measure(browser, base_url, t) for t in role_tokens]
                 bytes_ = statistics.median(s["bytes"] for s in samples)
                 count = statistics.median(s["requests"] for s in samples)
                 results["roles"][role] = {

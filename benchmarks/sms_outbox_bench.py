@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 
 from survey_app import create_app  # noqa: E402
-from survey_app.domain.tokens import hash_token, new_token  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.messaging.gateways import gateway_for  # noqa: E402
 from survey_app.messaging.outbox import queue_messages, send_due  # noqa: E402
@@ -80,16 +79,15 @@ def one_run(messages: int) -> float:
             )
             db.session.add(meeting)
             for number in range(messages):
-                token = new_token()
                 invitation = Invitation(
                     meeting=meeting,
                     role=Role.GUARDIAN,
                     questionnaire_key="sip-guardian",
-                    token_hash=hash_token(token),
                     phone=f"+4670174{number:04d}",
                 )
                 db.session.add(invitation)
-                queue_messages(invitation, token, campaign=campaign, municipality="Umeå")
+                # The link is made when the SMS is sent, inside send_due.
+                queue_messages(invitation, campaign=campaign)
             db.session.commit()
             # Send in quiet-free daytime regardless of when the benchmark runs.
             noon = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)

@@ -14,7 +14,6 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask_babel import gettext as _
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -95,6 +94,10 @@ def password_problem(password: str, email: str) -> str | None:
         return _("Lösenordet får inte vara din e-postadress.")
     personal = _personal_words(email)
     context = [*personal, *_domain_words(email), *CONTEXT_WORDS]
+    # Imported here: its word lists are megabytes that every web worker would otherwise hold,
+    # for the few requests that set a password.
+    from zxcvbn import zxcvbn
+
     estimate = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=context)
     if float(estimate["guesses_log10"]) >= MIN_GUESSES_LOG10:
         return None

@@ -16,7 +16,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -97,6 +96,8 @@ def provisioning_uri(seed: str, email: str) -> str:
 
 def qr_code_svg(uri: str, title: str) -> Markup:
     """The enrolment QR code as inline SVG: drawn here, no image service, no third party."""
+    import segno  # only when enrolling a second factor (workers need not hold it)
+
     svg = segno.make(uri, error="m").svg_inline(scale=4, border=4, light="#fff", title=title)
     return Markup(svg)  # noqa: S704  (segno's own markup; the title is escaped by segno)
 

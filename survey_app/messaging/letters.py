@@ -20,7 +20,6 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from segno import make as make_qr
 
 from survey_app.i18n import family_language, text_direction
 from survey_app.messaging.texts import survey_link
@@ -64,6 +63,8 @@ class PdfUnavailable(RuntimeError):
 
 def qr_code(link: str) -> Markup:
     """The link as an inline SVG QR code (vector: sharp at any size; no image service)."""
+    from segno import make as make_qr  # only for letters (workers need not hold it)
+
     svg = make_qr(link, error="m").svg_inline(scale=1, border=4, dark="#000", light="#fff")
     return Markup(svg)  # noqa: S704  (segno's own markup; the link is in the path, not text)
 

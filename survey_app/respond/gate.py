@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, session
+from flask import render_template, session, url_for
 from flask_babel import gettext as _
 
 from survey_app.domain.answering import LOCAL_TIME
@@ -52,6 +52,8 @@ def thanks_page(visit: Visit) -> str:
     child = handover_child_id(visit) is not None
 
     def render() -> str:
-        return render_template("respond/thanks.html", role=visit.role, child=child)
+        return render_template(
+            "respond/thanks.html", role=visit.role, child=child, page_url=url_for("respond.thanks")
+        )
 
     return stored_page(("thanks", visit.role, child), render)

@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from survey_app.domain.answering import record_opened
 from survey_app.messaging.optout import opt_out
+from survey_app.models import utcnow
 from survey_app.respond import blueprint
 from survey_app.respond.visit import Visit
 from survey_app.web.access import public
@@ -36,4 +38,7 @@ def stop_messages() -> str | WerkzeugResponse:
         flash(_("Sidan hade varit öppen länge. Tryck på knappen en gång till."), "error")
         return redirect(url_for(".start_page"))
     opt_out(visit.id)
+    # The start page was shown (also to a browser without the script's "seen" beacon).
+    if not visit.has_ended(utcnow()):
+        record_opened(visit.id, visit.role, visit.campaign_id)
     return render_template("respond/opted_out.html")

@@ -64,6 +64,12 @@ def csrf_enabled() -> bool:
     return bool(current_app.config.get("WTF_CSRF_ENABLED", True))
 
 
+def forget_posted_form() -> None:
+    """The posted form is done with: the page shown next makes its own forms (and may come
+    from the store, which refuses a token a form took before rendering)."""
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
 def _render_with_placeholder(render: Callable[[], str]) -> str:
     # Flask-WTF hands every form of a request the token it keeps in g: while rendering for
     # the store, that token is the placeholder.

@@ -65,32 +65,37 @@ class Visit:
         return window_has_ended(self.campaign_state, self.closes_at, now)
 
 
-_VISIT = (
-    select(
-        Invitation.id,
-        Invitation.role,
-        Invitation.questionnaire_key,
-        Invitation.language,
-        exists()
-        .where(LinkMark.mark.in_(bindparam("answered_marks", expanding=True)))
-        .label("answered"),
-        Invitation.withdrawn_at.is_not(None).label("withdrawn"),
-        Invitation.meeting_id,
-        Meeting.team_id,
-        Meeting.age_band,
-        Meeting.campaign_id,
-        Campaign.state.label("campaign_state"),
-        Campaign.opens_at,
-        Campaign.closes_at,
-        Draft.sealed,
+def _visit_query(answered: Any) -> Any:
+    return (
+        select(
+            Invitation.id,
+            Invitation.role,
+            Invitation.questionnaire_key,
+            Invitation.language,
+            exists().where(answered).label("answered"),
+            Invitation.withdrawn_at.is_not(None).label("withdrawn"),
+            Invitation.meeting_id,
+            Meeting.team_id,
+            Meeting.age_band,
+            Meeting.campaign_id,
+            Campaign.state.label("campaign_state"),
+            Campaign.opens_at,
+            Campaign.closes_at,
+            Draft.sealed,
+        )
+        .join(Meeting, Meeting.id == Invitation.meeting_id)
+        .join(Campaign, Campaign.id == Meeting.campaign_id)
+        .outerjoin(Draft, Draft.key == bindparam("draft_key"))
+        .where(Invitation.id == bindparam("invitation_id"))
     )
-    .join(Meeting, Meeting.id == Invitation.meeting_id)
-    .join(Campaign, Campaign.id == Meeting.campaign_id)
-    .outerjoin(Draft, Draft.key == bindparam("draft_key"))
-    # Built once with bound parameters: SQLAlchemy then reuses its cache key and compiled
-    # form, which otherwise cost more than running the query.
-    .where(Invitation.id == bindparam("invitation_id"))
-)
+
+
+# Built once with bound parameters: SQLAlchemy then reuses its cache key and compiled form,
+# which otherwise cost more than running the query. With one key (no fallbacks configured,
+# the usual case) the answered mark is one parameter: an expanding IN is rendered anew on
+# every execution.
+_VISIT = _visit_query(LinkMark.mark == bindparam("answered_marks"))
+_VISIT_ANY_KEY = _visit_query(LinkMark.mark.in_(bindparam("answered_marks", expanding=True)))
 
 
 def load_visit(invitation_id: int) -> Visit | None:
@@ -109,11 +114,12 @@ def load_visit(invitation_id: int) -> Visit | None:
         execution_options={"isolation_level": "AUTOCOMMIT"} if reading else None
     )
     draft_key = sealing.mark(DRAFT, invitation_id)
+    answered = sealing.marks(ANSWERED, invitation_id)
     row = connection.execute(
-        _VISIT,
+        _VISIT if len(answered) == 1 else _VISIT_ANY_KEY,
         {
             "invitation_id": invitation_id,
-            "answered_marks": list(sealing.marks(ANSWERED, invitation_id)),
+            "answered_marks": answered[0] if len(answered) == 1 else list(answered),
             "draft_key": draft_key,
         },
     ).one_or_none()

@@ -63,3 +63,53 @@ def test_a_token_from_another_browser_session_is_refused(csrf_client, db, make_i
     assert response.status_code == 200
     assert "Sidan hade varit öppen länge" in response.text
     assert draft_of(invitation.id) == ({}, 1)
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+def test_the_first_question_without_a_valid_token_starts_nothing_and_keeps_the_answer(
+    csrf_client, db, make_invitation, token
+):
+    invitation = make_invitation()
+    opened = csrf_client.get(f"/s/{invitation.token}")
+    data = {"G0": "2", "js": "1"}
+    if token is not None:
+        data["csrf_token"] = token
+    response = csrf_client.post("/s/q/1", data=data)
+    assert response.status_code == 200
+    assert "Sidan hade varit öppen länge" in response.text
+    assert re.search(r'value="2"\s+checked', response.text)
+    assert draft_of(invitation.id) is None
+    retry = csrf_client.post("/s/q/1", data={"G0": "2", "csrf_token": _csrf(opened.text)})
+    assert retry.headers["Location"] == "/s/q/2"
+    assert draft_of(invitation.id) == ({"G0": "2"}, 2)
+
+
+def test_the_opened_beacon_counts_only_with_the_pages_token(csrf_client, make_invitation):
+    from tests.answers import funnel_counts
+
+    invitation = make_invitation()
+    page = csrf_client.get(f"/s/{invitation.token}")
+    assert csrf_client.post("/s/sedd", data={"csrf_token": "forged"}).status_code == 204
+    assert funnel_counts(invitation.meeting.campaign_id) == {}
+    assert csrf_client.post("/s/sedd", data={"csrf_token": _csrf(page.text)}).status_code == 204
+    assert funnel_counts(invitation.meeting.campaign_id) == {("guardian", "opened"): 1}
+
+
+def test_with_csrf_on_a_whole_guardian_answers_with_the_script_in_five_requests(
+    csrf_client, make_invitation
+):
+    """Each POST answered with the next page carries that page's own valid token (the page
+    may come from the page store, which holds a placeholder in its place)."""
+    from tests.answers import submitted
+
+    from .conftest import GUARDIAN_PAGES
+
+    invitation = make_invitation()
+    page = csrf_client.get(f"/s/{invitation.token}")
+    for number, answers in enumerate(GUARDIAN_PAGES, start=1):
+        data = {**answers, "js": "1", "csrf_token": _csrf(page.text)}
+        page = csrf_client.post(f"/s/q/{number}", data=data)
+        assert page.status_code == 200, page.text
+        assert "Sidan hade varit öppen länge" not in page.text
+    assert "Tack för dina svar" in page.text
+    assert len(submitted()) == 1

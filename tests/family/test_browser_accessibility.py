@@ -24,7 +24,8 @@ pytestmark = pytest.mark.browser
 def _start(role: str, language: str = "sv") -> Callable[..., None]:
     def go(opened: Phone, make_invitation: Any, **_: Any) -> None:
         opened.goto(f"/s/{make_invitation(role=role, language=language).token}")
-        assert opened.page.locator("form[action='/s/']").count() == 1
+        # Start (children, young people) or the first question (guardians) on the start page.
+        assert opened.page.locator("form[action='/s/'], form[action='/s/q/1']").count() == 1
 
     return go
 

@@ -17,8 +17,7 @@ def test_arabic_error_summary_links_are_big_enough_to_tap(phone, make_invitation
     arabic = phone()
     page = arabic.page
     arabic.goto(f"/s/{make_invitation(role='guardian', language='ar').token}")
-    follow(page.locator("form[action='/s/'] button"))
-    page.locator("#G0 input[value='3']").check()
+    page.locator("#G0 input[value='3']").check()  # the first question is on the start page
     follow(page.locator("button[value=next]"))
     follow(page.locator("button[value=next]"))  # nothing chosen: five questions to correct
     links = page.locator(".error-summary a")

@@ -73,7 +73,7 @@ def test_the_data_protection_officer_comes_from_the_environment(monkeypatch, app
 
 def test_the_childrens_notice_speaks_to_a_child(client):
     page = client.get(CHILD_NOTICE).text
-    assert '<body class="family child">' in page
+    assert '<body class="family child"' in page
     text = _main_text(page)
     assert "Ingen får veta vad du svarade. Inte de vuxna hemma och inte de vuxna på mötet." in text
     assert "Numret tar vi bort när enkäten är slut." in text

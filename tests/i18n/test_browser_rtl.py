@@ -30,6 +30,8 @@ def _axe_report(page: Any) -> str:
 
 def _first_question(phone: Any, live_server: str, token: str) -> None:
     phone.goto(f"{live_server}/s/{token}")
+    if phone.locator("form[action='/s/q/1']").count():
+        return  # a guardian's start page carries the first question
     follow(phone.locator("form[action='/s/'] button[type=submit]"))
     phone.wait_for_url("**/s/q/*")
 

@@ -16,7 +16,7 @@ def _lang(text: str) -> tuple[str, str]:
 
 
 def _open(client, invitation, **headers):
-    assert client.get(f"/s/{invitation.token}", headers=headers).status_code == 302
+    assert client.get(f"/s/{invitation.token}", headers=headers).status_code == 200
     return client.get("/s/", headers=headers)
 
 
@@ -30,7 +30,7 @@ def test_the_menu_names_each_language_in_itself_with_lang_and_hreflang(client, m
     page = _open(client, make_invitation(language="sv"))
     for language in FAMILY_LANGUAGES.values():
         link = (
-            f'<a href="?lang={language.code}" lang="{language.code}" '
+            f'<a href="/s/?lang={language.code}" lang="{language.code}" '
             f'hreflang="{language.code}" dir="{language.direction}"'
         )
         assert link in page.text
@@ -127,3 +127,13 @@ def test_the_menu_is_on_the_message_pages(client, make_invitation, answer_all, a
     assert 'hreflang="fa"' in page.text
     other.get("/s/?lang=fa")
     assert _lang(other.get("/s/").text) == ("fa", "rtl")
+
+
+def test_a_choice_on_the_page_the_link_opened_keeps_the_visit(client, make_invitation):
+    """The link's page is served at /s/<token>; its menu goes to /s/, not to the link again
+    (which would start the visit afresh and forget the choice)."""
+    invitation = make_invitation(language="sv")
+    page = client.get(f"/s/{invitation.token}")
+    assert 'href="/s/?lang=fi"' in page.text
+    assert client.get("/s/?lang=fi").headers["Location"] == "/s/"
+    assert _lang(client.get("/s/").text) == ("fi", "ltr")

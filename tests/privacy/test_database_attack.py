@@ -69,7 +69,7 @@ def test_a_submit_writes_nothing_that_names_the_invitation(
     client = app.test_client()
     answers = ANSWERS["guardian"]
     answer_all(client, family[1])  # others answered earlier
-    assert client.get(f"/s/{invitation.token}").status_code == 302  # type: ignore[attr-defined]
+    assert client.get(f"/s/{invitation.token}").status_code == 200  # type: ignore[attr-defined]
     location = client.post("/s/").headers["Location"]
     while True:
         before = _dump(app)

@@ -136,6 +136,7 @@ def test_family_focus_rings_stand_out(
     page.goto(page.origin + f"/s/{make_invitation(role=role).token}")
     start_problems, controls = weak_rings(page, presses=20)
     assert controls >= 3  # the quick exit on the blue bar, the languages, the start button
-    follow(page.locator("form[action='/s/'] button"))
+    if role != "guardian":  # a guardian's start page carries the first question already
+        follow(page.locator("form[action='/s/'] button"))
     question_problems, _ = weak_rings(page, presses=20)
     assert start_problems + question_problems == []

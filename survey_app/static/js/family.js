@@ -25,9 +25,35 @@
     });
   }
 
+  /* The page's own address in the address bar and the history: after a link it drops the
+     token; after a page's POST that was answered with the next page, refresh and Back ask
+     for that page with a GET and never post again. */
+  var here = doc.body.getAttribute("data-url");
+  if (here && window.history && history.replaceState && location.pathname !== here) {
+    history.replaceState(null, "", here);
+  }
+
+  /* Tell the server a browser showed the start page (its "opened"; link scanners run no
+     script), once, without waiting for it. */
+  var seen = doc.querySelector("form[data-seen]");
+  if (seen && navigator.sendBeacon) {
+    var data = new FormData();
+    var token = seen.querySelector("input[name=csrf_token]");
+    if (token) { data.append("csrf_token", token.value); }
+    navigator.sendBeacon(seen.getAttribute("data-seen"), data);
+  }
+
   /* No double submit: a second tap while the first is on its way does nothing. The buttons
-     are disabled only after the browser has taken the pressed button's value. */
+     are disabled only after the browser has taken the pressed button's value. Each form also
+     says the script is here ("js"): the server may then answer with the next page itself. */
   var forms = doc.querySelectorAll("form[method=post]");
+  Array.prototype.forEach.call(forms, function (form) {
+    var flag = doc.createElement("input");
+    flag.type = "hidden";
+    flag.name = "js";
+    flag.value = "1";
+    form.appendChild(flag);
+  });
   Array.prototype.forEach.call(forms, function (form) {
     form.addEventListener("submit", function (event) {
       if (form.getAttribute("data-sent")) { event.preventDefault(); return; }
