@@ -13,6 +13,7 @@ kept as a secondary micro-benchmark. --profile prints a cProfile of fresh links.
 from __future__ import annotations
 
 import argparse
+import gc
 import cProfile
 import json
 import pstats
@@ -48,6 +49,7 @@ def run(respondents: int, runs: int, profile: bool) -> dict[str, Any]:
         url = f"sqlite:///{Path(scratch) / 'cpu.sqlite3'}"
         tokens = prepare_database(url, (runs + 1) * respondents * 2 + 60)
         app = create_app({**IN_PROCESS_ENVIRONMENT, "SURVEY_DATABASE_URL": url})
+        gc.freeze()  # as deployed: gunicorn.conf.py freezes the loaded app before forking
         replay = app.test_client()
         # The replay's respondent has answered the first page (and come back to it).
         step = next_post(walk(replay, tokens.pop(), whole=False).page)

@@ -14,6 +14,7 @@ warm-up are left out by switching instrumentation on and off around them.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -35,6 +36,7 @@ def _measure(mode: str, count: int) -> None:
         url = f"sqlite:///{Path(scratch) / 'instructions.sqlite3'}"
         tokens = prepare_database(url, count + 10)
         app = create_app({**IN_PROCESS_ENVIRONMENT, "SURVEY_DATABASE_URL": url})
+        gc.freeze()  # as deployed: gunicorn.conf.py freezes the loaded app before forking
         replay = app.test_client()
         step = next_post(walk(replay, tokens.pop(), whole=False).page)
         assert step is not None

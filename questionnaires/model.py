@@ -100,9 +100,18 @@ class Questionnaire:
     #: The file it was read from (not part of its content).
     source: Path | None = field(default=None, compare=False)
     _by_key: dict[str, Item] = field(init=False, repr=False, compare=False)
+    #: The items of each page, and the filter questions: worked out once, as every family
+    #: request asks which pages and items are shown.
+    _page_items: tuple[tuple[Item, ...], ...] = field(init=False, repr=False, compare=False)
+    _filters: tuple[Item, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_key", {item.key: item for item in self.items})
+        by_key = {item.key: item for item in self.items}
+        object.__setattr__(self, "_by_key", by_key)
+        pages = tuple(tuple(by_key[key] for key in page) for page in self.pages)
+        object.__setattr__(self, "_page_items", pages)
+        filters = tuple(item for item in self.items if item.skip_when is not None)
+        object.__setattr__(self, "_filters", filters)
 
     def item(self, key: str) -> Item:
         return self._by_key[key]
@@ -118,7 +127,7 @@ class Questionnaire:
     def skipped_items(self, answers: Mapping[str, str | None]) -> frozenset[str]:
         """Items a filter question has ruled out, given the answers so far."""
         skipped: set[str] = set()
-        for item in self.items:
+        for item in self._filters:
             rule = item.skip_when
             raw = answers.get(item.key)
             if rule is None or raw is None or not str(raw).isdigit():
@@ -129,12 +138,18 @@ class Questionnaire:
 
     def page_items(self, page: int, answers: Mapping[str, str | None]) -> tuple[Item, ...]:
         """The items shown on a page (1-based), leaving out those a filter skips."""
-        skipped = self.skipped_items(answers)
-        return tuple(self.item(key) for key in self.pages[page - 1] if key not in skipped)
+        return self._shown(page, self.skipped_items(answers))
+
+    def _shown(self, page: int, skipped: frozenset[str]) -> tuple[Item, ...]:
+        items = self._page_items[page - 1]
+        if not skipped:
+            return items
+        return tuple(item for item in items if item.key not in skipped)
 
     def visible_pages(self, answers: Mapping[str, str | None]) -> list[int]:
         """Page numbers (1-based) that have at least one item to show."""
-        return [n for n in range(1, len(self.pages) + 1) if self.page_items(n, answers)]
+        skipped = self.skipped_items(answers)
+        return [n for n in range(1, len(self.pages) + 1) if self._shown(n, skipped)]
 
 
 @dataclass(frozen=True)
