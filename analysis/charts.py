@@ -1,4 +1,4 @@
-"""Charts drawn with matplotlib's object API (no pyplot), as inline SVG and 200 dpi PNG."""
+"""Charts drawn with matplotlib's object API (no pyplot), as inline SVG (in both reports)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,6 @@ PARTLY_COLOUR = "#bdbdbd"
 NO_ANSWER_COLOUR = "#8c8c8c"
 NEUTRAL_BAR = "#4d4d4d"
 TEXT_COLOUR = "#1a1a1a"
-PNG_DPI = 200
 # Dark fills get white labels so the percent stays readable.
 _DARK = {POSITIVE_COLOURS[0], NEGATIVE_COLOURS[0], NEUTRAL_BAR, NO_ANSWER_COLOUR}
 _MIN_LABELLED_SHARE = 0.07
@@ -66,7 +65,6 @@ class Chart:
     title: str
     description: str
     svg: str
-    png: bytes
 
     @property
     def standalone_svg(self) -> str:
@@ -366,20 +364,8 @@ def to_svg(fig: Figure, key: str, title: str, description: str) -> str:
     return opening + accessible + svg[match.end() :]
 
 
-def to_png(fig: Figure) -> bytes:
-    """PNG at 200 dpi for the PDF report."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(_RC):
-        fig.savefig(buffer, format="png", dpi=PNG_DPI)
-    return buffer.getvalue()
-
-
 def _render(key: str, title: str, description: str, fig: Figure) -> Chart:
-    svg = to_svg(fig, key, title, description)
-    # The layout is settled by the first save; solving it again for the PNG costs a third of
-    # the drawing time and gives the same positions.
-    fig.set_layout_engine("none")
-    return Chart(key, title, description, svg, to_png(fig))
+    return Chart(key, title, description, to_svg(fig, key, title, description))
 
 
 def render_charts(

@@ -25,6 +25,7 @@ from analysis.labels import (
     p_value,
     percent,
     role_label,
+    window_label,
 )
 from analysis.results import Comparison, ItemSummary, RateGroup, Results
 
@@ -53,6 +54,13 @@ class Paragraph:
 
     text: str
     kind: str = "normal"
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """A list of short sentences (the key findings)."""
+
+    items: list[str]
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,7 @@ class PageBreak:
     """Start of a new page in the PDF (ignored in HTML)."""
 
 
-Block = Heading | Paragraph | KeyFigures | Table | Figure | PageBreak
+Block = Heading | Paragraph | BulletList | KeyFigures | Table | Figure | PageBreak
 
 
 @dataclass(frozen=True)
@@ -97,15 +105,13 @@ class Report:
     period: str
     title_figures: list[tuple[str, str]]
     blocks: list[Block]
+    #: Made while the window was open: every page says so.
+    preliminary: bool = False
 
 
 def _period(results: Results) -> str:
-    campaigns = results.generated_from.campaigns
-    if not campaigns:
-        return "Inga svar ännu"
-    # No dates: a date would narrow an answer to the invitations sent before it.
-    word = "Insamlingsperiod" if len(campaigns) == 1 else "Insamlingsperioder"
-    return f"{word} {', '.join(str(c) for c in campaigns)}"
+    """The window's name, number, dates and status (the window's dates, never an answer's)."""
+    return window_label(results.window)
 
 
 def _rate_row(name: str, group: RateGroup) -> list[str]:
@@ -546,7 +552,7 @@ def build_report(results: Results, codebook: Codebook, charts: list[Chart]) -> R
                 f"{count(generated.invitations)} inbjudningar)."
             ),
         ]
-        return Report(REPORT_TITLE, REPORT_SUBTITLE, _period(results), title_figures, blocks)
+        return _report(results, title_figures, blocks)
     blocks = [Heading(2, "Sammanfattning", "sammanfattning"), KeyFigures(title_figures)]
     if overall.suppressed:
         blocks.append(
@@ -560,4 +566,15 @@ def build_report(results: Results, codebook: Codebook, charts: list[Chart]) -> R
     blocks += _indexes(results)
     blocks += _comparisons(results, codebook, by_key)
     blocks += _method(results)
-    return Report(REPORT_TITLE, REPORT_SUBTITLE, _period(results), title_figures, blocks)
+    return _report(results, title_figures, blocks)
+
+
+def _report(results: Results, title_figures: list[tuple[str, str]], blocks: list[Block]) -> Report:
+    return Report(
+        REPORT_TITLE,
+        REPORT_SUBTITLE,
+        _period(results),
+        title_figures,
+        blocks,
+        preliminary=results.window.preliminary,
+    )
