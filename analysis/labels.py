@@ -161,3 +161,24 @@ def window_label(window: Window) -> str:
         f"Insamlingsfönster {window.id}, {window.name}: {date_label(window.opens_at)} – "
         f"{date_label(window.closes_at)} ({status})"
     )
+
+
+def points(difference: float | None) -> str:
+    """A difference of shares in percentage points with its sign, e.g. '+5 procentenheter'."""
+    if difference is None:
+        return NO_VALUE
+    value = round(difference * 100)
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{abs(value)}\u00a0procentenheter"
+
+
+def points_interval(ci: tuple[float, float] | list[float] | None) -> str:
+    """A 95% interval of a difference in percentage points, e.g. '−3 till +12'."""
+    if ci is None:
+        return NO_VALUE
+
+    def signed(value: float) -> str:
+        rounded = round(value * 100)
+        return f"{'−' if rounded < 0 else '+' if rounded > 0 else ''}{abs(rounded)}"
+
+    return f"{signed(ci[0])} till {signed(ci[1])}"
