@@ -69,10 +69,16 @@ def test_headings_tables_and_figures_are_tagged(
     # Each figure's alternative is its title and its figures in words, not only a name.
     for chart, alt in zip(charts.values(), alts, strict=True):
         assert alt == f"{chart['title']}. {chart['description']}"
-    # Every table has header cells, the first row's at least.
+    # Every table has header cells, and every data cell names its headers (Headers and IDs,
+    # the association PDF/UA accepts in place of Scope).
     for table in (e for e in elements if str(e.S) == "/Table"):
         inner = structure_of(table)
-        assert any(str(e.S) == "/TH" for e in inner)
+        ids = {str(e.ID) for e in inner if str(e.S) == "/TH"}
+        assert ids
+        for cell in (e for e in inner if str(e.S) == "/TD"):
+            headers = {str(h) for h in cell.A.Headers}
+            assert headers
+            assert headers <= ids
 
 
 def structure_of(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
