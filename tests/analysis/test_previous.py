@@ -212,3 +212,37 @@ def test_newcombe_interval_holds_the_difference_and_stays_in_range() -> None:
     for now, before in (((0, 5), (5, 5)), ((3, 10), (7, 12)), ((50, 100), (50, 100))):
         difference, (low, high) = newcombe_interval(now, before)
         assert -1.0 <= low <= difference <= high <= 1.0
+
+
+def test_the_report_with_a_comparison_passes_axe_and_pdf_checks(
+    two_windows: tuple[Path, Path, Results], browser: Any
+) -> None:
+    import pikepdf
+    from axe_playwright_python.sync_playwright import Axe
+
+    _, later_dir, _ = two_windows
+    page = browser.new_page()
+    try:
+        page.goto((later_dir / "report.html").as_uri())
+        result = Axe().run(page)
+        assert result.violations_count == 0, result.generate_report()
+    finally:
+        page.close()
+    charts = json.loads((later_dir / "charts" / "charts.json").read_text(encoding="utf-8"))
+    expected = f"{charts['previous.svg']['title']}. {charts['previous.svg']['description']}"
+    with pikepdf.open(later_dir / "report.pdf") as pdf:
+        alts = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/Figure":
+                    alts.append(str(node.get("/Alt", "")))
+                kids = node.get("/K")
+                if kids is not None:
+                    walk(kids)
+            elif isinstance(node, pikepdf.Array):
+                for kid in node:
+                    walk(kid)
+
+        walk(pdf.Root.StructTreeRoot)
+    assert expected in alts
