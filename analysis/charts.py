@@ -341,7 +341,7 @@ def previous_figure(results: Results) -> Figure | None:
     rows = previous_rows(results)
     if not rows:
         return None
-    fig = _figure(1.4 + 0.36 * len(rows))
+    fig = _figure(1.2 + 0.25 * len(rows))
     ax = fig.add_subplot()
     ax.set_title("Andel positiva svar: förra perioden och nu")
     for i, (_label, change, now) in enumerate(rows):

@@ -70,7 +70,9 @@ footer { font-size: 0.85rem; color: #444; border-top: 1px solid #ccc; margin-top
   h2 { font-size: 15pt; color: #174a85; border: none; }
   .new-page { break-before: page; }
   h2, h3, caption { break-after: avoid; }
-  figure, tr { break-inside: avoid; }
+  /* A chart stays whole; its caption (the figures in words) may run onto the next page. */
+  figure svg, tr { break-inside: avoid; }
+  figcaption, .note { font-size: 8pt; }
   table { font-size: 7.5pt; width: 100%; }
   .table-wrap { overflow: visible; }
   footer { border: none; }
