@@ -199,6 +199,8 @@ def test_an_empty_data_set_gives_a_report_that_says_so(
     assert results.empty
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "Det finns inget att rapportera ännu." in html
+    # The key findings page is there too, saying just that.
+    assert 'id="viktigaste"' in html
     assert "<svg" not in html
     assert pdf_pages(tmp_path / "out" / "report.pdf") == 2
 
