@@ -1,4 +1,4 @@
-"""Charts drawn with matplotlib's object API (no pyplot), as inline SVG and 200 dpi PNG."""
+"""Charts drawn with matplotlib's object API (no pyplot), as inline SVG (in both reports)."""
 
 from __future__ import annotations
 
@@ -30,9 +30,11 @@ from analysis.labels import (
     interval,
     p_value,
     percent,
+    points,
+    points_interval,
     role_label,
 )
-from analysis.results import Comparison, ItemGroup, Results
+from analysis.results import Comparison, ItemChange, ItemGroup, Results
 
 # Blue/orange diverging palette (ColorBrewer PuOr/RdBu ends), safe for the common forms
 # of colour blindness; strongest colour first.
@@ -42,7 +44,6 @@ PARTLY_COLOUR = "#bdbdbd"
 NO_ANSWER_COLOUR = "#8c8c8c"
 NEUTRAL_BAR = "#4d4d4d"
 TEXT_COLOUR = "#1a1a1a"
-PNG_DPI = 200
 # Dark fills get white labels so the percent stays readable.
 _DARK = {POSITIVE_COLOURS[0], NEGATIVE_COLOURS[0], NEUTRAL_BAR, NO_ANSWER_COLOUR}
 _MIN_LABELLED_SHARE = 0.07
@@ -66,7 +67,6 @@ class Chart:
     title: str
     description: str
     svg: str
-    png: bytes
 
     @property
     def standalone_svg(self) -> str:
@@ -320,6 +320,84 @@ def parallel_figure(results: Results) -> Figure | None:
     return fig
 
 
+def previous_rows(results: Results) -> list[tuple[str, ItemChange | None, float | None]]:
+    """(label, change, this window's share) per item compared; change None when hidden."""
+    previous = results.previous
+    if previous is None:
+        return []
+    rows: list[tuple[str, ItemChange | None, float | None]] = []
+    for qkey, changes in previous.items.items():
+        for key, change in changes.items():
+            summary = results.items[qkey][key]
+            if summary.dimension == "filter":
+                continue
+            label = f"{key} {summary.text}"
+            rows.append((label, None if change.suppressed else change, summary.positive_share))
+    return rows
+
+
+def previous_figure(results: Results) -> Figure | None:
+    """Share of positive answers per item: the previous window (grey) and this one (blue)."""
+    rows = previous_rows(results)
+    if not rows:
+        return None
+    fig = _figure(1.2 + 0.25 * len(rows))
+    ax = fig.add_subplot()
+    ax.set_title("Andel positiva svar: förra perioden och nu")
+    for i, (_label, change, now) in enumerate(rows):
+        if change is None or change.positive_share is None or now is None:
+            ax.text(0.01, i, SUPPRESSED, va="center", fontstyle="italic", color=TEXT_COLOUR)
+            continue
+        ax.plot([change.positive_share, now], [i, i], color=PARTLY_COLOUR, linewidth=2, zorder=1)
+        ax.scatter([change.positive_share], [i], color=NEUTRAL_BAR, s=28, zorder=2)
+        ax.scatter([now], [i], color=POSITIVE_COLOURS[0], s=28, marker="D", zorder=3)
+        strong = change.p_adjusted is not None and change.p_adjusted < 0.05
+        ax.text(
+            1.02,
+            i,
+            f"{percent(now)} ({'*' if strong else ''}{points_short(change.difference)})",
+            va="center",
+            fontsize=7.5,
+        )
+    ax.set_yticks(range(len(rows)), [_wrap(label, 48, 1) for label, _c, _n in rows])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.25)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.xaxis.set_major_formatter(FuncFormatter(_percent_axis))
+    ax.set_xlabel("Andel positiva svar (grå punkt: förra perioden, blå romb: nu)")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def points_short(difference: float | None) -> str:
+    """A difference in percentage points for a chart label, e.g. '+5 p.e.'."""
+    if difference is None:
+        return "–"
+    value = round(difference * 100)
+    return f"{'+' if value > 0 else '−' if value < 0 else '±'}{abs(value)}\u00a0p.e."
+
+
+def _previous_text(results: Results) -> str:
+    previous = results.previous
+    if previous is None:
+        return ""
+    parts = []
+    for label, change, now in previous_rows(results):
+        if change is None:
+            parts.append(f"{label}: {SUPPRESSED}")
+            continue
+        parts.append(
+            f"{label}: förra perioden {percent(change.positive_share)}, nu {percent(now)} "
+            f"({points(change.difference)}, 95 % KI {points_interval(change.difference_ci)}, "
+            f"justerat p {p_value(change.p_adjusted)})"
+        )
+    return (
+        f"Jämfört med insamlingsfönster {previous.window_id}. "
+        + "; ".join(parts)
+        + ". En stjärna i diagrammet: Holm-justerat p under 0,05."
+    )
+
+
 def _suppressed_panel(ax: Axes) -> None:
     ax.text(
         0.5, 0.5, SUPPRESSED, ha="center", va="center", fontstyle="italic", transform=ax.transAxes
@@ -366,20 +444,8 @@ def to_svg(fig: Figure, key: str, title: str, description: str) -> str:
     return opening + accessible + svg[match.end() :]
 
 
-def to_png(fig: Figure) -> bytes:
-    """PNG at 200 dpi for the PDF report."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(_RC):
-        fig.savefig(buffer, format="png", dpi=PNG_DPI)
-    return buffer.getvalue()
-
-
 def _render(key: str, title: str, description: str, fig: Figure) -> Chart:
-    svg = to_svg(fig, key, title, description)
-    # The layout is settled by the first save; solving it again for the PNG costs a third of
-    # the drawing time and gives the same positions.
-    fig.set_layout_engine("none")
-    return Chart(key, title, description, svg, to_png(fig))
+    return Chart(key, title, description, to_svg(fig, key, title, description))
 
 
 def render_charts(
@@ -504,6 +570,16 @@ def _render_all(
                 "parallel",
                 "Barn, vårdnadshavare och unga på den gemensamma skalan",
                 _parallel_text(results),
+                fig,
+            )
+        )
+    fig = previous_figure(results)
+    if fig is not None:
+        charts.append(
+            _render(
+                "previous",
+                "Jämfört med förra perioden: andel positiva svar",
+                _previous_text(results),
                 fig,
             )
         )

@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the XLSX and SPSS exports (slow on very large data sets)",
     )
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        metavar="RESULTS",
+        help="an earlier window's results.json (or its report folder) to compare with",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     return parser
 
@@ -102,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             min_group_size=args.min_group_size,
             progress=progress,
             exports=not args.no_exports,
+            previous=args.previous,
         )
     except DatasetError as exc:
         print(f"analysis: error: {exc}", file=sys.stderr)

@@ -36,6 +36,7 @@ def compute_results(dataset: Dataset, min_group_size: int = 5) -> Results:
     texts = len(dataset.free_text)
     return Results(
         min_group_size=min_group_size,
+        window=dataset.window,
         generated_from=generated_from,
         # Nothing to report until there are both invitations and responses.
         empty=len(responses) == 0 or len(dataset.invitations) == 0,

@@ -1,7 +1,8 @@
 """The data set contract: file names and columns shared by the service's export and this library.
 
 Kept free of heavy imports so the web service can write data sets without numpy or scipy.
-Version 2: nothing in the files links a response to an invitation. Both carry only the
+Version 3 (version 2 and a window.json naming the window, whose id every CSV row carries):
+nothing in the files links a response to an invitation. Both carry only the
 released class of their group (analysis/anonymity.py), responses carry no date, and the
 invitations carry no per-invitation trace of answering.
 """
@@ -12,6 +13,12 @@ RESPONSES_FILE = "responses.csv"
 INVITATIONS_FILE = "invitations.csv"
 FUNNEL_FILE = "funnel.csv"
 CODEBOOK_FILE = "codebook.json"
+#: The collection window the data set is of: id, name, dates and whether it had closed.
+WINDOW_FILE = "window.json"
+#: 3: window.json, and the window id on every row of invitations.csv too.
+DATASET_FORMAT = 3
+#: `final`: the window had closed when the data set was made; `preliminary`: it was open.
+WINDOW_STATUSES = ("final", "preliminary")
 #: 2: questionnaires and scales in the same form as the YAML files, and the release section.
 CODEBOOK_FORMAT = 2
 
@@ -29,7 +36,7 @@ RESPONSE_COLUMNS = (
 )
 #: 0/1 per invitation: nothing that happens only to those who answer.
 INVITATION_FLAGS = ("sent", "delivered", "opted_out")
-INVITATION_COLUMNS = GROUP_COLUMNS + INVITATION_FLAGS
+INVITATION_COLUMNS = ("campaign_id", *GROUP_COLUMNS, *INVITATION_FLAGS)
 #: Counted per role by the service, never per invitation.
 FUNNEL_COUNTERS = ("opened", "started")
 FUNNEL_COLUMNS = ("role", *FUNNEL_COUNTERS)

@@ -4,10 +4,12 @@ codebook.json, contract version 2)."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 
@@ -26,9 +28,12 @@ from analysis.contract import (
     INVITATIONS_FILE,
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
+    WINDOW_FILE,
+    WINDOW_STATUSES,
     unescape_cell,
 )
 from analysis.errors import DatasetError
+from analysis.results import Window
 
 # Columns that describe the whole response and must repeat unchanged on each of its rows.
 RESPONSE_META = RESPONSE_COLUMNS[1:9]
@@ -159,6 +164,7 @@ class Dataset:
 
     path: Path
     codebook: Codebook
+    window: Window
     responses: Responses
     answers: dict[str, AnswerMatrix]
     invitations: Invitations
@@ -237,8 +243,11 @@ def _check_header(name: str, header: list[str] | None, expected: Sequence[str]) 
 class _ResponseLoader:
     """Streams responses.csv into per-questionnaire answer matrices, validating each row."""
 
-    def __init__(self, codebook: Codebook, municipality_area: dict[str, str]) -> None:
+    def __init__(
+        self, codebook: Codebook, municipality_area: dict[str, str], window_id: int
+    ) -> None:
         self.codebook = codebook
+        self.window_id = str(window_id)
         self.municipality_area = municipality_area
         self.index_of: dict[str, int] = {}
         self.meta: list[tuple[str, ...]] = []
@@ -267,10 +276,7 @@ class _ResponseLoader:
         name = RESPONSES_FILE
         values = dict(zip(RESPONSE_META, meta, strict=True))
         if values["campaign_id"] not in self.good_campaigns:
-            if not _INTEGER.fullmatch(values["campaign_id"]):
-                raise _error(
-                    name, row, "campaign_id", f"{values['campaign_id']!r} is not an integer"
-                )
+            _check_campaign(name, row, values["campaign_id"], self.window_id)
             self.good_campaigns.add(values["campaign_id"])
         group = meta[1:]
         if group not in self.good_groups:
@@ -366,6 +372,16 @@ class _ResponseLoader:
         return q_no, column, code
 
 
+def _check_campaign(name: str, row: int, value: str, window_id: str) -> None:
+    """Every row is of the data set's window (window.json)."""
+    if not _INTEGER.fullmatch(value):
+        raise _error(name, row, "campaign_id", f"{value!r} is not an integer")
+    if str(int(value)) != window_id:
+        raise _error(
+            name, row, "campaign_id", f"{value} is not the window of {WINDOW_FILE} ({window_id})"
+        )
+
+
 def _check_group(
     name: str,
     row: int,
@@ -420,11 +436,12 @@ def _load_responses(
     path: Path,
     codebook: Codebook,
     municipality_area: dict[str, str],
+    window_id: int,
     progress: LoadProgress | None,
 ) -> tuple[Responses, dict[str, AnswerMatrix], list[FreeText], int]:
     file = _CsvFile(path, RESPONSE_COLUMNS)
     positions = file.positions
-    loader = _ResponseLoader(codebook, municipality_area)
+    loader = _ResponseLoader(codebook, municipality_area, window_id)
     get_meta = itemgetter(*(positions[c] for c in RESPONSE_META))
     c_id, c_item, c_value, c_text = (positions[c] for c in ("response_id", "item", "value", "text"))
     q_in_meta = RESPONSE_META.index("questionnaire")
@@ -575,8 +592,10 @@ def _check_duplicates(
     )
 
 
-def _load_invitations(path: Path, municipality_area: dict[str, str]) -> Invitations:
+def _load_invitations(path: Path, municipality_area: dict[str, str], window_id: int) -> Invitations:
     file = _CsvFile(path, INVITATION_COLUMNS)
+    c_campaign = file.positions["campaign_id"]
+    good_campaigns: set[str] = set()
     get_group = itemgetter(*(file.positions[c] for c in GROUP_COLUMNS))
     get_flags = itemgetter(*(file.positions[c] for c in INVITATION_FLAGS))
     width = len(INVITATION_COLUMNS)
@@ -591,6 +610,9 @@ def _load_invitations(path: Path, municipality_area: dict[str, str]) -> Invitati
                     raise _error(
                         INVITATIONS_FILE, row, None, f"expected {width} cells, got {len(record)}"
                     )
+                if record[c_campaign] not in good_campaigns:
+                    _check_campaign(INVITATIONS_FILE, row, record[c_campaign], str(window_id))
+                    good_campaigns.add(record[c_campaign])
                 cell: Cell = get_group(record)
                 if cell not in classes:
                     _check_group(INVITATIONS_FILE, row, *cell, municipality_area)
@@ -641,16 +663,53 @@ def _load_funnel(path: Path) -> dict[str, FunnelCounts]:
     return funnel
 
 
+def _timestamp(data: dict[str, object], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise _error(WINDOW_FILE, None, None, f"{key} must be a date and time (ISO 8601)")
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise _error(WINDOW_FILE, None, None, f"{key} {value!r} is not ISO 8601") from None
+    return value
+
+
+def load_window(path: Path) -> Window:
+    """Read and validate window.json: {format, id, name, opens_at, closes_at, status}."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _error(WINDOW_FILE, None, None, f"file not found in {path.parent}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _error(WINDOW_FILE, None, None, f"not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise _error(WINDOW_FILE, None, None, "must be a JSON object")
+    window_id, name, status = data.get("id"), data.get("name"), data.get("status")
+    if not isinstance(window_id, int) or isinstance(window_id, bool):
+        raise _error(WINDOW_FILE, None, None, "id must be an integer")
+    if not isinstance(name, str):
+        raise _error(WINDOW_FILE, None, None, "name must be text")
+    if status not in WINDOW_STATUSES:
+        raise _error(
+            WINDOW_FILE, None, None, f"status {status!r} is not one of {', '.join(WINDOW_STATUSES)}"
+        )
+    opens_at, closes_at = _timestamp(data, "opens_at"), _timestamp(data, "closes_at")
+    return Window(window_id, name, opens_at, closes_at, str(status))
+
+
 def load_dataset(path: Path, progress: LoadProgress | None = None) -> Dataset:
     """Read and validate a data set folder; raise DatasetError naming file, row and column."""
     path = Path(path)
     if not path.is_dir():
         raise DatasetError(f"{path}: not a folder")
     codebook = load_codebook(path / CODEBOOK_FILE)
+    window = load_window(path / WINDOW_FILE)
     municipality_area: dict[str, str] = {}
-    invitations = _load_invitations(path / INVITATIONS_FILE, municipality_area)
+    invitations = _load_invitations(path / INVITATIONS_FILE, municipality_area, window.id)
     funnel = _load_funnel(path / FUNNEL_FILE)
     responses, answers, free_text, answer_rows = _load_responses(
-        path / RESPONSES_FILE, codebook, municipality_area, progress
+        path / RESPONSES_FILE, codebook, municipality_area, window.id, progress
     )
-    return Dataset(path, codebook, responses, answers, invitations, funnel, free_text, answer_rows)
+    return Dataset(
+        path, codebook, window, responses, answers, invitations, funnel, free_text, answer_rows
+    )

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from analysis.results import Window
+
 ROLE_LABELS = {"guardian": "Vårdnadshavare", "child": "Barn 6–11 år", "youth": "Unga 12–18 år"}
 ROLE_SHORT = {"guardian": "Vårdnadshavare", "child": "Barn", "youth": "Unga"}
 AGE_BAND_LABELS = {"0-5": "0–5 år", "6-11": "6–11 år", "12-18": "12–18 år"}
@@ -120,3 +127,58 @@ def p_value(p: float | None) -> str:
     if p < 0.001:
         return "<\u00a00,001"
     return number(p, 3)
+
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+#: Window dates are printed as the region's calendar shows them.
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+WINDOW_STATUS_LABELS = {"final": "slutlig", "preliminary": "preliminär"}
+
+
+def date_label(moment: str) -> str:
+    """An ISO 8601 date-time as a Swedish date, e.g. '1 september 2026'."""
+    local = datetime.fromisoformat(moment).astimezone(LOCAL_TIME)
+    return f"{local.day}\u00a0{MONTHS[local.month - 1]} {local.year}"
+
+
+def window_label(window: Window) -> str:
+    """'Insamlingsfönster 3, Hösten 2026: 1 september – 30 november 2026 (slutlig)'."""
+    status = WINDOW_STATUS_LABELS.get(window.status, window.status)
+    return (
+        f"Insamlingsfönster {window.id}, {window.name}: {date_label(window.opens_at)} – "
+        f"{date_label(window.closes_at)} ({status})"
+    )
+
+
+def points(difference: float | None) -> str:
+    """A difference of shares in percentage points with its sign, e.g. '+5 procentenheter'."""
+    if difference is None:
+        return NO_VALUE
+    value = round(difference * 100)
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{abs(value)}\u00a0procentenheter"
+
+
+def points_interval(ci: tuple[float, float] | list[float] | None) -> str:
+    """A 95% interval of a difference in percentage points, e.g. '−3 till +12'."""
+    if ci is None:
+        return NO_VALUE
+
+    def signed(value: float) -> str:
+        rounded = round(value * 100)
+        return f"{'−' if rounded < 0 else '+' if rounded > 0 else ''}{abs(rounded)}"
+
+    return f"{signed(ci[0])} till {signed(ci[1])}"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from analysis.charts import Chart, render_charts
 from analysis.compute import FREE_TEXT_FILE, compute_results
 from analysis.contract import CHARTS_INDEX
 from analysis.dataset import load_dataset
+from analysis.errors import DatasetError
 from analysis.exports import SAV_FILE, XLSX_FILE, write_free_text, write_sav, write_xlsx
+from analysis.previous import compare_previous
 from analysis.report_content import build_report
 from analysis.report_html import write_html
 from analysis.report_pdf import write_pdf
@@ -70,6 +73,22 @@ def _write_charts(charts: list[Chart], folder: Path) -> None:
     )
 
 
+def read_previous(path: Path) -> dict[str, Any]:
+    """An earlier window's results.json (the file, or the report folder holding it)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / RESULTS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: the earlier window's results.json is missing") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DatasetError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise DatasetError(f"{path}: not a results.json")
+    return data
+
+
 def run(
     dataset_dir: Path,
     out_dir: Path,
@@ -77,11 +96,14 @@ def run(
     min_group_size: int = 5,
     progress: Progress | None = None,
     exports: bool = True,
+    previous: Path | None = None,
 ) -> Results:
     """Analyse a data set folder and write results.json, the reports and the exports.
 
+    `previous`: an earlier window's results.json (or its report folder) to compare with.
     Raises DatasetError when the data set does not follow the contract (see README.md).
     """
+    earlier = read_previous(previous) if previous is not None else None
     if min_group_size < 1:
         raise ValueError("min_group_size must be at least 1")
     stages = dict(STAGES) if exports else {k: v for k, v in STAGES.items() if k != "exports"}
@@ -92,6 +114,8 @@ def run(
     )
     tracker.begin("compute")
     results = compute_results(dataset, min_group_size)
+    if earlier is not None and not results.empty:
+        results.previous = compare_previous(results, earlier, dataset.codebook)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     results.write(out / RESULTS_FILE)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from analysis.charts import Chart
 from analysis.codebook import LUNDY_DIMENSIONS, Codebook
+from analysis.findings import key_findings
 from analysis.labels import (
     ALL_NO_ANSWER,
     BREAKDOWN_LABELS,
@@ -24,9 +25,19 @@ from analysis.labels import (
     number,
     p_value,
     percent,
+    points,
+    points_interval,
     role_label,
+    window_label,
 )
-from analysis.results import Comparison, ItemSummary, RateGroup, Results
+from analysis.results import (
+    Comparison,
+    ItemChange,
+    ItemSummary,
+    RateChange,
+    RateGroup,
+    Results,
+)
 
 REPORT_TITLE = "Uppföljning av SIP-möten"
 REPORT_SUBTITLE = "Hur barn, unga och vårdnadshavare upplevde sitt SIP-möte"
@@ -53,6 +64,13 @@ class Paragraph:
 
     text: str
     kind: str = "normal"
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """A list of short sentences (the key findings)."""
+
+    items: list[str]
 
 
 @dataclass(frozen=True)
@@ -85,7 +103,7 @@ class PageBreak:
     """Start of a new page in the PDF (ignored in HTML)."""
 
 
-Block = Heading | Paragraph | KeyFigures | Table | Figure | PageBreak
+Block = Heading | Paragraph | BulletList | KeyFigures | Table | Figure | PageBreak
 
 
 @dataclass(frozen=True)
@@ -97,15 +115,13 @@ class Report:
     period: str
     title_figures: list[tuple[str, str]]
     blocks: list[Block]
+    #: Made while the window was open: every page says so.
+    preliminary: bool = False
 
 
 def _period(results: Results) -> str:
-    campaigns = results.generated_from.campaigns
-    if not campaigns:
-        return "Inga svar ännu"
-    # No dates: a date would narrow an answer to the invitations sent before it.
-    word = "Insamlingsperiod" if len(campaigns) == 1 else "Insamlingsperioder"
-    return f"{word} {', '.join(str(c) for c in campaigns)}"
+    """The window's name, number, dates and status (the window's dates, never an answer's)."""
+    return window_label(results.window)
 
 
 def _rate_row(name: str, group: RateGroup) -> list[str]:
@@ -207,6 +223,9 @@ def _items(results: Results, codebook: Codebook, charts: dict[str, Chart]) -> li
         blocks.append(
             Paragraph(f"Enkät: {questionnaire.title} ({qkey}, version {questionnaire.version}).")
         )
+        if all(summary.suppressed for summary in items.values()):
+            blocks.append(Paragraph(f"{SUPPRESSED.capitalize()} på alla frågor."))
+            continue
         if f"items-{qkey}" in charts:
             blocks.append(Figure(charts[f"items-{qkey}"]))
         rows = []
@@ -518,6 +537,143 @@ def _method(results: Results) -> list[Block]:
     return blocks
 
 
+_CHANGE_COLUMNS = [
+    "Förra perioden",
+    "95 % KI",
+    "Nu",
+    "Skillnad",
+    "95 % KI för skillnaden",
+    "p",
+    "Justerat p",
+]
+
+
+def _change_row(
+    name: str,
+    change: RateChange | ItemChange,
+    before: float | None,
+    before_ci: tuple[float, float] | None,
+    now: float | None,
+) -> list[str]:
+    if change.suppressed:
+        return [name, NO_VALUE, NO_VALUE, NO_VALUE, SUPPRESSED, NO_VALUE, NO_VALUE, NO_VALUE]
+    return [
+        name,
+        percent(before),
+        interval(before_ci),
+        percent(now),
+        points(change.difference),
+        points_interval(change.difference_ci),
+        p_value(change.p),
+        p_value(change.p_adjusted),
+    ]
+
+
+def _previous(results: Results, codebook: Codebook, charts: dict[str, Chart]) -> list[Block]:
+    previous = results.previous
+    if previous is None:
+        return []
+    blocks: list[Block] = [
+        PageBreak(),
+        Heading(2, "Jämfört med förra perioden", "forra-perioden"),
+        Paragraph(
+            f"Förra perioden: {window_label(previous.window)}. Siffrorna jämförs bara där "
+            "båda perioderna redovisar dem (samma regel för små grupper), och skillnaden är "
+            "den här periodens andel minus förra periodens, i procentenheter, med Newcombes "
+            "95 % konfidensintervall. p kommer från Fishers exakta test; justerat p är Holms "
+            f"justering över alla {previous.tests} jämförelser med förra perioden. Ett "
+            "justerat p under 0,05 tyder på en förändring som inte beror på slumpen. "
+            "Perioderna har olika familjer, så svaren behandlas som oberoende."
+        ),
+    ]
+    if "previous" in charts:
+        blocks.append(Figure(charts["previous"]))
+    numeric = [False] + [True] * len(_CHANGE_COLUMNS)
+    now_overall = results.participation.overall
+    change = previous.participation.overall
+    rows = [_change_row("Alla", change, change.rate, change.ci, now_overall.rate)]
+    for breakdown, groups in previous.participation.by.items():
+        for group, change in groups.items():
+            now = results.participation.by[breakdown][group]
+            name = f"{BREAKDOWN_LABELS[breakdown]}: {group_label(breakdown, group)}"
+            rows.append(_change_row(name, change, change.rate, change.ci, now.rate))
+    blocks.append(
+        Table("Svarsfrekvens, förra perioden och nu", ["Grupp", *_CHANGE_COLUMNS], rows, numeric)
+    )
+    for qkey, changes in previous.items.items():
+        role = role_label(codebook.questionnaires[qkey].role)
+        rows = []
+        for key, item_change in changes.items():
+            summary = results.items[qkey][key]
+            rows.append(
+                _change_row(
+                    f"{key} {summary.text}",
+                    item_change,
+                    item_change.positive_share,
+                    item_change.ci,
+                    summary.positive_share,
+                )
+            )
+        blocks.append(
+            Table(
+                f"Andel positiva svar, förra perioden och nu – {role.lower()}",
+                ["Fråga", *_CHANGE_COLUMNS],
+                rows,
+                numeric,
+            )
+        )
+    return blocks
+
+
+def _findings(results: Results, codebook: Codebook) -> list[Block]:
+    return [
+        Heading(2, "Det viktigaste", "viktigaste"),
+        Paragraph(
+            "Sammanfattningen är skriven direkt ur resultaten. En skillnad kallas skillnad "
+            "bara när den är större än slumpen kan förklara (Holm-justerat p under 0,05)."
+        ),
+        BulletList(key_findings(results, codebook)),
+    ]
+
+
+def _what_can_be_said(results: Results) -> list[Block]:
+    """The short report of a window with too few answers: what it can and cannot say."""
+    k = results.min_group_size
+    generated = results.generated_from
+    return [
+        PageBreak(),
+        Heading(2, "Vad rapporten kan och inte kan säga", "kan-sagas"),
+        Paragraph(
+            f"Perioden fick färre än {k} svar på {count(generated.invitations)} inbjudningar. "
+            "Med så få svar skulle varje siffra om svaren kunna peka ut enskilda familjer, så "
+            "rapporten visar ingen svarsfrekvens, inga svar per fråga, inga index och inga "
+            "jämförelser."
+        ),
+        Paragraph(
+            "Det som kan sägas är att insamlingen har pågått och hur många som bjöds in. "
+            "Svaren finns kvar och räknas med när perioden har fått fler svar, eller i en "
+            "rapport över en längre period."
+        ),
+    ]
+
+
+def _all_hidden(table: Table) -> bool:
+    """Every row (but the total) is hidden: the table would say nothing but "för få svar"."""
+    rows = [row for row in table.rows if row[0] != "Alla"]
+    return bool(rows) and all(SUPPRESSED in row for row in rows)
+
+
+def _compact(blocks: list[Block]) -> list[Block]:
+    """Tables with nothing but hidden groups become one sentence each."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Table) and _all_hidden(block):
+            out.append(Paragraph(f"{block.caption}: {SUPPRESSED} i alla grupper."))
+        else:
+            out.append(block)
+    return out
+
+
 def build_report(results: Results, codebook: Codebook, charts: list[Chart]) -> Report:
     """The report's content, built only from Results and the codebook's texts."""
     by_key = {chart.key: chart for chart in charts}
@@ -538,7 +694,7 @@ def build_report(results: Results, codebook: Codebook, charts: list[Chart]) -> R
         )
     if results.empty:
         blocks: list[Block] = [
-            Heading(2, "Resultat", "resultat"),
+            Heading(2, "Det viktigaste", "viktigaste"),
             Paragraph(NOTHING_TO_REPORT),
             Paragraph(
                 "Rapporten fylls i när det finns både inbjudningar och inkomna svar i "
@@ -546,18 +702,30 @@ def build_report(results: Results, codebook: Codebook, charts: list[Chart]) -> R
                 f"{count(generated.invitations)} inbjudningar)."
             ),
         ]
-        return Report(REPORT_TITLE, REPORT_SUBTITLE, _period(results), title_figures, blocks)
-    blocks = [Heading(2, "Sammanfattning", "sammanfattning"), KeyFigures(title_figures)]
+        return _report(results, title_figures, blocks)
+    blocks = _findings(results, codebook)
     if overall.suppressed:
-        blocks.append(
-            Paragraph(
-                f"Det finns ännu för få svar (färre än {results.min_group_size}) för att redovisa "
-                "resultat utan risk att enskilda personer kan pekas ut."
-            )
-        )
+        # A window with too few answers: a short report, not pages of empty tables.
+        blocks += _what_can_be_said(results)
+        blocks += _method(results)
+        return _report(results, title_figures, blocks)
+    blocks.append(PageBreak())
     blocks += _participation(results, by_key)
     blocks += _items(results, codebook, by_key)
     blocks += _indexes(results)
     blocks += _comparisons(results, codebook, by_key)
+    if results.previous is not None:
+        blocks += _previous(results, codebook, by_key)
     blocks += _method(results)
-    return Report(REPORT_TITLE, REPORT_SUBTITLE, _period(results), title_figures, blocks)
+    return _report(results, title_figures, _compact(blocks))
+
+
+def _report(results: Results, title_figures: list[tuple[str, str]], blocks: list[Block]) -> Report:
+    return Report(
+        REPORT_TITLE,
+        REPORT_SUBTITLE,
+        _period(results),
+        title_figures,
+        blocks,
+        preliminary=results.window.preliminary,
+    )

@@ -1,4 +1,8 @@
-"""report.html: one self-contained Swedish page (inline CSS and SVG, no external requests)."""
+"""report.html: one self-contained Swedish page (inline CSS and SVG, no external requests).
+
+The same document, laid out for A4 by WeasyPrint, is report.pdf (analysis/report_pdf.py): one
+template for both, so they cannot say different things.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 from analysis.report_content import (
     PUBLISHER,
     Block,
+    BulletList,
     Figure,
     Heading,
     KeyFigures,
@@ -47,8 +52,36 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .note { font-size: 0.9rem; color: #333; }
 footer { font-size: 0.85rem; color: #444; border-top: 1px solid #ccc; margin-top: 3rem;
   padding-bottom: 2rem; }
-@media print { h2 { break-before: page; } figure, table { break-inside: avoid; } }
+.preliminary { border: 3px solid #b35806; background: #fff4e5; padding: 0.5rem 1rem;
+  font-weight: bold; }
+.findings li { margin-bottom: 0.5rem; }
+@page { size: A4; margin: 18mm 18mm 22mm;
+  font-family: "DejaVu Sans", sans-serif;
+  @bottom-left { content: "FoU Välfärd"; font-size: 8pt; color: #444; }
+  @bottom-right { content: "Sida " counter(page) " av " counter(pages); font-size: 8pt;
+    color: #444; } }
+@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }
+@media print {
+  body { font-size: 9.5pt; line-height: 1.4; }
+  header, main, footer { max-width: none; padding: 0; }
+  header { border: none; padding-top: 55mm; break-after: page; }
+  h1 { font-size: 26pt; }
+  .title-figures { font-size: 12pt; list-style: none; padding: 0; margin-top: 12mm; }
+  h2 { font-size: 15pt; color: #174a85; border: none; }
+  .new-page { break-before: page; }
+  h2, h3, caption { break-after: avoid; }
+  /* A chart stays whole; its caption (the figures in words) may run onto the next page. */
+  figure svg, tr { break-inside: avoid; }
+  figcaption, .note { font-size: 8pt; }
+  table { font-size: 7.5pt; width: 100%; }
+  .table-wrap { overflow: visible; }
+  footer { border: none; }
+}
 """
+#: On every page of a report made while the window is open (the PDF's page margin too).
+PRELIMINARY = (
+    "Preliminär rapport: insamlingsfönstret är fortfarande öppet, så siffrorna kan ändras."
+)
 
 
 def _table(table: Table, index: int) -> str:
@@ -73,13 +106,30 @@ def _table(table: Table, index: int) -> str:
     )
 
 
-def _block(block: Block, index: int) -> str:
+def _figure_svg(block: Figure, for_pdf: bool) -> str:
+    chart = block.chart
+    if not for_pdf:
+        return chart.svg
+    # A PDF figure's alternative text is its SVG <title>: there it carries the figures too.
+    title = f'<title id="{chart.key}-title">{escape(chart.title)}</title>'
+    full = (
+        f'<title id="{chart.key}-title">{escape(chart.title)}. {escape(chart.description)}</title>'
+    )
+    return chart.svg.replace(title, full, 1)
+
+
+def _block(block: Block, index: int, new_page: bool = False, for_pdf: bool = False) -> str:
     if isinstance(block, Heading):
         anchor = f' id="{escape(block.anchor)}"' if block.anchor else ""
-        return f"<h{block.level}{anchor}>{escape(block.text)}</h{block.level}>"
+        css = ' class="new-page"' if new_page else ""
+        return f"<h{block.level}{anchor}{css}>{escape(block.text)}</h{block.level}>"
     if isinstance(block, Paragraph):
         css = ' class="note"' if block.kind == "note" else ""
         return f"<p{css}>{escape(block.text)}</p>"
+    if isinstance(block, BulletList):
+        items = "".join(f"<li>{escape(item)}</li>" for item in block.items)
+        return f'<ul class="findings">{items}</ul>'
+
     if isinstance(block, KeyFigures):
         items = "".join(
             f'<li><span class="label">{escape(label)}</span>'
@@ -92,7 +142,7 @@ def _block(block: Block, index: int) -> str:
     if isinstance(block, Figure):
         chart = block.chart
         return (
-            f"<figure>{chart.svg}<figcaption>{escape(chart.title)}. "
+            f"<figure>{_figure_svg(block, for_pdf)}<figcaption>{escape(chart.title)}. "
             f"{escape(chart.description)}</figcaption></figure>"
         )
     if isinstance(block, PageBreak):
@@ -100,27 +150,63 @@ def _block(block: Block, index: int) -> str:
     raise TypeError(f"unknown block {block!r}")
 
 
-def render_html(report: Report) -> str:
-    """The whole report as one HTML document."""
+def _body(report: Report, for_pdf: bool) -> str:
+    parts = []
+    new_page = False
+    for i, block in enumerate(report.blocks):
+        if isinstance(block, PageBreak):
+            new_page = True
+            continue
+        parts.append(_block(block, i, new_page, for_pdf))
+        if isinstance(block, Heading):
+            new_page = False
+    return "\n".join(parts)
+
+
+def _css(report: Report) -> str:
+    if not report.preliminary:
+        return _CSS
+    # Every printed page says so, in its top margin.
+    return _CSS + (
+        f'@page {{ @top-center {{ content: "{PRELIMINARY}"; font-size: 9pt; '
+        "font-weight: bold; color: #8a4200; } }\n"
+    )
+
+
+def render_html(report: Report, *, for_pdf: bool = False) -> str:
+    """The whole report as one HTML document (for_pdf: figures' full text in their title)."""
     toc = "".join(
         f'<li><a href="#{escape(b.anchor)}">{escape(b.text)}</a></li>'
         for b in report.blocks
         if isinstance(b, Heading) and b.level == 2 and b.anchor
     )
-    body = "\n".join(_block(block, i) for i, block in enumerate(report.blocks))
+    body = _body(report, for_pdf)
+    preliminary = (
+        f'<p class="preliminary" role="note">{escape(PRELIMINARY)}</p>'
+        if report.preliminary
+        else ""
+    )
+    figures = "".join(
+        f"<li><strong>{escape(label)}:</strong> {escape(value)}</li>"
+        for label, value in report.title_figures
+    )
     return f"""<!DOCTYPE html>
 <html lang="sv">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(report.title)}</title>
-<style>{_CSS}</style>
+<meta name="author" content="{escape(PUBLISHER)}">
+<meta name="description" content="{escape(report.subtitle)}">
+<style>{_css(report)}</style>
 </head>
 <body>
 <header>
+{preliminary}
 <h1>{escape(report.title)}</h1>
 <p class="subtitle">{escape(report.subtitle)}</p>
 <p class="meta">{escape(PUBLISHER)} · {escape(report.period)}</p>
+<ul class="title-figures">{figures}</ul>
 </header>
 <main>
 <nav aria-label="Innehåll"><h2>Innehåll</h2><ol>{toc}</ol></nav>

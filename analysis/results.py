@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-RESULTS_FORMAT = 2
+RESULTS_FORMAT = 3
 
 Interval = tuple[float, float]
 
@@ -157,11 +157,88 @@ class GeneratedFrom:
     residual_classes: list[list[str]]
 
 
+@dataclass(frozen=True)
+class Window:
+    """The collection window a data set is of (window.json), printed on every report."""
+
+    id: int
+    name: str
+    #: ISO 8601 date-times with their offset, as the service stored them.
+    opens_at: str
+    closes_at: str
+    #: `final` (closed when the data set was made) or `preliminary` (still open).
+    status: str
+
+    @property
+    def preliminary(self) -> bool:
+        """The report was made while the window was open: its figures will change."""
+        return self.status == "preliminary"
+
+
+@dataclass
+class RateChange:
+    """A response rate of the previous window beside this window's (None when suppressed).
+
+    `rate` and `ci` are the previous window's; `difference` is this window's rate minus the
+    previous one, with Newcombe's interval; `p` is Fisher's exact test of the two proportions
+    and `p_adjusted` Holm's adjustment over every test of the comparison.
+    """
+
+    invited: int | None
+    completed: int | None
+    rate: float | None
+    ci: Interval | None
+    difference: float | None
+    difference_ci: Interval | None
+    p: float | None
+    p_adjusted: float | None
+    suppressed: bool
+
+
+@dataclass
+class ItemChange:
+    """An item's share of positive answers in the previous window beside this window's.
+
+    Fields as in RateChange, with `n` the previous window's substantive answers.
+    """
+
+    n: int | None
+    positive_share: float | None
+    ci: Interval | None
+    difference: float | None
+    difference_ci: Interval | None
+    p: float | None
+    p_adjusted: float | None
+    suppressed: bool
+
+
+@dataclass
+class PreviousParticipation:
+    """Response rates of the previous window, overall and by the groups both windows show."""
+
+    overall: RateChange
+    by: dict[str, dict[str, RateChange]]
+
+
+@dataclass
+class PreviousWindow:
+    """This window against an earlier one, under the same small-group rule."""
+
+    window_id: int
+    window: Window
+    participation: PreviousParticipation
+    #: questionnaire → item → change of the share of positive answers.
+    items: dict[str, dict[str, ItemChange]]
+    #: How many tests Holm's adjustment ran over.
+    tests: int
+
+
 @dataclass
 class Results:
     """Everything the reports show; the reports read their numbers only from here."""
 
     min_group_size: int
+    window: Window
     generated_from: GeneratedFrom
     empty: bool
     participation: Participation
@@ -169,6 +246,8 @@ class Results:
     indexes: dict[str, dict[str, DimensionIndex]]
     comparisons: list[Comparison]
     free_text: FreeTextSummary
+    #: The comparison with an earlier window, when one was given.
+    previous: PreviousWindow | None = None
     format: int = RESULTS_FORMAT
 
     def to_dict(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,14 +17,17 @@ from analysis.anonymity import Cell, CellCount, Release, language_group, release
 from analysis.codebook import codebook_data
 from analysis.contract import (
     CODEBOOK_FILE,
+    DATASET_FORMAT,
     FUNNEL_COLUMNS,
     FUNNEL_FILE,
     INVITATION_COLUMNS,
     INVITATIONS_FILE,
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
+    WINDOW_FILE,
     escape_cell,
 )
+from analysis.results import Window
 from questionnaires import QUESTIONNAIRE_FOR_ROLE, Questionnaire, QuestionnaireSet
 
 # Municipalities of the three areas with their approximate population; invitations are
@@ -80,7 +84,14 @@ _COMMENTS = (
     "Bra, men för många personer i rummet.",
     "=Bra att vi fick en samordnare",
 )
-_CAMPAIGNS = (1, 2)
+#: The simulated window, unless the caller names another.
+DEFAULT_WINDOW = Window(
+    1,
+    "Simulerat insamlingsfönster",
+    "2026-01-01T00:00:00+01:00",
+    "2026-03-31T23:59:00+02:00",
+    "final",
+)
 BANDS = ("0-5", "6-11", "12-18")
 
 
@@ -195,8 +206,26 @@ def _release(
     return cells, release_classes(counts, k)
 
 
-def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0, k: int = 5) -> Path:
-    """Write a realistic data set folder (contract version 2), released with minimum k."""
+def write_window(path: Path, window: Window) -> None:
+    """window.json as the web service's export writes it."""
+    data = {"format": DATASET_FORMAT, **dataclasses.asdict(window)}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def simulate_dataset(
+    out_dir: Path,
+    n_responses: int,
+    seed: int = 0,
+    k: int = 5,
+    *,
+    window: Window = DEFAULT_WINDOW,
+    shift: float = 0.0,
+) -> Path:
+    """Write a realistic data set folder (contract version 3), released with minimum k.
+
+    `shift` moves every answer up (positive) or down on the latent scale, so two simulated
+    windows can differ the way a real year against the last might.
+    """
     if n_responses < 0:
         raise ValueError("n_responses must be zero or more")
     rng = np.random.default_rng(seed)
@@ -229,7 +258,7 @@ def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0, k: int = 5)
         out_dir / INVITATIONS_FILE,
         INVITATION_COLUMNS,
         sorted(
-            (*label, int(s), int(d), int(o))
+            (window.id, *label, int(s), int(d), int(o))
             for label, s, d, o in zip(
                 released,
                 flags[:, 0].tolist(),
@@ -253,9 +282,8 @@ def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0, k: int = 5)
     )
 
     munis = [(area, m) for area, ms in AREAS.items() for m in ms]
-    team_effect = rng.normal(0.35, 0.3, len(munis))
+    team_effect = rng.normal(0.35, 0.3, len(munis)) + shift
     ids = rng.bytes(16 * len(respondents)).hex()
-    campaign = rng.integers(0, len(_CAMPAIGNS), len(respondents))
     comment_u = rng.random(len(respondents))
     comment_pick = rng.integers(0, len(_COMMENTS), len(respondents))
     role_of = inv["role"][respondents]
@@ -284,7 +312,7 @@ def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0, k: int = 5)
             questionnaire = sip.questionnaires[QUESTIONNAIRE_FOR_ROLE[role]]
             meta = (
                 ids[32 * i : 32 * i + 32],
-                _CAMPAIGNS[int(campaign[i])],
+                window.id,
                 questionnaire.key,
                 questionnaire.version,
                 *released[int(respondents[i])],
@@ -301,6 +329,7 @@ def simulate_dataset(out_dir: Path, n_responses: int, seed: int = 0, k: int = 5)
                     yield (*meta, item.key, value if value > 0 else "", "")
 
     write_csv(out_dir / RESPONSES_FILE, RESPONSE_COLUMNS, response_rows())
+    write_window(out_dir / WINDOW_FILE, window)
     codebook = codebook_data(sip, k, release.residual)
     (out_dir / CODEBOOK_FILE).write_text(
         json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

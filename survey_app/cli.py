@@ -8,7 +8,7 @@ from dataclasses import asdict
 import click
 from flask import Flask
 
-from survey_app.demo import DemoError, create_demo
+from survey_app.demo import DemoError, create_demo, create_previous_window
 from survey_app.demo.simulate import simulate_responses
 from survey_app.i18n.commands import init_translation_commands
 from survey_app.messaging.commands import init_messaging_commands
@@ -24,9 +24,24 @@ from survey_app.reporting.commands import init_reporting_commands
     metavar="N",
     help="Also add N simulated completed responses (each run adds N more).",
 )
-def demo_command(as_json: bool, simulate: int) -> None:
+@click.option(
+    "--previous",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="M",
+    help="Also create an earlier window with M simulated responses, closed and analysed, "
+    "for the report to compare with (once; later runs keep it).",
+)
+def demo_command(as_json: bool, simulate: int, previous: int) -> None:
     """Create demo data (idempotently) and print the demo links."""
     try:
+        if previous:
+            earlier, made = create_previous_window(previous)
+            if made and not as_json:
+                click.echo(
+                    f"Created the earlier window {earlier} with {previous} simulated responses, "
+                    "closed and analysed."
+                )
         result = create_demo()
     except DemoError as error:
         raise click.ClickException(str(error)) from error

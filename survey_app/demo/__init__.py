@@ -33,6 +33,8 @@ from survey_app.models import (
 from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE
 
 DEMO_CAMPAIGN_NAME = "Demo: SIP-uppföljning"
+#: An earlier, closed and analysed window, so the demo's report compares with something.
+PREVIOUS_CAMPAIGN_NAME = "Demo: förra perioden"
 #: Numbers the Swedish regulator sets aside for fiction: 070-174 06 05 … 070-174 06 99.
 FICTIONAL_NUMBERS = [f"+4670174060{n}" if n < 10 else f"+467017406{n}" for n in range(5, 100)]
 
@@ -189,3 +191,33 @@ def create_demo() -> DemoResult:
     result.staff = ensure_demo_accounts(teams)
     db.session.commit()
     return result
+
+
+def create_previous_window(responses: int) -> tuple[int, bool]:
+    """An earlier demo window with simulated answers, closed and analysed (its report stored).
+
+    Idempotent: a second call finds the window and adds nothing. Returns (window id, whether
+    it was made now). Closing goes through the real close (release, report), so the demo
+    window's report compares with it as it would with last year's.
+    """
+    from survey_app.demo.simulate import simulate_responses
+    from survey_app.domain.lifecycle import close_campaign
+
+    campaign = db.session.scalar(select(Campaign).where(Campaign.name == PREVIOUS_CAMPAIGN_NAME))
+    if campaign is not None:
+        return campaign.id, False
+    now = utcnow()
+    campaign = Campaign(
+        name=PREVIOUS_CAMPAIGN_NAME,
+        opens_at=now - timedelta(days=120),
+        closes_at=now - timedelta(days=2),
+        state=CampaignState.OPEN,
+    )
+    db.session.add(campaign)
+    db.session.commit()
+    # A seed of its own, so the earlier window's answers differ from the demo window's.
+    simulate_responses(campaign.id, responses, seed=1_000_003)
+    summary = close_campaign(campaign.id, utcnow(), manual=True)
+    if summary.report_error is not None:
+        raise DemoError(f"the earlier window's report failed: {summary.report_error}")
+    return campaign.id, True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -19,7 +20,7 @@ from survey_app.domain.release import count_responses
 from survey_app.extensions import db
 from survey_app.models import Campaign, Invitation, Meeting, utcnow
 from survey_app.reporting.export import ExportError
-from survey_app.reporting.reports import produce_report
+from survey_app.reporting.reports import RESULTS_FILE, comparable_results, produce_report
 
 P = ParamSpec("P")
 #: Windows with at least this many responses get progress bars.
@@ -175,10 +176,44 @@ def close_command(campaign_id: int, yes: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Mapp för rapporten; data set hamnar i MAPP/data.",
 )
+@click.option(
+    "--compare",
+    "compare_id",
+    type=int,
+    default=None,
+    metavar="ID",
+    help="Jämför med fönstret ID (annars med det senaste tidigare fönstret som har en rapport).",
+)
 @in_swedish
-def report_command(campaign_id: int, out_dir: Path) -> None:
+def report_command(campaign_id: int, out_dir: Path, compare_id: int | None) -> None:
     """Export a window's data set to OUT/data and run the analysis on it into OUT."""
     campaign = _campaign(campaign_id)
+    with tempfile.TemporaryDirectory(prefix="sip-compare-") as scratch:
+        previous = _comparison(campaign_id, compare_id, Path(scratch))
+        _make_report(campaign, out_dir, previous)
+
+
+def _comparison(campaign_id: int, compare_id: int | None, scratch: Path) -> Path | None:
+    """The other window's results.json: its stored report, or one made now in scratch."""
+    if compare_id is None:
+        return None
+    _campaign(compare_id)
+    if compare_id == campaign_id:
+        raise click.ClickException(_("Ett fönster kan inte jämföras med sig självt."))
+    stored = comparable_results(compare_id)
+    if stored is not None:
+        return stored
+    try:
+        produce_report(compare_id, scratch, previous=None)
+    except (ExportError, DatasetError, OSError) as error:
+        raise click.ClickException(
+            _("Rapporten kunde inte göras: %(error)s", error=error)
+        ) from error
+    return scratch / RESULTS_FILE
+
+
+def _make_report(campaign: Campaign, out_dir: Path, previous: Path | None) -> None:
+    campaign_id = campaign.id
     if campaign.state not in ENDED_STATES:
         click.echo(
             _(
@@ -196,6 +231,7 @@ def report_command(campaign_id: int, out_dir: Path) -> None:
             out_dir,
             export_progress=export_bar.rows,
             analysis_progress=analysis_bar.stages,
+            previous=previous,
         )
     except (ExportError, DatasetError, OSError) as error:
         raise click.ClickException(

@@ -1,6 +1,7 @@
-"""The analysis data set of one collection window (contract version 2 in analysis/README.md).
+"""The analysis data set of one collection window (contract version 3 in analysis/README.md).
 
-The files: responses.csv, invitations.csv, funnel.csv and codebook.json. Nothing in them links
+The files: responses.csv, invitations.csv, funnel.csv, codebook.json and window.json (which
+window, its dates, final or preliminary; both CSV files carry its id). Nothing in them links
 a response to an invitation: both carry only the released class of their group, computed by
 `analysis.anonymity.release_classes` from the fine groups read here, so every released
 response shares its class with at least MIN_GROUP_SIZE invitations and no or at least as many
@@ -26,6 +27,7 @@ from analysis.anonymity import Release
 from analysis.codebook import codebook_data
 from analysis.contract import (
     CODEBOOK_FILE,
+    DATASET_FORMAT,
     FORMULA_STARTS,
     FUNNEL_COLUMNS,
     FUNNEL_FILE,
@@ -33,11 +35,12 @@ from analysis.contract import (
     INVITATIONS_FILE,
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
+    WINDOW_FILE,
 )
 from questionnaires import ROLES
 from survey_app.domain.release import InvitationRow, WindowGroups, window_groups
 from survey_app.extensions import db
-from survey_app.models import Campaign, FunnelCount
+from survey_app.models import ENDED_STATES, Campaign, FunnelCount
 from survey_app.questionnaires import Questionnaire, all_questionnaires, questionnaire_set
 
 #: Rows fetched from the database at a time, so a large window never loads at once.
@@ -99,12 +102,30 @@ def funnel_counts(campaign_id: int) -> dict[str, tuple[int, int]]:
     return {role: (opened, started) for role, (opened, started) in found.items()}
 
 
+def window_data(campaign: Campaign) -> dict[str, object]:
+    """window.json: which window, its dates, and whether it had closed (final figures)."""
+    return {
+        "format": DATASET_FORMAT,
+        "id": campaign.id,
+        "name": campaign.name,
+        "opens_at": campaign.opens_at.isoformat(),
+        "closes_at": campaign.closes_at.isoformat(),
+        "status": "final" if campaign.state in ENDED_STATES else "preliminary",
+    }
+
+
 def _released_invitations(
-    invitations: Sequence[InvitationRow], release: Release
+    campaign_id: int, invitations: Sequence[InvitationRow], release: Release
 ) -> Iterator[tuple[object, ...]]:
     # Sorted: the order of the rows says nothing about when or for whom they were made.
     rows = sorted(
-        (*release.released(row.cell), int(row.sent), int(row.delivered), int(row.opted_out))
+        (
+            campaign_id,
+            *release.released(row.cell),
+            int(row.sent),
+            int(row.delivered),
+            int(row.opted_out),
+        )
         for row in invitations
     )
     yield from (tuple(map(neutralise_formula, row)) for row in rows)
@@ -156,7 +177,8 @@ def build_dataset(
     campaign_id: int, out_dir: Path, progress: Progress | None = None
 ) -> DatasetSummary:
     """Write the data set of one window into out_dir (created if needed)."""
-    if db.session.get(Campaign, campaign_id) is None:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
         raise ExportError(f"no collection window with id {campaign_id}")
     questionnaires = all_questionnaires()
     out_dir = Path(out_dir)
@@ -167,10 +189,13 @@ def build_dataset(
     (out_dir / CODEBOOK_FILE).write_text(
         json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+    (out_dir / WINDOW_FILE).write_text(
+        json.dumps(window_data(campaign), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     written = _write_csv(
         out_dir / INVITATIONS_FILE,
         INVITATION_COLUMNS,
-        _released_invitations(groups.invitations, groups.release),
+        _released_invitations(campaign_id, groups.invitations, groups.release),
     )
     _write_csv(
         out_dir / FUNNEL_FILE,

@@ -6,6 +6,7 @@ made here and one made by FoU Välfärd with `python -m analysis DIR/data` are t
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Callable, Collection
@@ -20,7 +21,7 @@ from analysis.anonymity import Cell
 from analysis.results import Participation, RateGroup
 from survey_app.domain.release import WindowGroups, window_groups
 from survey_app.extensions import db
-from survey_app.models import Municipality, Team
+from survey_app.models import ENDED_STATES, Campaign, Municipality, Team
 from survey_app.reporting.export import (
     DatasetSummary,
     Progress,
@@ -57,25 +58,68 @@ def has_report(campaign_id: int) -> bool:
     return (report_directory(campaign_id) / RESULTS_FILE).is_file()
 
 
+def comparable_results(campaign_id: int) -> Path | None:
+    """The stored results.json of a window, when a report of another window can compare with
+    it: made under this data set contract (it names its window) and at least the k in force."""
+    path = report_directory(campaign_id) / RESULTS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    k = int(current_app.config["MIN_GROUP_SIZE"])
+    if not isinstance(data, dict) or not isinstance(data.get("window"), dict):
+        return None
+    earlier_k = data.get("min_group_size")
+    if not isinstance(earlier_k, int) or earlier_k < k:
+        return None
+    return path
+
+
+def previous_window(campaign_id: int) -> int | None:
+    """The latest closed window that ended before this one ended and has a stored report."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        return None
+    earlier = db.session.scalars(
+        select(Campaign.id)
+        .where(
+            Campaign.id != campaign_id,
+            Campaign.state.in_(ENDED_STATES),
+            Campaign.closes_at < campaign.closes_at,
+        )
+        .order_by(Campaign.closes_at.desc(), Campaign.id.desc())
+    )
+    return next((other for other in earlier if comparable_results(other) is not None), None)
+
+
 def produce_report(
     campaign_id: int,
     out_dir: Path,
     *,
     export_progress: Progress | None = None,
     analysis_progress: Callable[[str, float], None] | None = None,
+    previous: Path | None = None,
 ) -> Report:
-    """Write DIR/data (the data set) and the analysis outputs beside it."""
+    """Write DIR/data (the data set) and the analysis outputs beside it.
+
+    `previous`: an earlier window's results.json to compare with; by default the stored
+    report of the latest earlier window (`previous_window`), when there is one.
+    """
     # Imported here: the analysis pulls in numpy, scipy and matplotlib, which the web
     # processes only need when a report is made.
     import analysis
 
     out_dir = Path(out_dir)
+    if previous is None:
+        earlier = previous_window(campaign_id)
+        previous = comparable_results(earlier) if earlier is not None else None
     dataset = build_dataset(campaign_id, out_dir / DATA_DIRECTORY, export_progress)
     analysis.run(
         out_dir / DATA_DIRECTORY,
         out_dir,
         min_group_size=int(current_app.config["MIN_GROUP_SIZE"]),
         progress=analysis_progress,
+        previous=previous,
     )
     return Report(out_dir, dataset)
 

@@ -142,19 +142,91 @@ def _charts(campaign: Campaign) -> list[str]:
     return sorted(path.name for path in folder.glob("*.svg"))
 
 
-def _chart_texts(campaign: Campaign) -> list[tuple[str, str, str]]:
-    """(file, title, text alternative) of each chart: the figures it shows, in words."""
+#: The report's charts by the section of the page they belong to (file name prefix).
+CHART_SECTIONS = {
+    "funnel": "participation",
+    "areas": "participation",
+    "items-": "answers",
+    "parallel": "answers",
+    "previous": "previous",
+}
+
+
+def _section(name: str) -> str:
+    return next(
+        (section for prefix, section in CHART_SECTIONS.items() if name.startswith(prefix)),
+        "answers",
+    )
+
+
+def _chart_texts(campaign: Campaign) -> dict[str, list[tuple[str, str, str]]]:
+    """Per section of the page: (file, title, text alternative) of each chart, in the
+    report's order; the text alternative is the figures the chart shows, in words."""
     folder = report_directory(campaign.id) / "charts"
     index_path = folder / CHARTS_INDEX
     index: dict[str, dict[str, str]] = {}
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))
-    texts = []
-    for name in _charts(campaign):
+    files = _charts(campaign)
+    ordered = [name for name in index if name in files]
+    ordered += [name for name in files if name not in index]
+    sections: dict[str, list[tuple[str, str, str]]] = {}
+    for name in ordered:
         entry = index.get(name, {})
         title = entry.get("title", name)
-        texts.append((name, title, entry.get("description") or title))
-    return texts
+        sections.setdefault(_section(name), []).append(
+            (name, title, entry.get("description") or title)
+        )
+    return sections
+
+
+def _points(value: float) -> str:
+    rounded = round(value * 100)
+    return f"+{rounded}" if rounded > 0 else str(rounded)
+
+
+def previous_rows(stored: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The comparison with the previous window as table rows (hidden ones stay hidden)."""
+    previous = (stored or {}).get("previous")
+    if not previous:
+        return []
+    rows = []
+
+    def add(label: str, change: dict[str, Any], now: float | None, before: float | None) -> None:
+        hidden = change["suppressed"] or change["difference"] is None or now is None
+        row: dict[str, Any] = {"label": label, "suppressed": hidden}
+        if not hidden:
+            low, high = change["difference_ci"]
+            row |= {
+                "before": before,
+                "now": now,
+                "points": _points(change["difference"]),
+                "low": _points(low),
+                "high": _points(high),
+                "p_adjusted": change["p_adjusted"],
+            }
+        rows.append(row)
+
+    overall = previous["participation"]["overall"]
+    add(
+        _("Svarsfrekvens, alla"),
+        overall,
+        stored["participation"]["overall"]["rate"] if stored else None,
+        overall["rate"],
+    )
+    for questionnaire, items in previous["items"].items():
+        role = QUESTIONNAIRE_LABELS.get(questionnaire, questionnaire)
+        for key, change in items.items():
+            item = stored["items"][questionnaire][key] if stored else {}
+            if item.get("dimension") == "filter":
+                continue
+            add(
+                f"{item.get('text', key)} ({role})",
+                change,
+                item.get("positive_share"),
+                change["positive_share"],
+            )
+    return rows
 
 
 @blueprint.get("/results")
@@ -193,6 +265,15 @@ def campaign_results(campaign_id: int) -> str:
         questionnaire_labels=QUESTIONNAIRE_LABELS,
         downloads=_downloads_for(campaign, user.role),
         charts=_chart_texts(campaign),
+        previous=(stored or {}).get("previous"),
+        previous_rows=previous_rows(stored),
+        live_rows=[]
+        if stored
+        else [
+            (group_label(name, group), figures)
+            for name in ("role", "area")
+            for group, figures in participation["by"][name].items()
+        ],
     )
 
 

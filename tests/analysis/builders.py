@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.contract import FUNNEL_COLUMNS, INVITATION_COLUMNS, RESPONSE_COLUMNS
-from analysis.simulate import sip_codebook
+from analysis.contract import FUNNEL_COLUMNS, INVITATION_COLUMNS, RESPONSE_COLUMNS, WINDOW_FILE
+from analysis.results import Window
+from analysis.simulate import DEFAULT_WINDOW, sip_codebook, write_window
 
 _ids = itertools.count(1)
 DEFAULT_ANSWERS = {
@@ -39,7 +40,7 @@ class Response:
         """Its rows in responses.csv."""
         meta = [
             self.response_id,
-            "1",
+            str(DEFAULT_WINDOW.id),
             QUESTIONNAIRE_OF[self.role],
             "1",
             self.role,
@@ -65,7 +66,17 @@ def invitation(
     language_group: str = "sv",
 ) -> list[str]:
     """One row of invitations.csv: sent and delivered, not opted out."""
-    return [role, age_band or AGE_OF[role], area, municipality, language_group, "1", "1", "0"]
+    return [
+        str(DEFAULT_WINDOW.id),
+        role,
+        age_band or AGE_OF[role],
+        area,
+        municipality,
+        language_group,
+        "1",
+        "1",
+        "0",
+    ]
 
 
 def write_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
@@ -81,9 +92,11 @@ def write_dataset(
     responses: Iterable[Response] = (),
     invitations: Iterable[list[str]] = (),
     codebook: dict[str, Any] | None = None,
+    window: Window = DEFAULT_WINDOW,
 ) -> Path:
-    """A data set folder from hand-made responses and invitations."""
+    """A data set folder from hand-made responses and invitations (of DEFAULT_WINDOW's id)."""
     folder.mkdir(parents=True, exist_ok=True)
+    write_window(folder / WINDOW_FILE, window)
     responses = list(responses)
     write_csv(
         folder / "responses.csv",

@@ -87,9 +87,32 @@ def duplicate_row(row: int) -> Callable[[Path], None]:
     return edit_csv("responses.csv", lambda rows: rows.append(list(rows[row - 1])))
 
 
+def edit_window(key: str, value: object) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        path = folder / "window.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data[key] = value
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+    return apply
+
+
 R = "responses.csv"
 INV = "invitations.csv"
 CASES: list[tuple[str, Callable[[Path], None], str]] = [
+    ("missing window", remove("window.json"), "window.json: file not found"),
+    ("window status", edit_window("status", "open"), "window.json: status 'open' is not one of"),
+    ("window date", edit_window("closes_at", "snart"), "window.json: closes_at 'snart' is not"),
+    (
+        "response of another window",
+        set_cell(R, 2, "campaign_id", "7"),
+        "responses.csv, row 2, column campaign_id: 7 is not the window of window.json (1)",
+    ),
+    (
+        "invitation of another window",
+        set_cell(INV, 3, "campaign_id", "2"),
+        "invitations.csv, row 3, column campaign_id: 2 is not the window of window.json (1)",
+    ),
     ("missing responses", remove(R), "responses.csv: file not found"),
     ("missing invitations", remove(INV), "invitations.csv: file not found"),
     ("missing codebook", remove("codebook.json"), "codebook.json: file not found"),

@@ -9,6 +9,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 import analysis
@@ -23,7 +24,7 @@ from .builders import Response, group, invitation, write_dataset
 
 
 def pdf_pages(path: Path) -> int:
-    return len(re.findall(rb"/Type\s*/Page\b", path.read_bytes()))
+    return len(pdfium.PdfDocument(path))
 
 
 def free_texts(out: Path) -> list[str]:
@@ -119,7 +120,14 @@ def test_pdf_is_a4_with_a_title_page_and_page_numbers(analysed: tuple[Path, Resu
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert pdf_pages(pdf) >= 6
-    assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in data
+    document = pdfium.PdfDocument(pdf)
+    width, height = document[0].get_size()
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    # The title page has no number; every other page says "Sida n av m".
+    texts = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    assert "Sida" not in texts[0]
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"Sida {number} av {len(texts)}" in text
 
 
 def test_chart_files_are_standalone_svg(analysed: tuple[Path, Results]) -> None:
@@ -191,6 +199,8 @@ def test_an_empty_data_set_gives_a_report_that_says_so(
     assert results.empty
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "Det finns inget att rapportera ännu." in html
+    # The key findings page is there too, saying just that.
+    assert 'id="viktigaste"' in html
     assert "<svg" not in html
     assert pdf_pages(tmp_path / "out" / "report.pdf") == 2
 

@@ -14,6 +14,7 @@ from scipy import stats as sps
 from analysis.compute import compute_results
 from analysis.dataset import load_dataset
 from analysis.results import Results
+from analysis.simulate import DEFAULT_WINDOW
 
 from .test_stats import wilson_by_formula
 
@@ -228,8 +229,17 @@ def test_holm_runs_over_every_test_in_the_report(results: Results) -> None:
 
 def test_results_json_is_valid_and_complete(results: Results) -> None:
     data = json.loads(results.to_json())
-    assert data["format"] == 2
+    assert data["format"] == 3
     assert data["min_group_size"] == 5
+    # The window the data set is of, as window.json named it.
+    assert data["window"] == {
+        "id": DEFAULT_WINDOW.id,
+        "name": DEFAULT_WINDOW.name,
+        "opens_at": DEFAULT_WINDOW.opens_at,
+        "closes_at": DEFAULT_WINDOW.closes_at,
+        "status": "final",
+    }
+    assert data["previous"] is None
     assert data["generated_from"]["responses"] == 160
     assert set(data["participation"]["by"]) == {
         "role",

@@ -276,3 +276,24 @@ def test_live_figures_are_the_figures_of_the_export(app, runner, tmp_path):
     build_dataset(campaign_id, final)
     released = compute_results(load_dataset(final), app.config["MIN_GROUP_SIZE"])
     assert live_participation(campaign_id) == released.participation == exported.participation
+
+
+def test_the_data_set_names_its_window_on_every_row(small_window, tmp_path):
+    """window.json names the window and says whether it had closed; both CSV files carry
+    its id, so data sets of two windows can be told apart and compared."""
+    build_dataset(small_window.id, tmp_path)
+    window = json.loads((tmp_path / "window.json").read_text(encoding="utf-8"))
+    assert window["id"] == small_window.id
+    assert window["name"] == small_window.name
+    assert window["status"] == "preliminary"
+    assert window["opens_at"] == small_window.opens_at.isoformat()
+    assert window["closes_at"] == small_window.closes_at.isoformat()
+    for name in ("invitations.csv", "responses.csv"):
+        rows = read_csv(tmp_path / name)
+        assert rows
+        assert {r["campaign_id"] for r in rows} == {str(small_window.id)}, name
+    close_campaign(small_window.id, utcnow(), manual=True)
+    build_dataset(small_window.id, tmp_path / "closed")
+    closed = load_dataset(tmp_path / "closed")
+    assert closed.window.status == "final"
+    assert closed.window.id == small_window.id

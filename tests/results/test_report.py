@@ -197,3 +197,47 @@ def test_large_windows_get_progress_bars(runner, answered_window, tmp_path, monk
     assert "Exporterar svar" in result.stderr
     assert "Analyserar" in result.stderr
     assert "Exporterar svar" not in result.stdout
+
+
+def test_the_results_page_compares_with_the_previous_window(
+    app,
+    staff_client,
+    answered_window,
+    make_campaign,
+    make_meeting,
+    make_invitation,
+    respond,
+    tmp_path,
+):
+    """A window closed after another shows the report's comparison: the chart as an image
+    with its figures in words, and a table where a figure hidden in either window is "för
+    få", never a difference."""
+    app.config["REPORTS_DIRECTORY"] = str(tmp_path)
+    close_campaign(answered_window.id, utcnow())
+    later = make_campaign(name="Nästa period")
+    meeting = make_meeting(campaign=later, team="HLT Umeå", age_band=AgeBand.CHILD)
+    for _ in range(7):
+        respond(make_invitation(meeting=meeting, role="guardian"))
+    close_campaign(later.id, utcnow())
+    results = json.loads((tmp_path / str(later.id) / "results.json").read_text("utf-8"))
+    assert results["previous"]["window_id"] == answered_window.id
+    page = staff_client("analyst").get(f"/staff/results/{later.id}").text
+    assert "Jämfört med förra perioden" in page
+    section = page[page.index("Jämfört med förra perioden") :]
+    image = re.search(r'<img src="([^"]+/charts/previous\.svg)" alt="([^"]*)"', section)
+    assert image is not None
+    assert re.search(r"\d", image.group(2))
+    table = section[section.index("<tbody>") : section.index("</tbody>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)
+    changes = [
+        change
+        for qkey, questionnaire in results["previous"]["items"].items()
+        for key, change in questionnaire.items()
+        if results["items"][qkey][key]["dimension"] != "filter"
+    ]
+    assert len(rows) == 1 + len(changes)
+    hidden_rows = [row for row in rows if "för få" in row]
+    hidden = [c for c in changes if c["suppressed"]]
+    assert len(hidden_rows) >= len(hidden)
+    for row in hidden_rows:
+        assert "procentenheter" not in row

@@ -76,3 +76,42 @@ def test_simulated_answers_follow_scales_and_filters(runner, db, app):
     assert texts > 0
     # Children answer "Vet inte" more often than guardians.
     assert dont_know["child"] / choices["child"] > dont_know["guardian"] / choices["guardian"]
+
+
+def test_demo_previous_makes_an_analysed_window_the_report_compares_with(runner, db, tmp_path):
+    """`demo --simulate N --previous M`: on a fresh machine the demo window's report compares
+    with an earlier window, and `report ID --compare OTHER` picks the other window by hand."""
+    import json
+
+    from survey_app.demo import PREVIOUS_CAMPAIGN_NAME
+    from survey_app.reporting.reports import has_report
+
+    result = runner.invoke(args=["demo", "--simulate", "90", "--previous", "90", "--json"])
+    assert result.exit_code == 0, result.output
+    demo = json.loads(result.output.strip().splitlines()[-1])
+    earlier = db.session.scalar(sa.select(Campaign).where(Campaign.name == PREVIOUS_CAMPAIGN_NAME))
+    assert earlier is not None
+    assert earlier.state.value == "analysed"
+    assert has_report(earlier.id)
+    # Once: a second run keeps the earlier window as it is.
+    assert runner.invoke(args=["demo", "--previous", "90"]).exit_code == 0
+    assert _count(db, Campaign, Campaign.name == PREVIOUS_CAMPAIGN_NAME) == 1
+
+    out = tmp_path / "report"
+    result = runner.invoke(args=["report", str(demo["campaign_id"]), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert data["window"]["id"] == demo["campaign_id"]
+    assert data["window"]["status"] == "preliminary"
+    assert data["previous"]["window_id"] == earlier.id
+    assert "Jämfört med förra perioden" in (out / "report.html").read_text(encoding="utf-8")
+
+    # By hand, the other way round: the earlier window against the open one.
+    back = tmp_path / "back"
+    result = runner.invoke(
+        args=["report", str(earlier.id), "--out", str(back), "--compare", str(demo["campaign_id"])]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((back / "results.json").read_text(encoding="utf-8"))
+    assert data["window"]["status"] == "final"
+    assert data["previous"]["window_id"] == demo["campaign_id"]

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from survey_app.models import AgeBand, AuditEvent, CampaignState, utcnow
+from survey_app.reporting.reports import live_participation
 
 from .conftest import record_answer
 
@@ -142,3 +143,22 @@ def test_the_meetings_overview_counts_no_answers_at_all(staff_client, open_windo
     assert "HLT Åsele" in overview
     for word in ("Besvara", "besvara", "Öppnad", "öppnad", "svarsfrekvens"):
         assert word not in overview
+
+
+def test_an_open_window_shows_its_live_rates_as_an_inline_chart(staff_client, open_window):
+    """Drawn in the page (no script, nothing fetched), with every figure in its text
+    alternative, and a hidden group as "för få", never as a bar."""
+    page = staff_client("analyst").get(f"/staff/results/{open_window.id}").text
+    svg = page[page.index('<svg role="img"') : page.index("</svg>")]
+    assert 'aria-labelledby="live-rates-title live-rates-desc"' in svg
+    desc = re.search(r'<desc id="live-rates-desc">([^<]*)</desc>', svg)
+    assert desc is not None
+    participation = live_participation(open_window.id)
+    groups = [*participation.by["role"].values(), *participation.by["area"].values()]
+    shown = [g for g in groups if not g.suppressed]
+    assert shown
+    assert desc.group(1).count("för få") == len(groups) - len(shown)
+    assert len(re.findall(r"<rect ", svg)) == len(shown)
+    for group in shown:
+        assert f"{round(group.rate * 100)}" in desc.group(1)
+    assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
