@@ -180,6 +180,9 @@ def test_staff_text_is_escaped_and_publishing_again_replaces_it(app, window, sta
     page = app.test_client().get(f"/s/resultat/{area.id}").text
     assert "alert(1)" not in page
     assert db.session.scalar(select(db.func.count()).select_from(FamilySummary)) == 1
+    # Each publication is in the audit log, in words (the area, not the text).
+    log = admin.get("/staff/audit").text
+    assert log.count("publicerade återkopplingen till familjer i Södra Lappland") == 2
 
 
 def test_the_public_address_and_its_qr_code(app, window, staff_client):
