@@ -192,6 +192,8 @@ def test_the_public_address_and_its_qr_code(app, window, staff_client):
     admin = staff_client("admin")
     _publish(admin, window, "Södra Lappland", TWO_ACTIONS)
     assert app.test_client().get(f"/s/resultat/{area.id}").status_code == 200
+    campaign_page = admin.get(f"/staff/campaigns/{window.campaign.id}").text
+    assert f'href="/staff/campaigns/{window.campaign.id}/summaries"' in campaign_page
     listing = admin.get(f"/staff/campaigns/{window.campaign.id}/summaries").text
     assert f"/s/resultat/{area.id}" in listing
     coordinator = staff_client("coordinator")
