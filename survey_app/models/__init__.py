@@ -32,9 +32,11 @@ from survey_app.models.staff import (
     User,
     user_teams,
 )
+from survey_app.models.summary import ACTION_TEXT_LENGTH, FamilySummary, SummaryAction
 from survey_app.models.types import UTCDateTime, utcnow
 
 __all__ = [
+    "ACTION_TEXT_LENGTH",
     "ENDED_STATES",
     "GENERALISED",
     "AgeBand",
@@ -45,6 +47,7 @@ __all__ = [
     "CampaignState",
     "ChildAttended",
     "Draft",
+    "FamilySummary",
     "FunnelCount",
     "Invitation",
     "Link",
@@ -64,6 +67,7 @@ __all__ = [
     "SecondFactor",
     "Service",
     "StaffRole",
+    "SummaryAction",
     "Team",
     "UTCDateTime",
     "User",

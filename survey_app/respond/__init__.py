@@ -13,5 +13,6 @@ from survey_app.respond import (  # noqa: E402,F401
     opt_out,
     places,
     privacy,
+    summary,
     views,
 )

@@ -6,9 +6,11 @@ from flask import render_template, session, url_for
 from flask_babel import gettext as _
 
 from survey_app.domain.answering import LOCAL_TIME
-from survey_app.models import utcnow
+from survey_app.domain.summaries import area_of_team, published_summary
+from survey_app.models import Role, utcnow
 from survey_app.respond.formats import family_date
 from survey_app.respond.page_cache import stored_page
+from survey_app.respond.summary import render_summary
 from survey_app.respond.visit import Visit, handover_child_id
 
 COMPLETED_KEY = "completed"
@@ -18,6 +20,11 @@ def closed_or_answered_page(visit: Visit) -> str | None:
     """A friendly page for a link outside its window or already answered; None if it may answer."""
     now = utcnow()
     if visit.has_ended(now):
+        # Once the window's summary for the area is published, the old link opens it: the
+        # same page as the area's public address (nothing on it is the family's own).
+        summary = published_summary(visit.campaign_id, area_of_team(visit.team_id).id)
+        if summary is not None:
+            return render_summary(summary, child=visit.role == Role.CHILD)
         return render_template(
             "respond/message.html",
             title=_("Enkäten är stängd"),

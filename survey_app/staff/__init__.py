@@ -47,5 +47,6 @@ from survey_app.staff import commands  # noqa: E402, F401  (flask users create|l
 from survey_app.staff import results  # noqa: E402, F401
 from survey_app.staff import meetings, outbox  # noqa: E402, F401  (SIP meetings, SMS status and outbox)
 from survey_app.staff import invitation_actions  # noqa: E402, F401  (correct, resend, withdraw)
+from survey_app.staff import summaries  # noqa: E402, F401  (what came of it, for families)
 from survey_app.staff import translations  # noqa: E402, F401  (translation status for admins)
 from survey_app.staff import second_factor, reset, sso  # noqa: E402, F401  (sign-in steps)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from survey_app.domain import audit
 from survey_app.domain.lifecycle import CAMPAIGN_CLOSED
 from survey_app.domain.meetings import MEETING_REGISTERED
+from survey_app.domain.summaries import SUMMARY_PUBLISHED
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Campaign, StaffRole, Team, User
 from survey_app.staff.admin_forms import ROLE_LABELS
@@ -37,6 +38,7 @@ ACTION_NAMES: dict[str, LazyString] = {
     audit.CAMPAIGN_CHANGED: _l("Insamlingsperiod ändrad"),
     CAMPAIGN_EXTENDED: _l("Insamlingsperiod förlängd"),
     CAMPAIGN_CLOSED: _l("Insamlingsperiod stängd"),
+    SUMMARY_PUBLISHED: _l("Återkoppling till familjer publicerad"),
     audit.LOGIN_SUCCEEDED: _l("Inloggning"),
     audit.LOGIN_FAILED: _l("Misslyckad inloggning"),
     audit.LOGIN_LOCKED: _l("Inloggning spärrad"),
@@ -162,6 +164,15 @@ def _account(event: AuditEvent, names: Names) -> str:
 
 
 SENTENCES: dict[str, Sentence] = {
+    SUMMARY_PUBLISHED: lambda e, n, who: (
+        _(
+            "%(who)s publicerade återkopplingen till familjer i %(area)s från %(campaign)s",
+            who=who,
+            area=e.details.get("area", "?"),
+            campaign=_object_name(n.campaigns, e),
+        ),
+        [],
+    ),
     MEETING_REGISTERED: lambda e, n, who: (
         _(
             "%(who)s registrerade ett möte för %(team)s",

@@ -18,6 +18,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.browser import follow
+from tests.staff.conftest import (  # noqa: F401  (fixtures: admins publish summaries)
+    _cheap_password_hashing,
+    make_user,
+    staff_client,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 

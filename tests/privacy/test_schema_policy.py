@@ -69,6 +69,10 @@ ALLOWED_COLUMNS = {
         "replaces_id",
     },
     "links": {"token_hash", "invitation_id"},
+    # What came of a window, told to families: per area and team, what staff decided and
+    # wrote. No figure is stored (they are read from the report) and nothing names a family.
+    "family_summaries": {"id", "campaign_id", "area_id", "published_at", "published_by_id"},
+    "summary_actions": {"id", "summary_id", "position", "team_id", "text", "report_back_on"},
     # No text: a queued SMS holds no link.
     "outbox_messages": {
         "id",
