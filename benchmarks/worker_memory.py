@@ -101,7 +101,7 @@ def service(requests: int) -> dict[str, object]:
         with gunicorn(url) as (base_url, master):
             with httpx.Client(base_url=base_url) as client:
                 for token in tokens:
-                    client.get(f"/s/{token}").raise_for_status()
+                    client.get(f"/s/{token}", follow_redirects=True).raise_for_status()
             time.sleep(1)
             return _summary(master)
 

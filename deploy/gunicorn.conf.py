@@ -53,7 +53,19 @@ control_socket_disable = True
 gc.disable()
 
 
+_warm = False
+
+
 def pre_fork(server, worker):  # gunicorn calls its hooks with these two arguments
+    global _warm
+    if not _warm:
+        # What every worker would otherwise build for itself on its first requests (compiled
+        # templates, the catalogs of every language): built once here, shared by all.
+        from survey_app.ops.warm_up import warm_up
+        from wsgi import app  # the service the configured WSGI app is (or wraps)
+
+        warm_up(app)
+        _warm = True
     gc.freeze()
 
 

@@ -15,7 +15,6 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from segno import make as make_qr
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import DateField, Field, SelectField, TextAreaField
@@ -223,6 +222,8 @@ def summary_qr(area_id: int) -> Response:
     """The area's public address as a QR code (SVG, for posters at the HLT offices)."""
     area = _area_or_404(area_id)
     address = public_address(area.id)
+    from segno import make as make_qr  # only for the poster's code (workers need not hold it)
+
     svg = make_qr(address, error="m").svg_inline(scale=10, border=4, dark="#000", light="#fff")
     return Response(
         '<?xml version="1.0" encoding="utf-8"?>\n' + svg,
