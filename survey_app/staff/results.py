@@ -45,15 +45,15 @@ ANALYSTS = frozenset({StaffRole.ANALYST})
 DOWNLOADS: dict[str, tuple[Any, str, frozenset[StaffRole]]] = {
     "report.html": (_l("Rapport (HTML)"), "text/html", BOTH),
     "report.pdf": (_l("Rapport (PDF)"), "application/pdf", BOTH),
-    # Admins and analysts get the data set (anonymous rows); free text, which may carry
-    # names despite the request not to write any, goes to analysts only.
-    "data.zip": (_l("Data set (CSV och kodbok, zip)"), "application/zip", BOTH),
+    # The data set carries the free-text answers (which may name people despite the request
+    # not to), and single rows are what an intersection of releases works on: analysts only.
+    "data.zip": (_l("Data set (CSV och kodbok, zip)"), "application/zip", ANALYSTS),
     "dataset.xlsx": (
         _l("Data set (Excel)"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        BOTH,
+        ANALYSTS,
     ),
-    "responses.sav": (_l("Svar för SPSS (SAV)"), "application/x-spss-sav", BOTH),
+    "responses.sav": (_l("Svar för SPSS (SAV)"), "application/x-spss-sav", ANALYSTS),
     "free_text.csv": (_l("Fritextsvar (CSV)"), "text/csv", ANALYSTS),
 }
 BREAKDOWNS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -113,3 +113,21 @@ def answer_everything(client: FlaskClient, token: str, free_text: str) -> None:
         assert response.status_code == 302, response.get_data(as_text=True)
         location = response.headers["Location"]
     raise AssertionError("the questionnaire never ended")
+
+
+@pytest.fixture
+def desk(browser: Any, live_server: str) -> Iterator[Callable[[str], Any]]:
+    """A desktop browser (a fresh context: no cookies) in the given locale."""
+    contexts: list[Any] = []
+
+    def open_desk(locale: str) -> Any:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.origin = live_server
+        return page
+
+    yield open_desk
+    for context in contexts:
+        context.close()

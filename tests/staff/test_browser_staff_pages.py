@@ -7,7 +7,7 @@ errors too) and reports every problem at once; screenshots go to tests/artifacts
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -54,7 +54,7 @@ def world(
     close_campaign(closed.id, now)
     running = make_campaign(name="Hösten 2026")
     meeting = make_meeting(campaign=running)
-    make_invitation(meeting=meeting, language="ti")
+    guardian = make_invitation(meeting=meeting, language="ti")
     make_invitation(meeting=meeting, role="child", phone=None)
     draft = make_campaign(
         name="2027",
@@ -67,7 +67,13 @@ def world(
         "coordinator": make_user("coordinator", email="anna@region.se", teams=("HLT Åsele",)),
         "analyst": make_user("analyst", email="analytiker@region.se"),
     }
-    ids = {"meeting": meeting.id, "running": running.id, "closed": closed.id, "draft": draft.id}
+    ids = {
+        "meeting": meeting.id,
+        "invitation": guardian.id,
+        "running": running.id,
+        "closed": closed.id,
+        "draft": draft.id,
+    }
     return World(users, ids)
 
 
@@ -110,6 +116,10 @@ PAGES: dict[str, list[tuple[str, Step]]] = {
         ("meetings", _visit("/staff/meetings?period=")),
         ("meetings-search-error", _visit("/staff/meetings?held_from=igår&status=x")),
         ("meeting", _visit("/staff/meetings/{meeting}")),
+        ("invitation-correct", _visit("/staff/invitations/{invitation}/correct")),
+        ("invitation-resend", _visit("/staff/invitations/{invitation}/resend")),
+        ("invitation-withdraw", _visit("/staff/invitations/{invitation}/withdraw")),
+        ("invitation-letter", _visit("/staff/invitations/{invitation}/letter")),
         ("campaigns", _visit("/staff/campaigns")),
         ("campaign-new-errors", _submit_empty("/staff/campaigns/new")),
         ("campaign-draft", _visit("/staff/campaigns/{draft}")),
@@ -118,6 +128,7 @@ PAGES: dict[str, list[tuple[str, Step]]] = {
         ("campaign-extend", _visit("/staff/campaigns/{running}/extend")),
         ("campaign-extend-errors", _submit_empty("/staff/campaigns/{running}/extend")),
         ("campaign-closed", _visit("/staff/campaigns/{closed}")),
+        ("campaign-summaries", _visit("/staff/campaigns/{closed}/summaries")),
         ("teams", _visit("/staff/teams")),
         ("teams-errors", _submit_empty("/staff/teams")),
         ("places", _visit("/staff/places")),
@@ -138,6 +149,8 @@ PAGES: dict[str, list[tuple[str, Step]]] = {
         ("meetings-new", _visit("/staff/meetings/new")),
         ("meetings", _visit("/staff/meetings")),
         ("meeting", _visit("/staff/meetings/{meeting}")),
+        ("invitation-correct", _visit("/staff/invitations/{invitation}/correct")),
+        ("invitation-withdraw", _visit("/staff/invitations/{invitation}/withdraw")),
         ("results-teams", _visit("/staff/results/{running}")),
         ("forbidden", _visit("/staff/audit")),
     ],
@@ -146,24 +159,6 @@ PAGES: dict[str, list[tuple[str, Step]]] = {
         ("results-closed", _visit("/staff/results/{closed}")),
     ],
 }
-
-
-@pytest.fixture
-def desk(browser: Any, live_server: str) -> Iterator[Callable[[str], Any]]:
-    """A desktop browser (a fresh context: no cookies) in the given locale."""
-    contexts: list[Any] = []
-
-    def open_desk(locale: str) -> Any:
-        context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale=locale)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.origin = live_server
-        return page
-
-    yield open_desk
-    for context in contexts:
-        context.close()
 
 
 def _log_in(page: Any, user: User) -> None:
