@@ -1,0 +1,45 @@
+"""gunicorn's master warms the app before forking: it compiles, reads and looks up, and must
+neither write nor leave a database connection for the workers to inherit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from survey_app.extensions import db
+from survey_app.ops.warm_up import warm_up
+
+
+def _row_counts() -> dict[str, int]:
+    metadata = sa.MetaData()
+    metadata.reflect(db.engine)
+    with db.engine.connect() as connection:
+        return {
+            name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for name, table in metadata.tables.items()
+        }
+
+
+def test_warming_up_compiles_templates_writes_nothing_and_closes_its_connections(
+    app: Flask, make_invitation: Callable
+) -> None:
+    make_invitation()
+    db.session.commit()
+    before = _row_counts()
+    app.jinja_env.cache.clear()
+    warm_up(app)
+    assert len(app.jinja_env.cache) >= len(app.jinja_env.list_templates(extensions=["html"]))
+    assert db.engine.pool.checkedout() == 0
+    assert _row_counts() == before
+
+
+def test_a_database_that_is_not_there_does_not_stop_the_master(
+    app_factory: Callable[..., Flask], tmp_path: Path
+) -> None:
+    missing = tmp_path / "not-there" / "survey.sqlite3"
+    app = app_factory(SURVEY_DATABASE_URL=f"sqlite:///{missing}")
+    warm_up(app)  # logs a warning, raises nothing
+    assert len(app.jinja_env.cache) > 0
