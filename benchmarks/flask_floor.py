@@ -17,11 +17,14 @@ import os
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,57 +42,74 @@ def hello() -> str:
 """
 
 
-def run(seconds: float, runs: int) -> dict[str, object]:
-    workers = (os.cpu_count() or 1) * 2 + 1
+WORKERS = (os.cpu_count() or 1) * 2 + 1
+
+
+@contextmanager
+def hello_server(*, preload: bool = False) -> Iterator[tuple[int, int]]:
+    """The one-line app under gunicorn (the service's worker set-up) on a free loopback port;
+    yields (port, the master's pid) once it answers."""
     port = unused_port()
     with tempfile.TemporaryDirectory(prefix="sip-floor-") as scratch:
         Path(scratch, "hello.py").write_text(HELLO)
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "hello:app",
-            ],
-            cwd=scratch,
-            start_new_session=True,
-        )
+        command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            *(["--preload"] if preload else []),
+            "hello:app",
+        ]
+        server = subprocess.Popen(command, cwd=scratch, start_new_session=True)
         try:
-            time.sleep(2)
-            rates = []
-            for _ in range(runs):
-                output = subprocess.run(
-                    [
-                        "wrk",
-                        "--threads",
-                        "1",
-                        "--connections",
-                        "50",
-                        "--duration",
-                        f"{seconds:.0f}s",
-                        f"http://127.0.0.1:{port}/",
-                    ],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout
-                found = re.search(r"Requests/sec:\s+([\d.]+)", output)
-                if found is None:
-                    raise RuntimeError(f"wrk said:\n{output}")
-                rates.append(float(found.group(1)))
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("gunicorn did not start within 30 s") from None
+                    time.sleep(0.1)
+            yield port, server.pid
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+
+
+def run(seconds: float, runs: int) -> dict[str, object]:
+    rates = []
+    with hello_server() as (port, _pid):
+        time.sleep(1)  # every worker up
+        for _ in range(runs):
+            output = subprocess.run(
+                [
+                    "wrk",
+                    "--threads",
+                    "1",
+                    "--connections",
+                    "50",
+                    "--duration",
+                    f"{seconds:.0f}s",
+                    f"http://127.0.0.1:{port}/",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+            if found is None:
+                raise RuntimeError(f"wrk said:\n{output}")
+            rates.append(float(found.group(1)))
     median = statistics.median(rates)
     return {
         "machine": machine(),
-        "gunicorn_sync_workers": workers,
+        "gunicorn_sync_workers": WORKERS,
         "hello_requests_per_s_median": round(median),
         "all_runs": [round(rate) for rate in rates],
     }

@@ -162,9 +162,11 @@ async def _run_for(seconds: float, concurrency: int, work: object) -> float:
     return time.perf_counter() - started
 
 
-async def complete_respondents(
-    base_url: str, tokens: list[str], concurrency: int, seconds: float
-) -> dict[str, object]:
+async def _walks(
+    base_url: str, tokens: list[str], concurrency: int, seconds: float, *, whole: bool
+) -> tuple[Tally, float]:
+    """Each virtual user walks fresh links, one after another, for `seconds`: to the first
+    question, or (`whole`) to the thank-you page."""
     url = urlsplit(base_url)
     tally = Tally()
     pending = iter(tokens)
@@ -175,16 +177,18 @@ async def complete_respondents(
             raise RuntimeError("ran out of invitations: seed more")
         visitor = Visitor(url.hostname or "127.0.0.1", url.port or 80, tally)
         try:
-            await asyncio.wait_for(visitor.walk(token), REQUEST_TIMEOUT * 12)
+            await asyncio.wait_for(visitor.walk(token, whole=whole), REQUEST_TIMEOUT * 12)
             tally.completed += 1
         except (Failure, OSError, TimeoutError) as error:
             tally.errors.append(f"{type(error).__name__}: {error}")
 
-    elapsed = await _run_for(seconds, concurrency, one)
+    return tally, await _run_for(seconds, concurrency, one)
+
+
+def _figures(tally: Tally, elapsed: float, concurrency: int) -> dict[str, object]:
     return {
         "concurrency": concurrency,
         "seconds": round(elapsed, 2),
-        "respondents_per_s": round(tally.completed / elapsed, 1),
         "requests_per_s": round(tally.requests / elapsed, 1),
         "p50_ms": round(percentile(tally.latencies, 0.50) * 1000, 1),
         "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1),
@@ -194,38 +198,26 @@ async def complete_respondents(
     }
 
 
+async def complete_respondents(
+    base_url: str, tokens: list[str], concurrency: int, seconds: float
+) -> dict[str, object]:
+    tally, elapsed = await _walks(base_url, tokens, concurrency, seconds, whole=True)
+    return {
+        **_figures(tally, elapsed, concurrency),
+        "respondents_per_s": round(tally.completed / elapsed, 1),
+    }
+
+
 async def fresh_links(
     base_url: str, tokens: list[str], concurrency: int, seconds: float
 ) -> dict[str, object]:
     """What a family experiences first: a fresh link opened, to the first question shown (every
     request that takes, redirects followed), each time a new person with a new link."""
-    url = urlsplit(base_url)
-    tally = Tally()
-    pending = iter(tokens)
-
-    async def one(_index: int) -> None:
-        token = next(pending, None)
-        if token is None:
-            raise RuntimeError("ran out of invitations: seed more")
-        visitor = Visitor(url.hostname or "127.0.0.1", url.port or 80, tally)
-        try:
-            await asyncio.wait_for(visitor.walk(token, whole=False), REQUEST_TIMEOUT * 4)
-            tally.completed += 1
-        except (Failure, OSError, TimeoutError) as error:
-            tally.errors.append(f"{type(error).__name__}: {error}")
-
-    elapsed = await _run_for(seconds, concurrency, one)
+    tally, elapsed = await _walks(base_url, tokens, concurrency, seconds, whole=False)
     return {
-        "concurrency": concurrency,
-        "seconds": round(elapsed, 2),
+        **_figures(tally, elapsed, concurrency),
         "links_per_s": round(tally.completed / elapsed, 1),
-        "requests_per_s": round(tally.requests / elapsed, 1),
         "requests_per_link": round(tally.requests / max(tally.completed, 1), 2),
-        "p50_ms": round(percentile(tally.latencies, 0.50) * 1000, 1),
-        "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1),
-        "completed": tally.completed,
-        "errors": len(tally.errors),
-        "first_errors": tally.errors[:3],
     }
 
 

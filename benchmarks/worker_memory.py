@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,9 +30,8 @@ from benchmarks.common import (
     gunicorn,
     machine,
     prepare_database,
-    unused_port,
 )
-from benchmarks.flask_floor import HELLO
+from benchmarks.flask_floor import hello_server
 
 HEAVY = (
     "matplotlib",
@@ -107,40 +105,11 @@ def service(requests: int) -> dict[str, object]:
 
 
 def floor() -> dict[str, object]:
-    port = unused_port()
-    with tempfile.TemporaryDirectory(prefix="sip-floor-") as scratch:
-        Path(scratch, "hello.py").write_text(HELLO)
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "--workers",
-                str((os.cpu_count() or 1) * 2 + 1),
-                "--preload",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "hello:app",
-            ],
-            cwd=scratch,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    for _ in range(50):
-                        httpx.get(f"http://127.0.0.1:{port}/").raise_for_status()
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.1)
-            time.sleep(1)
-            return _summary(server.pid)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+    with hello_server(preload=True) as (port, master):
+        for _ in range(50):
+            httpx.get(f"http://127.0.0.1:{port}/").raise_for_status()
+        time.sleep(1)
+        return _summary(master)
 
 
 def imported_by_the_web_app() -> list[str]:
