@@ -34,6 +34,7 @@ from survey_app.models import (
     utcnow,
 )
 from survey_app.questionnaires import get_questionnaire
+from tests.clock import daytime
 
 WRONG, RIGHT = "+46701740605", "+46701740688"
 
@@ -84,7 +85,7 @@ def test_correcting_a_number_invalidates_the_old_link_and_sends_a_new_one(
     assert {m.state for m in _messages(old)} == {MessageState.CANCELLED}
     assert (new.phone, new.replaces_id, new.role) == (RIGHT, old.id, old.role)
     assert old.withdrawn_at is not None
-    summary = send_due(ConsoleGateway(), now=utcnow() + timedelta(days=1))
+    summary = send_due(ConsoleGateway(), now=daytime())
     printed = capsys.readouterr().out
     assert summary.sent == 1
     (new_link,) = re.findall(r"/s/([\w-]{22})", printed)
@@ -101,7 +102,7 @@ def test_correcting_the_language_sends_the_link_in_the_new_language(
     old = sent(language="sv")
     new = correct_invitation(old, Correction(language="ar"), actor=None)
     assert (new.language, new.phone) == ("ar", old.phone)
-    send_due(ConsoleGateway(), now=utcnow() + timedelta(days=1))
+    send_due(ConsoleGateway(), now=daytime())
     assert "SIP" in capsys.readouterr().out
     assert _audit("invitation_corrected").details["language"] == "ar"
 
@@ -183,7 +184,7 @@ def test_resending_sends_a_new_link_and_the_old_one_keeps_working(
     sent: Callable[..., Invitation], capsys: pytest.CaptureFixture[str]
 ) -> None:
     invitation = sent()
-    now = utcnow() + timedelta(days=1)
+    now = daytime()
     send_due(ConsoleGateway(), now=now)
     capsys.readouterr()
     resend_invitation(invitation, actor=None, now=now)
@@ -214,7 +215,7 @@ def test_a_resend_goes_whether_or_not_the_family_answered(
     """Skipping it would tell the coordinator who answered."""
     answered, waiting = sent(), sent()
     assert submit(answered.id, get_questionnaire("sip-guardian"), {}) is SubmitOutcome.STORED
-    now = utcnow() + timedelta(days=1)
+    now = daytime()
     for invitation in (answered, waiting):
         resend_invitation(invitation, actor=None, now=now)
     send_due(ConsoleGateway(), now=now)

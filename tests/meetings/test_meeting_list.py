@@ -25,6 +25,7 @@ from survey_app.models import (
     OutboxMessage,
     utcnow,
 )
+from tests.clock import daytime
 from tests.staff.conftest import answer_everything
 
 from .test_staff_pages import UMEÅ, ÅSELE, form, team_id
@@ -286,7 +287,7 @@ def test_nothing_on_the_meeting_pages_tells_an_answered_invitation_from_another(
     )
     first, second = db.session.scalars(sa.select(Meeting).order_by(Meeting.id)).all()
     # The SMS go out; the family answers the first meeting's link, taken from its SMS.
-    send_due(ConsoleGateway())
+    send_due(ConsoleGateway(), now=daytime())
     sent = re.findall(r"/s/([\w-]{22})", capsys.readouterr().out)
     (token,) = [t for t in sent if invitation_for_token(t) == first.invitations[0].id]
     answer_everything(app.test_client(), token, "")  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from survey_app.extensions import db
 from survey_app.messaging.gateways import ConsoleGateway
 from survey_app.messaging.outbox import send_due
 from survey_app.models import Invitation, Meeting, OutboxMessage, Team
+from tests.clock import daytime
 
 ÅSELE = "HLT Åsele"
 UMEÅ = "HLT Umeå"
@@ -153,7 +154,7 @@ def test_admin_outbox_never_shows_a_link(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     coordinator.post("/staff/meetings/new", data=form())
-    send_due(ConsoleGateway())
+    send_due(ConsoleGateway(), now=daytime())
     tokens = re.findall(r"/s/([\w-]{22})", capsys.readouterr().out)
     assert len(tokens) == 3  # the invitation SMS went, each with its own link
     page = staff_client("admin").get("/staff/outbox").get_data(as_text=True)

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from survey_app.domain.answering import LOCAL_TIME
 from survey_app.domain.invitations import (
     INVITATION_CORRECTED,
     INVITATION_RESENT,
@@ -30,6 +28,7 @@ from survey_app.models import (
     User,
 )
 from tests.browser import follow
+from tests.clock import daytime
 
 from .test_browser_staff_pages import _log_in, follow_to
 
@@ -44,8 +43,7 @@ def _send_queued(capsys: pytest.CaptureFixture[str]) -> list[str]:
     prints it): the links in it."""
     db.session.expire_all()
     capsys.readouterr()
-    morning = datetime.now(LOCAL_TIME).replace(hour=10, minute=0) + timedelta(days=1)
-    send_due(ConsoleGateway(), now=morning.astimezone(UTC))
+    send_due(ConsoleGateway(), now=daytime())
     return re.findall(r"/s/([\w-]{22})", capsys.readouterr().out)
 
 
