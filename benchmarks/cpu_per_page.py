@@ -13,8 +13,8 @@ kept as a secondary micro-benchmark. --profile prints a cProfile of fresh links.
 from __future__ import annotations
 
 import argparse
-import gc
 import cProfile
+import gc
 import json
 import pstats
 import statistics
