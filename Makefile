@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 # (In development the SMS gateway defaults to console.)
 export SURVEY_ENV ?= development
 
-.PHONY: run test lint typecheck check install install-dev translations translations-update bench clean
+.PHONY: run test lint typecheck check install install-dev translations translations-update bench mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,5 +68,11 @@ check: lint typecheck test
 bench: install-dev
 	$(BIN)/python benchmarks/run_all.py
 
+# Mutation testing of the critical modules (tokens, links, access rules, suppression), each
+# within MUTATE_MINUTES; prints the kill rates (benchmarks/MUTATION.md). Not part of `make test`.
+MUTATE_MINUTES ?= 20
+mutate: install-dev translations
+	$(BIN)/python benchmarks/mutate.py --minutes $(MUTATE_MINUTES) $(MUTATE_MODULES)
+
 clean:
-	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .mypy_cache .ruff_cache .coverage .mutmut-cache
