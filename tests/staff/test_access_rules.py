@@ -48,12 +48,13 @@ def test_a_declared_rule_cannot_be_changed_afterwards() -> None:
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_public_needs_a_reason(reason: str) -> None:
-    with pytest.raises(ValueError, match=r"public\(\) needs a reason"):
+    with pytest.raises(ValueError, match=r"^public\(\) needs a reason$"):
         public(reason=reason)
 
 
 def test_allow_needs_a_role() -> None:
-    with pytest.raises(ValueError, match=r"allow\(\) needs at least one role"):
+    needs = r"^allow\(\) needs at least one role; use public\(\) for open routes$"
+    with pytest.raises(ValueError, match=needs):
         allow()
 
 
