@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 # (In development the SMS gateway defaults to console.)
 export SURVEY_ENV ?= development
 
-.PHONY: run test lint typecheck check install install-dev translations translations-update bench clean
+.PHONY: run test lint typecheck check install install-dev translations translations-update bench mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,11 @@ run: install translations
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The first run also measures coverage (pytest-cov, combined across the xdist workers) and
+# prints the figure; no threshold: a number to watch, not one to game with empty tests.
 test: install-dev translations
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --cov --cov-report= $(PYTEST_ARGS)
+	@$(BIN)/coverage report --format=total | sed 's/^/Coverage (SQLite run, statements and branches): /; s/$$/%/'
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again against $$TEST_DATABASE_URL =="; \
 		SURVEY_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS); \
@@ -65,5 +68,11 @@ check: lint typecheck test
 bench: install-dev
 	$(BIN)/python benchmarks/run_all.py
 
+# Mutation testing of the critical modules (tokens, links, access rules, suppression), each
+# within MUTATE_MINUTES; prints the kill rates (benchmarks/MUTATION.md). Not part of `make test`.
+MUTATE_MINUTES ?= 20
+mutate: install-dev translations
+	$(BIN)/python benchmarks/mutate.py --minutes $(MUTATE_MINUTES) $(MUTATE_MODULES)
+
 clean:
-	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .mypy_cache .ruff_cache .coverage .mutmut-cache

@@ -8,6 +8,7 @@ from analysis.compute import compute_results
 from analysis.dataset import load_dataset
 from analysis.participation import compute_participation, participation_table
 from analysis.results import RateGroup, Results
+from analysis.suppression import Table, below, suppress
 
 from .builders import Response, group, invitation, write_dataset
 from .disclosure_attack import exposed
@@ -236,3 +237,32 @@ def test_live_figures_from_the_web_service_need_no_validation() -> None:
     assert list(participation.by["municipality"]) == ["Umeå", "Ny kommun"]
     assert participation.by["area"]["Nytt område"].invited == 6
     assert participation.funnel.opened == 13
+
+
+# The rule itself, on small literal tables (analysis/suppression.py): the boundaries at exactly
+# the minimum, and the repeated passes that carry a hidden figure to the equations before it.
+
+
+def test_a_figure_of_exactly_the_minimum_is_shown() -> None:
+    values = {"a": (5, 5), "b": (4, 9), "c": (9, 4), "d": (6, 6)}
+    assert below(values, 5) == {"b", "c"}
+
+
+def test_two_hidden_parts_that_reach_exactly_the_minimum_together_protect_each_other() -> None:
+    values = {"T": (12,), "a": (2,), "b": (3,), "c": (7,)}
+    table = Table(values, [("T", ["a", "b", "c"])])
+    # a alone could be worked out (T - b - c): the next smallest, b, goes too; 2 + 3 = 5.
+    assert suppress(table, {"a"}, 5) == {"a", "b"}
+
+
+def test_a_part_hidden_in_a_later_equation_hides_its_own_parts_on_the_next_pass() -> None:
+    values = {"T": (20,), "a": (2,), "b": (18,), "x": (9,), "y": (9,)}
+    # b's breakdown comes first; b is hidden only by T's equation after it.
+    table = Table(values, [("b", ["x", "y"]), ("T", ["a", "b"])])
+    assert suppress(table, {"a"}, 5) == {"a", "b", "x", "y"}
+
+
+def test_a_hidden_total_hides_its_parts_down_every_level() -> None:
+    values = {"A": (3,), "a1": (2,), "a2": (1,), "x": (1,), "y": (1,)}
+    table = Table(values, [("a1", ["x", "y"]), ("A", ["a1", "a2"])])
+    assert suppress(table, {"A"}, 5) == {"A", "a1", "a2", "x", "y"}

@@ -17,6 +17,7 @@ from survey_app.accounts.passwords import hash_password
 from survey_app.extensions import db as _db
 from survey_app.models import StaffRole, Team, User
 
+from .route_world import RouteWorld, build_route_world
 from .signin import PASSWORD, enrol_second_factor, log_in
 
 __all__ = ["PASSWORD", "enrol_second_factor", "log_in"]
@@ -113,6 +114,17 @@ def answer_everything(client: FlaskClient, token: str, free_text: str) -> None:
         assert response.status_code == 302, response.get_data(as_text=True)
         location = response.headers["Location"]
     raise AssertionError("the questionnaire never ended")
+
+
+@pytest.fixture
+def route_world(
+    app: Flask,
+    make_user: Callable[..., User],
+    make_campaign: Callable[..., Any],
+    make_invitation: Callable[..., Any],
+) -> RouteWorld:
+    """Real objects behind every URL parameter of the route tables (tests/staff/route_world)."""
+    return build_route_world(app, make_user, make_campaign, make_invitation, team_named)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyotp
@@ -51,3 +52,22 @@ def log_in(
         assert user is not None
         response = client.post("/staff/login/code", data={"code": code_for(user)})
     return response
+
+
+def csrf_token_of(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on the page at `path`."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert match, page
+    return match.group(1)
+
+
+def log_in_with_token(client: FlaskClient, user: User) -> None:
+    """Sign in through the real forms of an app with CSRF turned on (tokens included)."""
+    data = {"email": user.email, "password": PASSWORD}
+    data["csrf_token"] = csrf_token_of(client, "/staff/login")
+    response = client.post("/staff/login", data=data)
+    assert response.status_code == 302
+    if response.headers["Location"].endswith("/login/code"):
+        code = {"code": code_for(user), "csrf_token": csrf_token_of(client, "/staff/login/code")}
+        assert client.post("/staff/login/code", data=code).status_code == 302

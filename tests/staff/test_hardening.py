@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 
@@ -15,7 +14,7 @@ from survey_app.extensions import db
 from survey_app.models import Campaign, User
 
 from .conftest import PASSWORD, log_in
-from .signin import code_for
+from .signin import csrf_token_of, log_in_with_token
 
 CAMPAIGN = {
     "name": "Vårens period",
@@ -24,23 +23,6 @@ CAMPAIGN = {
     "reminder_count": "1",
     "reminder_delay_days": "4",
 }
-
-
-def _csrf_token(client: FlaskClient, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    assert match, page
-    return match.group(1)
-
-
-def _log_in_with_token(client: FlaskClient, user: User) -> None:
-    data = {"email": user.email, "password": PASSWORD}
-    data["csrf_token"] = _csrf_token(client, "/staff/login")
-    response = client.post("/staff/login", data=data)
-    assert response.status_code == 302
-    if response.headers["Location"].endswith("/login/code"):
-        code = {"code": code_for(user), "csrf_token": _csrf_token(client, "/staff/login/code")}
-        assert client.post("/staff/login/code", data=code).status_code == 302
 
 
 @pytest.fixture
@@ -58,7 +40,7 @@ def test_login_without_a_csrf_token_gets_a_friendly_page(
     page = response.get_data(as_text=True)
     assert "Formuläret behöver skickas igen" in page
     assert "Traceback" not in page
-    token = _csrf_token(client, "/staff/login")
+    token = csrf_token_of(client, "/staff/login")
     response = client.post(
         "/staff/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
     )
@@ -70,7 +52,7 @@ def test_a_forged_staff_post_is_refused_and_what_was_typed_comes_back(
 ) -> None:
     user = make_user("admin")
     client = csrf_app.test_client()
-    _log_in_with_token(client, user)
+    log_in_with_token(client, user)
     response = client.post("/staff/campaigns/new", data=CAMPAIGN)  # no token: forged or stale
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -80,7 +62,7 @@ def test_a_forged_staff_post_is_refused_and_what_was_typed_comes_back(
     again = client.get("/staff/campaigns/new").get_data(as_text=True)
     assert 'value="Vårens period"' in again
     assert 'value="2027-05-31T23:59"' in again
-    token = _csrf_token(client, "/staff/campaigns/new")
+    token = csrf_token_of(client, "/staff/campaigns/new")
     response = client.post("/staff/campaigns/new", data={**CAMPAIGN, "csrf_token": token})
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Campaign.id))) == 1
@@ -89,10 +71,10 @@ def test_a_forged_staff_post_is_refused_and_what_was_typed_comes_back(
 def test_logout_needs_the_csrf_token_too(csrf_app: Flask, make_user: Callable[..., User]) -> None:
     user = make_user("analyst")
     client = csrf_app.test_client()
-    _log_in_with_token(client, user)
+    log_in_with_token(client, user)
     assert client.post("/staff/logout").status_code == 400
     assert client.get("/staff/").status_code == 200  # a forged logout did not log anyone out
-    token = _csrf_token(client, "/staff/")
+    token = csrf_token_of(client, "/staff/")
     assert client.post("/staff/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/staff/").status_code == 302
 
