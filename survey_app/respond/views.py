@@ -120,7 +120,11 @@ def open_link(token: str) -> ViewResult:
     session[INVITATION_KEY] = visit.id
     g.visit = visit
     g.invitation_language = family_language(visit.language)
-    return _start_or_blocked(visit)
+    if closed_or_answered_page(visit) is not None:
+        # Closed, not yet open or answered: no start page to carry the script that takes the
+        # token out of the address bar, so a redirect does it (rare, one request more).
+        return redirect(url_for(".start_page"))
+    return render_start_page(visit, _questionnaire(visit))
 
 
 def _start_or_blocked(visit: Visit) -> ViewResult:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from survey_app.models import Draft
+from survey_app.models import CampaignState, Draft
 from tests.answers import draft_of, funnel_counts, submitted
 
 from .conftest import GUARDIAN_PAGES
@@ -146,5 +146,23 @@ def test_after_a_key_change_an_answered_link_still_says_it_has_answered(
         SECRET_KEY_FALLBACKS=[app.config["SECRET_KEY"]],
     )
     with rotated.app_context():
-        page = rotated.test_client().get(f"/s/{invitation.token}")
+        page = rotated.test_client().get(f"/s/{invitation.token}", follow_redirects=True)
     assert "Du har redan svarat" in page.text
+
+
+def test_an_answered_or_closed_link_moves_to_s_so_the_token_leaves_the_address_bar(
+    client, make_invitation, make_campaign, make_meeting
+):
+    """Those pages have no script to replace the address: the link redirects to /s/."""
+    answered = make_invitation()
+    client.get(f"/s/{answered.token}")
+    for number, answers in enumerate(GUARDIAN_PAGES, start=1):
+        client.post(f"/s/q/{number}", data=answers)
+    again = client.get(f"/s/{answered.token}")
+    assert (again.status_code, again.headers["Location"]) == (302, "/s/")
+    assert "Du har redan svarat" in client.get("/s/").text
+    closed = make_campaign(state=CampaignState.CLOSED)
+    late = make_invitation(meeting=make_meeting(campaign=closed))
+    opened = client.get(f"/s/{late.token}")
+    assert (opened.status_code, opened.headers["Location"]) == (302, "/s/")
+    assert "Enkäten är stängd" in client.get("/s/").text
