@@ -1,7 +1,8 @@
 """The k-anonymous release: which group attributes a response and an invitation may carry.
 
 A cell is the fine group of an invitation or response: (role, age_band, area, municipality,
-language_group). Small cells are merged with their neighbours until every released class has
+language_group, child_attended) — the last from the meeting: whether the child took part. Small
+cells are merged with their neighbours until every released class has
 at least k invitations and either no responses or at least k, so a released response shares
 its class with at least k − 1 other responses and k invitations, and no small class says that
 nobody answered. Merging generalises one attribute at a time, in a fixed order; a merged
@@ -16,21 +17,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-#: A fine cell or a released class: (role, age_band, area, municipality, language_group).
-Cell = tuple[str, str, str, str, str]
+#: A fine cell or a released class:
+#: (role, age_band, area, municipality, language_group, child_attended).
+Cell = tuple[str, str, str, str, str, str]
 GENERALISED = "*"
-ATTRIBUTES = ("role", "age_band", "area", "municipality", "language_group")
+ATTRIBUTES = ("role", "age_band", "area", "municipality", "language_group", "child_attended")
 #: Generalised first to last; generalising the area also generalises the municipality.
-GENERALISATION_ORDER = ("language_group", "municipality", "age_band", "area")
+#: Whether the child took part is given up last: children's participation is what the
+#: follow-up is about, so a small group rather loses its place (down to the county) than that.
+GENERALISATION_ORDER = ("language_group", "municipality", "age_band", "area", "child_attended")
 #: Swedish, or any other language of the invitation (a single language can be one family).
 LANGUAGE_GROUPS = {"sv": "svenska", "other": "annat språk än svenska"}
+#: Whether the child took part in the meeting, as the coordinator registered it.
+CHILD_ATTENDED = ("yes", "partly", "no")
+#: A response sealed before its meeting's attendance went into the seal: it can only be
+#: released merged ("*"), since no invitation is in its fine cell.
+UNKNOWN_ATTENDANCE = "unknown"
 
-_ROLE, _AGE, _AREA, _MUNICIPALITY, _LANGUAGE = range(5)
+_ROLE, _AGE, _AREA, _MUNICIPALITY, _LANGUAGE, _ATTENDED = range(6)
 _POSITIONS = {
     "language_group": (_LANGUAGE,),
     "municipality": (_MUNICIPALITY,),
     "age_band": (_AGE,),
     "area": (_AREA, _MUNICIPALITY),
+    "child_attended": (_ATTENDED,),
 }
 
 
@@ -92,7 +102,7 @@ def _parent(label: Cell, attribute: str) -> Cell:
     cell = list(label)
     for position in _POSITIONS[attribute]:
         cell[position] = GENERALISED
-    return (cell[0], cell[1], cell[2], cell[3], cell[4])
+    return (cell[0], cell[1], cell[2], cell[3], cell[4], cell[5])
 
 
 def _merge(parts: Iterable[_Class], label: Cell) -> _Class:
@@ -135,12 +145,12 @@ def _generalise(classes: list[_Class], attribute: str, k: int) -> list[_Class]:
 
 
 def _role_level(classes: list[_Class], k: int) -> tuple[list[_Class], list[Cell]]:
-    """Merge what is still too small into (role, *, *, *, *), with the smallest of its role."""
+    """Merge what is still too small into (role, *, …, *), with the smallest of its role."""
     result: list[_Class] = []
     residual: list[Cell] = []
     for role in sorted({c.label[_ROLE] for c in classes}):
         mine = [c for c in classes if c.label[_ROLE] == role]
-        top: Cell = (role, GENERALISED, GENERALISED, GENERALISED, GENERALISED)
+        top: Cell = (role, GENERALISED, GENERALISED, GENERALISED, GENERALISED, GENERALISED)
         small = [c for c in mine if not acceptable(c.count, k) or c.label == top]
         if not any(not acceptable(c.count, k) for c in small):
             result += mine
@@ -165,3 +175,23 @@ def release_classes(cells: Mapping[Cell, CellCount], k: int) -> Release:
     classes, residual = _role_level(classes, k)
     mapping = {member: item.label for item in classes for member in item.members}
     return Release(k, {cell: mapping[cell] for cell in sorted(mapping)}, tuple(sorted(residual)))
+
+
+def releasable_parts(
+    parts: Mapping[tuple[str, str], CellCount], totals: Mapping[str, CellCount], k: int
+) -> set[tuple[str, str]]:
+    """The (role, part) counts that may be stored and published beside their role's total.
+
+    For counts of overlapping parts of a role — the invitations and responses of meetings a
+    service was at; a meeting has several — that are not group attributes of a row. A part is
+    kept when it is acceptable and so is the rest of its role (total − part): the role's total
+    is published, so a part's figure also tells its complement's by subtraction. A part that
+    is the whole role (nothing left over) tells nothing the total does not.
+    """
+    kept: set[tuple[str, str]] = set()
+    for (role, part), count in parts.items():
+        total = totals.get(role, CellCount(0, 0))
+        rest = CellCount(total.invitations - count.invitations, total.responses - count.responses)
+        if acceptable(count, k) and (rest == CellCount(0, 0) or acceptable(rest, k)):
+            kept.add((role, part))
+    return kept

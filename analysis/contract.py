@@ -1,10 +1,13 @@
 """The data set contract: file names and columns shared by the service's export and this library.
 
 Kept free of heavy imports so the web service can write data sets without numpy or scipy.
-Version 3 (version 2 and a window.json naming the window, whose id every CSV row carries):
-nothing in the files links a response to an invitation. Both carry only the
-released class of their group (analysis/anonymity.py), responses carry no date, and the
-invitations carry no per-invitation trace of answering.
+Version 4 (version 3 — a window.json naming the window, whose id every CSV row carries — and
+the meeting's context: whether the child took part, as a group column, and participation by
+service in services.csv): nothing in the files links a response to an invitation. Both carry
+only the released class of their group (analysis/anonymity.py), responses carry no date, and
+the invitations carry no per-invitation trace of answering. A meeting has several services, so
+they are not a group column: services.csv holds counts per role and service, written only
+where they and the rest of their role reach the minimum group size.
 """
 
 from __future__ import annotations
@@ -15,15 +18,15 @@ FUNNEL_FILE = "funnel.csv"
 CODEBOOK_FILE = "codebook.json"
 #: The collection window the data set is of: id, name, dates and whether it had closed.
 WINDOW_FILE = "window.json"
-#: 3: window.json, and the window id on every row of invitations.csv too.
-DATASET_FORMAT = 3
+#: 4: child_attended on every row, and services.csv.
+DATASET_FORMAT = 4
 #: `final`: the window had closed when the data set was made; `preliminary`: it was open.
 WINDOW_STATUSES = ("final", "preliminary")
 #: 2: questionnaires and scales in the same form as the YAML files, and the release section.
 CODEBOOK_FORMAT = 2
 
 #: The released class of a response or an invitation; any but role may be "*".
-GROUP_COLUMNS = ("role", "age_band", "area", "municipality", "language_group")
+GROUP_COLUMNS = ("role", "age_band", "area", "municipality", "language_group", "child_attended")
 RESPONSE_COLUMNS = (
     "response_id",
     "campaign_id",
@@ -37,6 +40,19 @@ RESPONSE_COLUMNS = (
 #: 0/1 per invitation: nothing that happens only to those who answer.
 INVITATION_FLAGS = ("sent", "delivered", "opted_out")
 INVITATION_COLUMNS = ("campaign_id", *GROUP_COLUMNS, *INVITATION_FLAGS)
+#: Participation per role and service that took part in the meeting (a meeting has one or
+#: more): invitations, and responses, of meetings the service was at.
+SERVICES_FILE = "services.csv"
+SERVICE_COLUMNS = ("campaign_id", "role", "service", "invited", "completed")
+#: The services a coordinator can register, in the order the reports list them.
+SERVICES = (
+    "social_services",
+    "primary_care",
+    "school_health",
+    "child_psychiatry",
+    "habilitation",
+    "other",
+)
 #: Counted per role by the service, never per invitation.
 FUNNEL_COUNTERS = ("opened", "started")
 FUNNEL_COLUMNS = ("role", *FUNNEL_COUNTERS)
