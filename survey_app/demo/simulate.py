@@ -221,7 +221,15 @@ class _Simulation:
             return
         self.mark(ANSWERED, invitation)
         answers = response_answers(questionnaire, _draft_answers(rng, questionnaire, role))
-        invitee = Invitee(role, meeting.team.id, meeting.age_band, language, self.campaign.id)
+        invitee = Invitee(
+            role,
+            meeting.team.id,
+            meeting.age_band,
+            language,
+            self.campaign.id,
+            meeting.child_attended,
+            tuple(sorted(s.service for s in meeting.services)),
+        )
         db.session.add(SealedResponse(**sealed_response(questionnaire, invitee, answers)))
         self.responses += 1
         if self.responses % BATCH == 0:

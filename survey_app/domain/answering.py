@@ -3,7 +3,8 @@
 Nothing written here names the invitation: opening, starting and answering leave keyed marks
 (survey_app.domain.sealing) and add to per-role counts; the draft is sealed under the
 invitation's keyed "draft" mark; the submitted response is sealed under a random id with the
-details its release at close will need (role, team, age band, language) inside the seal. So a
+details its release at close will need (role, team, age band, language, whether the child took
+part in the meeting and which services were there) inside the seal. So a
 copy of the database taken at any moment — the first answer of the window included — holds
 no row that ties an answer, or the fact of answering, to a person.
 """
@@ -27,13 +28,16 @@ from survey_app.models import (
     AgeBand,
     Answer,
     Campaign,
+    ChildAttended,
     Draft,
     FunnelCount,
     Invitation,
     LinkMark,
     Meeting,
+    MeetingService,
     Role,
     SealedResponse,
+    Service,
     utcnow,
 )
 from survey_app.models.response import new_response_id
@@ -197,9 +201,16 @@ _INVITEE = (
         Meeting.campaign_id,
         Meeting.team_id,
         Meeting.age_band,
+        Meeting.child_attended,
+        Meeting.id,
     )
     .join(Meeting, Meeting.id == Invitation.meeting_id)
     .where(Invitation.id == bindparam("invitee"))
+)
+_SERVICES = (
+    select(MeetingService.service)
+    .where(MeetingService.meeting_id == bindparam("meeting"))
+    .order_by(MeetingService.service)
 )
 _NOW = bindparam("now", type_=UTCDateTime())
 #: On PostgreSQL: closing the window (an UPDATE of this row) waits for the submit, or the
@@ -236,6 +247,8 @@ class Invitee:
     age_band: AgeBand
     language: str
     campaign_id: int
+    child_attended: ChildAttended
+    services: tuple[Service, ...]
 
 
 def sealed_response(
@@ -250,6 +263,8 @@ def sealed_response(
         "team_id": invitee.team_id,
         "age_band": invitee.age_band.value,
         "language": invitee.language,
+        "child_attended": invitee.child_attended.value,
+        "services": [service.value for service in invitee.services],
         "answers": [[a.item_key, a.value, a.text] for a in answers],
     }
     return {
@@ -299,6 +314,7 @@ def submit(
     if claimed.first() is None:
         db.session.rollback()
         return SubmitOutcome.WINDOW_CLOSED
+    services = tuple(connection.execute(_SERVICES, {"meeting": invitee.id}).scalars())
     connection.execute(
         _INSERT_RESPONSE,
         sealed_response(
@@ -309,6 +325,8 @@ def submit(
                 invitee.age_band,
                 invitee.language,
                 invitee.campaign_id,
+                invitee.child_attended,
+                services,
             ),
             answers,
         ),

@@ -2,11 +2,14 @@
 
 While a window is open its responses are sealed (survey_app.domain.answering). When it closes
 they are opened here and written as Response rows whose group attributes — age band, area,
-municipality, Swedish or another language; the role is always kept, since the questionnaire
-shows it — are generalised by analysis.anonymity until every released group holds at least
-MIN_GROUP_SIZE responses (or none) and MIN_GROUP_SIZE invitations that could have answered.
+municipality, Swedish or another language, whether the child took part in the meeting; the
+role is always kept, since the questionnaire shows it — are generalised by analysis.anonymity
+until every released group holds at least MIN_GROUP_SIZE responses (or none) and
+MIN_GROUP_SIZE invitations that could have answered.
 The invitations get the same groups (ReleasedCell), so participation is counted over exactly
-the groups the answers carry.
+the groups the answers carry. The services at a meeting are counted, not released per answer
+(ReleasedServiceCount): a meeting has several, and only counts safe beside their role's total
+are kept.
 
 Deciding this once, with every invitation and answer of the window known, is what lets the
 first answers of a small group be kept and still not be singled out: a decision made at submit
@@ -24,15 +27,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, delete, exists, func, insert, select, type_coerce
+from sqlalchemy import String, case, delete, exists, func, insert, select, type_coerce
 
 from analysis.anonymity import (
     GENERALISED,
+    UNKNOWN_ATTENDANCE,
     Cell,
     CellCount,
     Release,
     acceptable,
     language_group,
+    releasable_parts,
     release_classes,
 )
 from survey_app.domain import sealing
@@ -46,8 +51,10 @@ from survey_app.models import (
     Invitation,
     Link,
     Meeting,
+    MeetingService,
     Municipality,
     ReleasedCell,
+    ReleasedServiceCount,
     Response,
     SealedResponse,
     Team,
@@ -80,6 +87,7 @@ def invitation_rows(campaign_id: int) -> list[InvitationRow]:
             Area.name,
             Municipality.name,
             Invitation.language,
+            type_coerce(Meeting.child_attended, String),
             Invitation.sent_at.is_not(None),
             Invitation.delivered_at.is_not(None),
             Invitation.opted_out_at.is_not(None),
@@ -94,13 +102,13 @@ def invitation_rows(campaign_id: int) -> list[InvitationRow]:
     rows = db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples()
     return [
         InvitationRow(
-            (role, band, area, town, language_group(language)),
+            (role, band, area, town, language_group(language), attended),
             bool(sent),
             bool(delivered),
             bool(opted_out),
             bool(linked),
         )
-        for role, band, area, town, language, sent, delivered, opted_out, linked in rows
+        for role, band, area, town, language, attended, sent, delivered, opted_out, linked in rows
     ]
 
 
@@ -112,6 +120,8 @@ class OpenedResponse:
     questionnaire: str
     version: int
     answers: list[tuple[str, int | None, str | None]]
+    #: The services at the meeting (none for a response sealed before they were sealed too).
+    services: tuple[str, ...] = ()
 
 
 def team_places() -> dict[int, tuple[str, str]]:
@@ -142,10 +152,12 @@ def opened_responses(campaign_id: int) -> Iterator[OpenedResponse]:
                 area,
                 municipality,
                 language_group(str(payload["language"])),
+                str(payload.get("child_attended", UNKNOWN_ATTENDANCE)),
             ),
             questionnaire=str(payload["questionnaire"]),
             version=int(payload["version"]),
             answers=[(str(k), v, t) for k, v, t in payload["answers"]],
+            services=tuple(str(service) for service in payload.get("services", ())),
         )
 
 
@@ -163,6 +175,60 @@ def release_of(invitations: Sequence[InvitationRow], responses: Counter[Cell], k
     return release_classes(cells, k)
 
 
+#: (role, service) → (invitations, responses) of meetings the service was at.
+ServiceCounts = dict[tuple[str, str], tuple[int, int]]
+
+
+def service_counts(
+    campaign_id: int, invitations: Sequence[InvitationRow], opened: Iterable[OpenedResponse], k: int
+) -> ServiceCounts:
+    """Invitations and responses per role and service, where safe beside the role's total.
+
+    Safe as analysis.anonymity.releasable_parts decides with the invitations that could have
+    answered (as the release does); the counts kept are of all invitations, as in the data set.
+    """
+    reachable = case((exists().where(Link.invitation_id == Invitation.id), 1), else_=0)
+    rows = db.session.execute(
+        select(
+            type_coerce(Invitation.role, String),
+            type_coerce(MeetingService.service, String),
+            func.count(),
+            func.sum(reachable),
+        )
+        .join(Meeting, Meeting.id == Invitation.meeting_id)
+        .join(MeetingService, MeetingService.meeting_id == Meeting.id)
+        .where(Meeting.campaign_id == campaign_id)
+        .group_by(Invitation.role, MeetingService.service)
+    ).tuples()
+    invited = {(role, service): (int(n), int(linked or 0)) for role, service, n, linked in rows}
+    answered: Counter[tuple[str, str]] = Counter()
+    totals: dict[str, CellCount] = {}
+    for response in opened:
+        role = response.cell[0]
+        totals[role] = totals.get(role, CellCount(0, 0)) + CellCount(0, 1)
+        answered.update((role, service) for service in response.services)
+    for row in invitations:
+        role = row.cell[0]
+        totals[role] = totals.get(role, CellCount(0, 0)) + CellCount(int(row.reachable), 0)
+    parts = {key: CellCount(linked, answered[key]) for key, (_, linked) in invited.items()}
+    kept = releasable_parts(parts, totals, k)
+    return {key: (invited[key][0], answered[key]) for key in sorted(kept)}
+
+
+def _stored_service_counts(campaign_id: int) -> ServiceCounts:
+    rows = db.session.execute(
+        select(
+            type_coerce(ReleasedServiceCount.role, String),
+            ReleasedServiceCount.service,
+            ReleasedServiceCount.invited,
+            ReleasedServiceCount.completed,
+        )
+        .where(ReleasedServiceCount.campaign_id == campaign_id)
+        .order_by(ReleasedServiceCount.role, ReleasedServiceCount.service)
+    ).tuples()
+    return {(role, service): (invited, completed) for role, service, invited, completed in rows}
+
+
 #: (response id, questionnaire, version, released class, item, value, text)
 ResponseRow = tuple[str, str, int, Cell, str, int | None, str | None]
 
@@ -178,6 +244,8 @@ class WindowGroups:
     answered: Counter[Cell]
     #: Released (closed) window: the rows are in `responses`; else opened from their seals.
     released: bool
+    #: Participation per role and service, where it may be shown.
+    services: ServiceCounts = field(default_factory=dict)
     opened: list[OpenedResponse] = field(default_factory=list)
 
     @property
@@ -220,6 +288,7 @@ def _released_rows(campaign_id: int) -> Iterator[ResponseRow]:
             Response.area,
             Response.municipality,
             Response.language_group,
+            Response.child_attended,
             Answer.item_key,
             Answer.value,
             Answer.text,
@@ -229,8 +298,8 @@ def _released_rows(campaign_id: int) -> Iterator[ResponseRow]:
         .order_by(Response.id)
     )
     rows = db.session.execute(query.execution_options(yield_per=BATCH_SIZE)).tuples()
-    for rid, key, version, role, band, area, town, language, item, value, text in rows:
-        yield (rid, key, version, (role, band, area, town, language), item, value, text)
+    for rid, key, version, role, band, area, town, language, attended, item, value, text in rows:
+        yield (rid, key, version, (role, band, area, town, language, attended), item, value, text)
 
 
 def _stored_release(campaign_id: int, k: int, answered: Counter[Cell]) -> Release:
@@ -242,21 +311,23 @@ def _stored_release(campaign_id: int, k: int, answered: Counter[Cell]) -> Releas
             ReleasedCell.area,
             ReleasedCell.municipality,
             ReleasedCell.language_group,
+            ReleasedCell.child_attended,
             ReleasedCell.released_age_band,
             ReleasedCell.released_area,
             ReleasedCell.released_municipality,
             ReleasedCell.released_language_group,
+            ReleasedCell.released_child_attended,
         ).where(ReleasedCell.campaign_id == campaign_id)
     ).tuples()
-    classes = {tuple(row[:5]): (row[0], *row[5:]) for row in rows}
+    classes = {tuple(row[:6]): (row[0], *row[6:]) for row in rows}
     residual = tuple(
         sorted(
             label
             for label, number in answered.items()
-            if label[1:] == (GENERALISED,) * 4 and not acceptable(CellCount(k, number), k)
+            if label[1:] == (GENERALISED,) * 5 and not acceptable(CellCount(k, number), k)
         )
     )
-    return Release(k, classes, residual)  # type: ignore[arg-type]
+    return Release(k, classes, residual)
 
 
 def window_groups(campaign_id: int, k: int) -> WindowGroups:
@@ -265,36 +336,37 @@ def window_groups(campaign_id: int, k: int) -> WindowGroups:
     invitations = invitation_rows(campaign_id)
     state = db.session.scalar(select(Campaign.state).where(Campaign.id == campaign_id))
     if state in ENDED_STATES:
+        columns = (
+            type_coerce(Response.role, String),
+            Response.age_band,
+            Response.area,
+            Response.municipality,
+            Response.language_group,
+            Response.child_attended,
+        )
         answered = Counter(
             {
-                (role, band, area, town, language): number
-                for role, band, area, town, language, number in db.session.execute(
-                    select(
-                        type_coerce(Response.role, String),
-                        Response.age_band,
-                        Response.area,
-                        Response.municipality,
-                        Response.language_group,
-                        func.count(),
-                    )
+                (role, band, area, town, language, attended): number
+                for role, band, area, town, language, attended, number in db.session.execute(
+                    select(*columns, func.count())
                     .where(Response.campaign_id == campaign_id)
-                    .group_by(
-                        Response.role,
-                        Response.age_band,
-                        Response.area,
-                        Response.municipality,
-                        Response.language_group,
-                    )
+                    .group_by(*columns)
                 ).tuples()
             }
         )
         return WindowGroups(
-            campaign_id, invitations, _stored_release(campaign_id, k, answered), answered, True
+            campaign_id,
+            invitations,
+            _stored_release(campaign_id, k, answered),
+            answered,
+            True,
+            _stored_service_counts(campaign_id),
         )
     opened = list(opened_responses(campaign_id))
     release = release_of(invitations, Counter(r.cell for r in opened), k)
     answered = Counter(release.released(r.cell) for r in opened)
-    return WindowGroups(campaign_id, invitations, release, answered, False, opened)
+    services = service_counts(campaign_id, invitations, opened, k)
+    return WindowGroups(campaign_id, invitations, release, answered, False, services, opened)
 
 
 @dataclass(frozen=True)
@@ -320,15 +392,32 @@ def release_window(campaign_id: int, min_group_size: int) -> ReleaseSummary:
             "area": fine[2],
             "municipality": fine[3],
             "language_group": fine[4],
+            "child_attended": fine[5],
             "released_age_band": group[1],
             "released_area": group[2],
             "released_municipality": group[3],
             "released_language_group": group[4],
+            "released_child_attended": group[5],
         }
         for fine, group in sorted(release.classes.items())
     ]
     if released_cells:
         db.session.execute(insert(ReleasedCell), released_cells)
+    services = service_counts(campaign_id, invitations, opened, min_group_size)
+    if services:
+        db.session.execute(
+            insert(ReleasedServiceCount),
+            [
+                {
+                    "campaign_id": campaign_id,
+                    "role": role,
+                    "service": service,
+                    "invited": invited,
+                    "completed": completed,
+                }
+                for (role, service), (invited, completed) in services.items()
+            ],
+        )
     # New random ids, written in their own order: nothing of the order of answering survives.
     rows = sorted(((new_response_id(), r) for r in opened), key=lambda pair: pair[0])
     for response_id, response in rows:
@@ -344,6 +433,7 @@ def release_window(campaign_id: int, min_group_size: int) -> ReleaseSummary:
                 area=group[2],
                 municipality=group[3],
                 language_group=group[4],
+                child_attended=group[5],
             )
         )
         if response.answers:

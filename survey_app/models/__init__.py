@@ -20,6 +20,7 @@ from survey_app.models.response import (
     FunnelCount,
     LinkMark,
     ReleasedCell,
+    ReleasedServiceCount,
     Response,
     SealedResponse,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "PasswordReset",
     "RecoveryCode",
     "ReleasedCell",
+    "ReleasedServiceCount",
     "Response",
     "Role",
     "SealedResponse",

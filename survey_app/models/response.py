@@ -79,6 +79,7 @@ class FunnelCount(db.Model):  # type: ignore[name-defined]
 
 
 _AGE_BANDS = "('0-5', '6-11', '12-18', '*')"
+_ATTENDANCE = "('yes', 'partly', 'no', '*')"
 
 
 class Response(db.Model):  # type: ignore[name-defined]
@@ -92,6 +93,7 @@ class Response(db.Model):  # type: ignore[name-defined]
         CheckConstraint(f"age_band IN {_AGE_BANDS}", name="known_age_band"),
         CheckConstraint("language_group IN ('sv', 'other', '*')", name="known_language_group"),
         CheckConstraint("area != '*' OR municipality = '*'", name="no_municipality_without_area"),
+        CheckConstraint(f"child_attended IN {_ATTENDANCE}", name="known_child_attended"),
         {"sqlite_with_rowid": False},
     )
 
@@ -105,6 +107,8 @@ class Response(db.Model):  # type: ignore[name-defined]
     municipality: Mapped[str] = mapped_column(String(80))
     #: "sv" (Swedish), "other" (another language) or "*".
     language_group: Mapped[str] = mapped_column(String(8))
+    #: Whether the child took part in the meeting: "yes", "partly", "no" or "*".
+    child_attended: Mapped[str] = mapped_column(String(8))
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", order_by="Answer.item_key"
@@ -143,7 +147,30 @@ class ReleasedCell(db.Model):  # type: ignore[name-defined]
     area: Mapped[str] = mapped_column(String(80), primary_key=True)
     municipality: Mapped[str] = mapped_column(String(80), primary_key=True)
     language_group: Mapped[str] = mapped_column(String(8), primary_key=True)
+    child_attended: Mapped[str] = mapped_column(String(8), primary_key=True)
     released_age_band: Mapped[str] = mapped_column(String(8))
     released_area: Mapped[str] = mapped_column(String(80))
     released_municipality: Mapped[str] = mapped_column(String(80))
     released_language_group: Mapped[str] = mapped_column(String(8))
+    released_child_attended: Mapped[str] = mapped_column(String(8))
+
+
+class ReleasedServiceCount(db.Model):  # type: ignore[name-defined]
+    """At close: invitations and responses of one role at meetings one service was at.
+
+    Counts, not a column of Response: a meeting has several services, and each would be one
+    more attribute to single a response out by. Written only where the count and the rest of
+    its role reach the minimum group size (analysis.anonymity.releasable_parts), so the
+    database never holds a small group's figure.
+    """
+
+    __tablename__ = "released_service_counts"
+    __table_args__ = (
+        CheckConstraint("completed >= 0 AND completed <= invited", name="completed_of_invited"),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    role: Mapped[Role] = mapped_column(value_enum(Role), primary_key=True)
+    service: Mapped[str] = mapped_column(String(24), primary_key=True)
+    invited: Mapped[int]
+    completed: Mapped[int]

@@ -1,12 +1,12 @@
-"""The analysis data set of one collection window (contract version 3 in analysis/README.md).
+"""The analysis data set of one collection window (contract version 4 in analysis/README.md).
 
-The files: responses.csv, invitations.csv, funnel.csv, codebook.json and window.json (which
-window, its dates, final or preliminary; both CSV files carry its id). Nothing in them links
-a response to an invitation: both carry only the released class of their group, computed by
-`analysis.anonymity.release_classes` from the fine groups read here, so every released
-response shares its class with at least MIN_GROUP_SIZE invitations and no or at least as many
-responses. Responses are written in the order of their random ids, invitations sorted by their
-class and flags; responses carry no date and invitations no trace of answering.
+The files: responses.csv, invitations.csv, funnel.csv, services.csv, codebook.json and
+window.json (which window, its dates, final or preliminary; every CSV file carries its id).
+Nothing in them links a response to an invitation: both carry only the released class of their
+group, computed by `analysis.anonymity.release_classes` from the fine groups read here, so
+every released response shares its class with at least MIN_GROUP_SIZE invitations and no or at
+least as many responses. Responses are written in the order of their random ids, invitations
+sorted by their class and flags; responses carry no date and invitations no trace of answering.
 
 Where the groups come from — the released rows of a closed window, or the sealed answers of an
 open one released in memory — is survey_app.domain.release's business (`window_groups`).
@@ -35,6 +35,8 @@ from analysis.contract import (
     INVITATIONS_FILE,
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
+    SERVICE_COLUMNS,
+    SERVICES_FILE,
     WINDOW_FILE,
 )
 from questionnaires import ROLES
@@ -201,6 +203,14 @@ def build_dataset(
         out_dir / FUNNEL_FILE,
         FUNNEL_COLUMNS,
         [(role, *counts) for role, counts in funnel_counts(campaign_id).items()],
+    )
+    _write_csv(
+        out_dir / SERVICES_FILE,
+        SERVICE_COLUMNS,
+        [
+            (campaign_id, role, service, invited, completed)
+            for (role, service), (invited, completed) in sorted(groups.services.items())
+        ],
     )
     answer_rows = _write_csv(
         out_dir / RESPONSES_FILE,

@@ -62,6 +62,7 @@ BREAKDOWNS = {
     "language_group": _l("Språk"),
     "area": _l("Område"),
     "municipality": _l("Kommun"),
+    "child_attended": _l("Barnet med på mötet"),
 }
 GROUP_LABELS = {
     "guardian": _l("Vårdnadshavare"),
@@ -72,6 +73,9 @@ GROUP_LABELS = {
     "12-18": _l("12–18 år"),
     "sv": _l("Svenska"),
     "other": _l("Annat språk än svenska"),
+    "yes": _l("Barnet var med"),
+    "partly": _l("Barnet var med en del av mötet"),
+    "no": _l("Barnet var inte med"),
 }
 #: Rows of values the release merged ("*"), so that the groups still add up to the total.
 GENERALISED_LABELS = {
@@ -79,6 +83,7 @@ GENERALISED_LABELS = {
     "language_group": _l("Språk ej angivet"),
     "area": _l("Område ej angivet"),
     "municipality": _l("Område och kommun ej angivna"),
+    "child_attended": _l("Barnets närvaro ej angiven"),
 }
 QUESTIONNAIRE_LABELS = {
     "sip-guardian": _l("Vårdnadshavare"),

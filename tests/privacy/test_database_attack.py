@@ -139,31 +139,32 @@ def _reachable_invitations_by_class(campaign_id: int) -> Counter[tuple[str, ...]
     rows = db.session.execute(
         sa.text(
             "SELECT r.role, r.released_age_band, r.released_area, r.released_municipality,"
-            " r.released_language_group, count(*)"
+            " r.released_language_group, r.released_child_attended, count(*)"
             " FROM invitations i JOIN meetings m ON m.id = i.meeting_id"
             " JOIN teams t ON t.id = m.team_id JOIN municipalities mu ON mu.id = t.municipality_id"
             " JOIN areas a ON a.id = mu.area_id"
             " JOIN released_cells r ON r.campaign_id = m.campaign_id AND r.role = i.role"
             "  AND r.age_band = m.age_band AND r.area = a.name AND r.municipality = mu.name"
             "  AND r.language_group = CASE WHEN i.language = 'sv' THEN 'sv' ELSE 'other' END"
+            "  AND r.child_attended = m.child_attended"
             " WHERE m.campaign_id = :campaign"
             "  AND EXISTS (SELECT 1 FROM links l WHERE l.invitation_id = i.id)"
-            " GROUP BY 1, 2, 3, 4, 5"
+            " GROUP BY 1, 2, 3, 4, 5, 6"
         ),
         {"campaign": campaign_id},
     )
-    return Counter({tuple(row[:5]): row[5] for row in rows})
+    return Counter({tuple(row[:6]): row[6] for row in rows})
 
 
 def _released_responses_by_class(campaign_id: int) -> Counter[tuple[str, ...]]:
     rows = db.session.execute(
         sa.text(
-            "SELECT role, age_band, area, municipality, language_group, count(*)"
-            " FROM responses WHERE campaign_id = :campaign GROUP BY 1, 2, 3, 4, 5"
+            "SELECT role, age_band, area, municipality, language_group, child_attended, count(*)"
+            " FROM responses WHERE campaign_id = :campaign GROUP BY 1, 2, 3, 4, 5, 6"
         ),
         {"campaign": campaign_id},
     )
-    return Counter({tuple(row[:5]): row[5] for row in rows})
+    return Counter({tuple(row[:6]): row[6] for row in rows})
 
 
 @pytest.mark.parametrize("answered", [1, 5, 40])
@@ -178,7 +179,7 @@ def test_after_close_every_released_answer_hides_among_enough_invitations_and_an
     invitations = _reachable_invitations_by_class(campaign.id)
     assert sum(responses.values()) == answered
     for group, count in responses.items():
-        if group[1:] == ("*", "*", "*", "*") and count < minimum:
+        if group[1:] == ("*", "*", "*", "*", "*") and count < minimum:
             # Fewer answers of a role than the minimum in the whole window: nothing smaller
             # than the role can be kept, and the role (shown by the questionnaire) hides the
             # answer among every invitation of that role.
@@ -186,3 +187,60 @@ def test_after_close_every_released_answer_hides_among_enough_invitations_and_an
             continue
         assert count >= minimum, (group, count)
         assert invitations[group] >= minimum, (group, invitations[group])
+
+
+def _reachable_by_role_and_service(campaign_id: int) -> dict[tuple[str, str], int]:
+    """What the attacker computes: invitations with a link, per role and service at the meeting."""
+    rows = db.session.execute(
+        sa.text(
+            "SELECT i.role, s.service, count(*) FROM invitations i"
+            " JOIN meetings m ON m.id = i.meeting_id"
+            " JOIN meeting_services s ON s.meeting_id = m.id"
+            " WHERE m.campaign_id = :campaign"
+            "  AND EXISTS (SELECT 1 FROM links l WHERE l.invitation_id = i.id)"
+            " GROUP BY 1, 2"
+        ),
+        {"campaign": campaign_id},
+    )
+    return {(role, service): count for role, service, count in rows}
+
+
+@pytest.mark.parametrize("answered", [1, 5, 40])
+def test_after_close_no_stored_service_count_singles_out_a_few_families(
+    app: Flask, simulated_window: Callable[..., Campaign], answered: int
+) -> None:
+    """The per-service counts, and what is left of each role once they are subtracted from
+    its total, hold at least the minimum of invitations that could have answered, and no or at
+    least the minimum of answers: the database never holds a small group's figure."""
+    campaign = simulated_window(invitations=450, responses=answered)
+    close_campaign(campaign.id, utcnow())
+    minimum = int(app.config["MIN_GROUP_SIZE"])
+    responses = _released_responses_by_class(campaign.id)
+    invitations = _reachable_invitations_by_class(campaign.id)
+    role_answers = Counter[str]()
+    role_invitations = Counter[str]()
+    for group, count in responses.items():
+        role_answers[group[0]] += count
+    for group, count in invitations.items():
+        role_invitations[group[0]] += count
+    reachable = _reachable_by_role_and_service(campaign.id)
+    stored = db.session.execute(
+        sa.text(
+            "SELECT role, service, completed FROM released_service_counts"
+            " WHERE campaign_id = :campaign"
+        ),
+        {"campaign": campaign.id},
+    ).all()
+    for role, service, completed in stored:
+        rest_answers = role_answers[role] - completed
+        rest_invitations = role_invitations[role] - reachable[(role, service)]
+        assert reachable[(role, service)] >= minimum, (role, service)
+        assert completed == 0 or completed >= minimum, (role, service, completed)
+        if (rest_answers, rest_invitations) != (0, 0):
+            assert rest_invitations >= minimum, (role, service, rest_invitations)
+            assert rest_answers == 0 or rest_answers >= minimum, (role, service, rest_answers)
+    if answered == 1:
+        # The one answer's role and services: every count with it would be of one answer.
+        assert all(completed == 0 for _role, _service, completed in stored)
+    if answered == 40:
+        assert any(completed >= minimum for _role, _service, completed in stored)

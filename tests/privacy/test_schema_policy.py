@@ -31,6 +31,9 @@ ALLOWED_COLUMNS = {
         "area",
         "municipality",
         "language_group",
+        # Whether the child took part in the meeting: a released group attribute like the
+        # others, generalised last (children's participation is what is followed up).
+        "child_attended",
     },
     "answers": {"response_id", "item_key", "value", "text"},
     # While the window is open: sealed blobs and keyed marks, nothing in clear.
@@ -45,11 +48,16 @@ ALLOWED_COLUMNS = {
         "area",
         "municipality",
         "language_group",
+        "child_attended",
         "released_age_band",
         "released_area",
         "released_municipality",
         "released_language_group",
+        "released_child_attended",
     },
+    # Counts per role and service, written only where safe beside the role's total: a
+    # meeting's services are never a column of an answer.
+    "released_service_counts": {"campaign_id", "role", "service", "invited", "completed"},
     # The invitation side: who was invited and whether the SMS went; never whether they
     # opened, started or answered.
     "invitations": {

@@ -276,7 +276,9 @@ def upgrade() -> None:
             continue
         window_invitations = [
             InvitationRow(
-                (i.role, i.age_band, i.area, i.municipality, language_group(i.language)),
+                # The sixth attribute (whether the child took part) came in 0007: one value
+                # for all here, so this release is the five-attribute one it was.
+                (i.role, i.age_band, i.area, i.municipality, language_group(i.language), "-"),
                 sent=True,
                 delivered=True,
                 opted_out=False,
@@ -287,7 +289,7 @@ def upgrade() -> None:
         ]
         window_responses = [r for r in responses if r.campaign_id == campaign_id]
         cell_of = {
-            r.id: (r.role, r.age_band, r.area, r.municipality, language_group(r.language))
+            r.id: (r.role, r.age_band, r.area, r.municipality, language_group(r.language), "-")
             for r in window_responses
         }
         release = decide_release(window_invitations, cell_of.values(), minimum)
