@@ -30,7 +30,9 @@ from survey_app.models import (
     ChildAttended,
     Invitation,
     Meeting,
+    MeetingService,
     Role,
+    Service,
     Team,
     utcnow,
 )
@@ -188,6 +190,7 @@ def make_meeting(app: Flask, make_campaign: Callable[..., Campaign]) -> Callable
         age_band: AgeBand = AgeBand.CHILD,
         child_attended: ChildAttended = ChildAttended.YES,
         held_on: date | None = None,
+        services: tuple[Service, ...] = (),
     ) -> Meeting:
         meeting = Meeting(
             campaign=campaign or make_campaign(),
@@ -195,6 +198,7 @@ def make_meeting(app: Flask, make_campaign: Callable[..., Campaign]) -> Callable
             held_on=held_on or date(2026, 11, 20),
             age_band=age_band,
             child_attended=child_attended,
+            services=[MeetingService(service=service) for service in services],
         )
         _db.session.add(meeting)
         _db.session.commit()
