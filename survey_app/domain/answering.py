@@ -18,7 +18,18 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, String, bindparam, delete, exists, insert, select, text, update
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.domain import sealing
@@ -202,15 +213,14 @@ _INVITEE = (
         Meeting.team_id,
         Meeting.age_band,
         Meeting.child_attended,
-        Meeting.id,
+        # The meeting's services in the same round trip ("a,b"; SQL leaves the order open).
+        select(func.aggregate_strings(MeetingService.service, ","))
+        .where(MeetingService.meeting_id == Meeting.id)
+        .scalar_subquery()
+        .label("services"),
     )
     .join(Meeting, Meeting.id == Invitation.meeting_id)
     .where(Invitation.id == bindparam("invitee"))
-)
-_SERVICES = (
-    select(MeetingService.service)
-    .where(MeetingService.meeting_id == bindparam("meeting"))
-    .order_by(MeetingService.service)
 )
 _NOW = bindparam("now", type_=UTCDateTime())
 #: On PostgreSQL: closing the window (an UPDATE of this row) waits for the submit, or the
@@ -314,7 +324,7 @@ def submit(
     if claimed.first() is None:
         db.session.rollback()
         return SubmitOutcome.WINDOW_CLOSED
-    services = tuple(connection.execute(_SERVICES, {"meeting": invitee.id}).scalars())
+    services = tuple(sorted(Service(name) for name in (invitee.services or "").split(",") if name))
     connection.execute(
         _INSERT_RESPONSE,
         sealed_response(
