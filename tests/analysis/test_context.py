@@ -3,6 +3,7 @@ child attendance, under the one small-group rule (literal tables, so the policy 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,10 +12,13 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from analysis.anonymity import CHILD_ATTENDED
+from analysis.codebook import load_codebook
 from analysis.compute import compute_results
 from analysis.contract import SERVICES
 from analysis.dataset import InvitationCounts, ServiceCounts, load_dataset
+from analysis.labels import SUPPRESSED, percent
 from analysis.participation import compute_participation, participation_table
+from analysis.report_content import Table, build_report
 from analysis.results import ItemGroup, Participation, RateGroup, Results
 
 from .builders import Response, group, invitation, write_dataset
@@ -270,3 +274,32 @@ def test_attendance_groups_are_compared_without_the_generalised_group(tmp_path: 
     assert comparison.p_holm is not None
     assert comparison.p_holm >= min(1.0, (len(tested) - rank) * comparison.p)
     assert comparison.p_holm < 0.05
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+def test_the_report_shows_the_meetings_context(analysed: tuple[Path, Results]) -> None:
+    out, results = analysed
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Svarsfrekvens efter om barnet var med på mötet" in html
+    assert "Svarsfrekvens per verksamhet på mötet – vårdnadshavare" in html
+    assert "raderna överlappar och summeras inte till raden Alla" in html
+    assert "Andel positiva svar efter om barnet var med på mötet – vårdnadshavare" in html
+    assert "Barnet var med en del av mötet" in html
+    charts = json.loads((out / "charts" / "charts.json").read_text(encoding="utf-8"))
+    description = charts["child_attended.svg"]["description"]
+    yes = results.participation.by["child_attended"]["yes"]
+    assert f"Barnet var med: {percent(yes.rate)}" in description
+
+
+def test_a_hidden_service_is_shown_as_too_few_in_the_report(
+    guardians_with_services: Results, simulated: Path
+) -> None:
+    report = build_report(guardians_with_services, load_codebook(simulated / "codebook.json"), [])
+    table = next(b for b in report.blocks if isinstance(b, Table) and "per verksamhet" in b.caption)
+    rows = {row[0]: row for row in table.rows}
+    assert rows["Skola och elevhälsa"][1:4] == ["20", "15", percent(0.75)]
+    assert rows["Socialtjänst"][3] == SUPPRESSED
+    assert rows["Habilitering"][3] == SUPPRESSED
+    assert rows["Alla"][1] == "40"
