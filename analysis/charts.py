@@ -131,14 +131,14 @@ def funnel_figure(results: Results) -> Figure:
     return fig
 
 
-def area_rate_figure(results: Results) -> Figure:
-    """Response rate overall and per area, with 95% Wilson intervals."""
+def rate_figure(results: Results, breakdown: str, title: str, all_label: str) -> Figure:
+    """Response rate overall and per group of one breakdown, with 95% Wilson intervals."""
     participation = results.participation
-    rows = [("Alla områden", participation.overall)]
-    rows += [(group_label("area", a), g) for a, g in participation.by.get("area", {}).items()]
+    rows = [(all_label, participation.overall)]
+    rows += [(group_label(breakdown, g), r) for g, r in participation.by.get(breakdown, {}).items()]
     fig = _figure(1.2 + 0.45 * len(rows))
     ax = fig.add_subplot()
-    ax.set_title("Svarsfrekvens per område (95 % konfidensintervall)")
+    ax.set_title(title)
     for i, (_name, group) in enumerate(rows):
         if group.suppressed or group.rate is None or group.ci is None:
             ax.text(0.01, i, SUPPRESSED, va="center", fontstyle="italic", color=TEXT_COLOUR)
@@ -162,6 +162,23 @@ def area_rate_figure(results: Results) -> Figure:
     ax.set_xlabel("Andel av inbjudna som svarade")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+def area_rate_figure(results: Results) -> Figure:
+    """Response rate overall and per area, with 95% Wilson intervals."""
+    return rate_figure(
+        results, "area", "Svarsfrekvens per område (95 % konfidensintervall)", "Alla områden"
+    )
+
+
+def attendance_rate_figure(results: Results) -> Figure:
+    """Response rate by whether the child took part in the meeting, with 95% intervals."""
+    return rate_figure(
+        results,
+        "child_attended",
+        "Svarsfrekvens efter om barnet var med på mötet (95 % konfidensintervall)",
+        "Alla möten",
+    )
 
 
 def scale_colours(scale: Scale) -> dict[int, str]:
@@ -478,12 +495,20 @@ def _rate_text(name: str, rate: float | None, ci: tuple[float, float] | None) ->
     return f"{name}: {percent(rate)} (95 % KI {interval(ci)})"
 
 
-def _areas_text(results: Results) -> str:
+def _rates_text(results: Results, breakdown: str, all_label: str, table: str) -> str:
     overall = results.participation.overall
-    parts = [_rate_text("Alla områden", overall.rate, overall.ci)]
-    for area, group in results.participation.by.get("area", {}).items():
-        parts.append(_rate_text(group_label("area", area), group.rate, group.ci))
-    return "Svarsfrekvens: " + "; ".join(parts) + ". Samma siffror finns i tabellen per område."
+    parts = [_rate_text(all_label, overall.rate, overall.ci)]
+    for name, group in results.participation.by.get(breakdown, {}).items():
+        parts.append(_rate_text(group_label(breakdown, name), group.rate, group.ci))
+    return "Svarsfrekvens: " + "; ".join(parts) + f". Samma siffror finns i tabellen {table}."
+
+
+def _areas_text(results: Results) -> str:
+    return _rates_text(results, "area", "Alla områden", "per område")
+
+
+def _attendance_text(results: Results) -> str:
+    return _rates_text(results, "child_attended", "Alla möten", "efter om barnet var med på mötet")
 
 
 def _items_text(results: Results, qkey: str, role: str) -> str:
@@ -550,6 +575,15 @@ def _render_all(
             area_rate_figure(results),
         )
     )
+    if results.participation.by.get("child_attended"):
+        charts.append(
+            _render(
+                "child_attended",
+                "Svarsfrekvens efter om barnet var med på mötet",
+                _attendance_text(results),
+                attendance_rate_figure(results),
+            )
+        )
     for qkey in questionnaires or list(results.items):
         fig = item_figure(results, codebook, qkey)
         if fig is not None:

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from analysis.anonymity import (
+    CHILD_ATTENDED,
     GENERALISATION_ORDER,
     GENERALISED,
     LANGUAGE_GROUPS,
     Cell,
 )
-from analysis.contract import CODEBOOK_FORMAT, GROUP_COLUMNS
+from analysis.contract import CODEBOOK_FORMAT, GROUP_COLUMNS, SERVICES
 from analysis.errors import DatasetError
 from questionnaires import (
     COMMON_CATEGORIES,
@@ -51,11 +52,33 @@ __all__ = [
 
 RELEASE_MEANING = (
     "Svar och inbjudningar bär bara den frisläppta klassen av sin grupp (roll, åldersgrupp, "
-    "område, kommun, språkgrupp). En grupp med färre än k inbjudningar, eller med svar men "
-    "färre än k svar, har slagits ihop med sina minsta grannar ett kännetecken i taget i "
-    "ordningen i 'order'; ett hopslaget kännetecken skrivs '*'. Område '*' betyder också "
-    "kommun '*'. Roll slås aldrig ihop. Bara inbjudningar vars sms skickades räknas, eftersom "
-    "bara de kan ha svarat."
+    "område, kommun, språkgrupp, om barnet var med på mötet). En grupp med färre än k "
+    "inbjudningar, eller med svar men färre än k svar, har slagits ihop med sina minsta "
+    "grannar ett kännetecken i taget i ordningen i 'order'; ett hopslaget kännetecken "
+    "skrivs '*'. Område '*' betyder också kommun '*'. Roll slås aldrig ihop. Bara "
+    "inbjudningar vars sms skickades räknas, eftersom bara de kan ha svarat."
+)
+#: The coordinator's answer to "Var barnet med på mötet?", as the registration form words it.
+CHILD_ATTENDED_LABELS = {"yes": "Ja", "partly": "En del av mötet", "no": "Nej"}
+#: The services a coordinator can register as taking part in the meeting.
+SERVICE_LABELS = {
+    "social_services": "Socialtjänst",
+    "primary_care": "Primärvård",
+    "school_health": "Skola och elevhälsa",
+    "child_psychiatry": "Barn- och ungdomspsykiatri",
+    "habilitation": "Habilitering",
+    "other": "Annan verksamhet",
+}
+CHILD_ATTENDED_MEANING = (
+    "child_attended: samordnarens svar på om barnet var med på mötet. Det ges upp sist när "
+    "grupper slås ihop, så en liten grupp behåller det på områdes- eller länsnivå; '*' betyder "
+    "att det slogs ihop (eller inte var registrerat)."
+)
+SERVICES_MEANING = (
+    "services.csv: inbjudna (invited) och svar (completed) per roll och verksamhet, från möten "
+    "där verksamheten var med. Ett möte kan ha flera verksamheter, så raderna överlappar och "
+    "summeras inte till rollens total. En rad saknas där den själv eller resten av rollen "
+    "(rollens total minus raden) skulle ha färre än k inbjudningar, eller svar men färre än k."
 )
 
 
@@ -84,6 +107,14 @@ def release_section(k: int, residual: tuple[Cell, ...] = ()) -> dict[str, Any]:
         "generalised": GENERALISED,
         "meaning": RELEASE_MEANING,
         "language_groups": dict(LANGUAGE_GROUPS),
+        "child_attended": {
+            "meaning": CHILD_ATTENDED_MEANING,
+            "values": {key: CHILD_ATTENDED_LABELS[key] for key in CHILD_ATTENDED},
+        },
+        "services": {
+            "meaning": SERVICES_MEANING,
+            "values": {key: SERVICE_LABELS[key] for key in SERVICES},
+        },
         "residual": [dict(zip(GROUP_COLUMNS, cell, strict=True)) for cell in residual],
     }
 
@@ -113,11 +144,23 @@ def _parse_release(raw: Any) -> ReleaseInfo:
     for entry in residual_raw:
         if not isinstance(entry, dict) or set(entry) != set(GROUP_COLUMNS):
             raise DatasetError(f"{where}, residual: each class needs {', '.join(GROUP_COLUMNS)}")
-        role, age_band, area, municipality, language_group = (
+        role, age_band, area, municipality, language_group, child_attended = (
             str(entry[column]) for column in GROUP_COLUMNS
         )
-        residual.append((role, age_band, area, municipality, language_group))
+        residual.append((role, age_band, area, municipality, language_group, child_attended))
+    _check_values(raw, "child_attended", CHILD_ATTENDED)
+    _check_values(raw, "services", SERVICES)
     return ReleaseInfo(k, tuple(residual))
+
+
+def _check_values(release: dict[str, Any], key: str, expected: tuple[str, ...]) -> None:
+    """A labelled variable of the release: its meaning, and a label for every known value."""
+    where = f"codebook.json, release, {key}"
+    section = release.get(key)
+    if not isinstance(section, dict) or not isinstance(section.get("values"), dict):
+        raise DatasetError(f"{where}: expected an object with meaning and values")
+    if sorted(section["values"]) != sorted(expected):
+        raise DatasetError(f"{where}, values: expected labels for {', '.join(expected)}")
 
 
 def parse_codebook(raw: Any) -> Codebook:

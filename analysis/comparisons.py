@@ -1,13 +1,15 @@
-"""Tests between roles on the parallel items and between areas on each item (Holm-adjusted)."""
+"""Tests between roles on the parallel items, and between areas and between child attendance
+groups on each item (Holm-adjusted together)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from analysis.anonymity import GENERALISED
 from analysis.codebook import COMMON_CATEGORIES, Codebook
 from analysis.dataset import NO_ANSWER, Dataset
 from analysis.results import Comparison, ItemSummary
-from analysis.satisfaction import respondent_areas
+from analysis.satisfaction import respondent_groups
 from analysis.stats import (
     NotTestable,
     TestResult,
@@ -119,17 +121,26 @@ def compare_roles(dataset: Dataset, items: dict[str, dict[str, ItemSummary]]) ->
     return comparisons
 
 
-def compare_areas(dataset: Dataset, items: dict[str, dict[str, ItemSummary]]) -> list[Comparison]:
-    """Areas compared on each choice item: Kruskal–Wallis, or Mann–Whitney for two areas."""
+def _compare_groups(
+    dataset: Dataset,
+    items: dict[str, dict[str, ItemSummary]],
+    breakdown: str,
+    kind: str,
+    left_out: frozenset[str] = frozenset(),
+) -> list[Comparison]:
+    """The groups of one breakdown compared on each choice item: Kruskal–Wallis, or
+    Mann–Whitney for two groups; only groups the item's table shows, with answers."""
     comparisons = []
     for qkey, matrix in dataset.answers.items():
-        areas = respondent_areas(dataset, matrix)
+        labels = respondent_groups(dataset, matrix, breakdown)
         for j, item in enumerate(matrix.items):
             summary = items[qkey][item.key]
-            groups = [a for a, g in summary.by_area.items() if not g.suppressed and g.n]
-            excluded = [a for a in summary.by_area if a not in groups]
+            by_group = summary.groups(breakdown)
+            candidates = [g for g in by_group if g not in left_out]
+            groups = [g for g in candidates if not by_group[g].suppressed and by_group[g].n]
+            excluded = [g for g in candidates if g not in groups]
             column = matrix.values[:, j]
-            samples = [column[(areas == a) & (column > NO_ANSWER)] for a in groups]
+            samples = [column[(labels == g) & (column > NO_ANSWER)] for g in groups]
             outcome: TestResult | str
             try:
                 if len(samples) == 2:
@@ -140,7 +151,7 @@ def compare_areas(dataset: Dataset, items: dict[str, dict[str, ItemSummary]]) ->
                 outcome = str(exc)
             comparisons.append(
                 _comparison(
-                    "areas",
+                    kind,
                     item.key,
                     qkey,
                     {matrix.questionnaire.role: item.key},
@@ -154,11 +165,33 @@ def compare_areas(dataset: Dataset, items: dict[str, dict[str, ItemSummary]]) ->
     return comparisons
 
 
+def compare_areas(dataset: Dataset, items: dict[str, dict[str, ItemSummary]]) -> list[Comparison]:
+    """Areas compared on each choice item: Kruskal–Wallis, or Mann–Whitney for two areas."""
+    return _compare_groups(dataset, items, "area", "areas")
+
+
+def compare_child_attended(
+    dataset: Dataset, items: dict[str, dict[str, ItemSummary]]
+) -> list[Comparison]:
+    """Whether the child took part (yes, partly, no) compared on each choice item.
+
+    The generalised group ("*") is left out: it mixes all three, so a difference from it
+    would say nothing about attendance.
+    """
+    return _compare_groups(
+        dataset, items, "child_attended", "child_attended", frozenset({GENERALISED})
+    )
+
+
 def compute_comparisons(
     dataset: Dataset, items: dict[str, dict[str, ItemSummary]]
 ) -> list[Comparison]:
     """All comparisons, with Holm-adjusted p-values across every test in the report."""
-    comparisons = compare_roles(dataset, items) + compare_areas(dataset, items)
+    comparisons = (
+        compare_roles(dataset, items)
+        + compare_areas(dataset, items)
+        + compare_child_attended(dataset, items)
+    )
     tested = [c for c in comparisons if c.p is not None]
     for comparison, adjusted in zip(
         tested, holm_adjust([c.p for c in tested if c.p is not None]), strict=True

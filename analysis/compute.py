@@ -5,10 +5,15 @@ from __future__ import annotations
 from analysis.comparisons import compute_comparisons
 from analysis.dataset import Dataset
 from analysis.participation import compute_participation
-from analysis.results import FreeTextSummary, GeneratedFrom, Results
+from analysis.results import FreeTextSummary, GeneratedFrom, Participation, Results
 from analysis.satisfaction import compute_indexes, compute_items
 
 FREE_TEXT_FILE = "free_text.csv"
+
+
+def _hidden(participation: Participation, breakdown: str) -> frozenset[str]:
+    groups = participation.by.get(breakdown, {})
+    return frozenset(name for name, group in groups.items() if group.suppressed)
 
 
 def compute_results(dataset: Dataset, min_group_size: int = 5) -> Results:
@@ -26,13 +31,19 @@ def compute_results(dataset: Dataset, min_group_size: int = 5) -> Results:
         residual_classes=[list(cell) for cell in release.residual],
     )
     participation = compute_participation(
-        dataset.invitations.classes, responses.class_counts(), dataset.funnel, min_group_size
+        dataset.invitations.classes,
+        responses.class_counts(),
+        dataset.funnel,
+        min_group_size,
+        dataset.services,
     )
-    # An area hidden in the participation table stays hidden in every item's table.
-    hidden_areas = frozenset(
-        area for area, group in participation.by.get("area", {}).items() if group.suppressed
+    # A group hidden in the participation table stays hidden in every item's table.
+    items = compute_items(
+        dataset,
+        min_group_size,
+        _hidden(participation, "area"),
+        _hidden(participation, "child_attended"),
     )
-    items = compute_items(dataset, min_group_size, hidden_areas)
     texts = len(dataset.free_text)
     return Results(
         min_group_size=min_group_size,

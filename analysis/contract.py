@@ -22,8 +22,9 @@ WINDOW_FILE = "window.json"
 DATASET_FORMAT = 4
 #: `final`: the window had closed when the data set was made; `preliminary`: it was open.
 WINDOW_STATUSES = ("final", "preliminary")
-#: 2: questionnaires and scales in the same form as the YAML files, and the release section.
-CODEBOOK_FORMAT = 2
+#: 2: questionnaires and scales in the same form as the YAML files, and the release section;
+#: 3: the release's classes have child_attended, and it labels child_attended and services.
+CODEBOOK_FORMAT = 3
 
 #: The released class of a response or an invitation; any but role may be "*".
 GROUP_COLUMNS = ("role", "age_band", "area", "municipality", "language_group", "child_attended")

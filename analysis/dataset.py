@@ -1,5 +1,5 @@
-"""Loading and validating a data set folder (responses.csv, invitations.csv, funnel.csv and
-codebook.json, contract version 2)."""
+"""Loading and validating a data set folder (responses.csv, invitations.csv, funnel.csv,
+services.csv, codebook.json and window.json: contract version 4, analysis/README.md)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from analysis.anonymity import GENERALISED, LANGUAGE_GROUPS, Cell
+from analysis.anonymity import CHILD_ATTENDED, GENERALISED, LANGUAGE_GROUPS, Cell
 from analysis.codebook import ROLES, Codebook, Item, Questionnaire, Scale, load_codebook
 from analysis.contract import (
     CODEBOOK_FILE,
+    DATASET_FORMAT,
     FUNNEL_COLUMNS,
     FUNNEL_FILE,
     GROUP_COLUMNS,
@@ -28,6 +29,9 @@ from analysis.contract import (
     INVITATIONS_FILE,
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
+    SERVICE_COLUMNS,
+    SERVICES,
+    SERVICES_FILE,
     WINDOW_FILE,
     WINDOW_STATUSES,
     unescape_cell,
@@ -35,8 +39,9 @@ from analysis.contract import (
 from analysis.errors import DatasetError
 from analysis.results import Window
 
-# Columns that describe the whole response and must repeat unchanged on each of its rows.
-RESPONSE_META = RESPONSE_COLUMNS[1:9]
+# Columns that describe the whole response and must repeat unchanged on each of its rows:
+# everything between the response id and the answer (item, value, text).
+RESPONSE_META = RESPONSE_COLUMNS[1 : RESPONSE_COLUMNS.index("item")]
 
 AGE_BANDS = ("0-5", "6-11", "12-18")
 AREAS = ("Södra Lappland", "Umeå med krans", "Skellefteå/Norsjö")
@@ -75,6 +80,8 @@ class Responses:
     area: list[str]
     municipality: list[str]
     language_group: list[str]
+    #: Whether the child took part in the meeting: yes, partly, no, or "*" (generalised).
+    child_attended: list[str]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -87,13 +94,20 @@ class Responses:
             self.area[i],
             self.municipality[i],
             self.language_group[i],
+            self.child_attended[i],
         )
 
     def class_counts(self) -> dict[Cell, int]:
         """Responses per released class."""
         counts: dict[Cell, int] = {}
         for cell in zip(
-            self.role, self.age_band, self.area, self.municipality, self.language_group, strict=True
+            self.role,
+            self.age_band,
+            self.area,
+            self.municipality,
+            self.language_group,
+            self.child_attended,
+            strict=True,
         ):
             counts[cell] = counts.get(cell, 0) + 1
         return counts
@@ -158,6 +172,18 @@ class FunnelCounts:
     started: int = 0
 
 
+@dataclass(frozen=True)
+class ServiceCounts:
+    """Invitations and responses of one role from meetings one service was at (services.csv)."""
+
+    invited: int
+    completed: int
+
+
+#: (role, service) -> counts; only the rows the release found safe to publish.
+ServiceTable = dict[tuple[str, str], ServiceCounts]
+
+
 @dataclass
 class Dataset:
     """A validated data set."""
@@ -171,6 +197,7 @@ class Dataset:
     funnel: dict[str, FunnelCounts] = field(default_factory=dict)
     free_text: list[FreeText] = field(default_factory=list)
     answer_rows: int = 0
+    services: ServiceTable = field(default_factory=dict)
 
 
 def _error(file: str, row: int | None, column: str | None, message: str) -> DatasetError:
@@ -324,6 +351,7 @@ class _ResponseLoader:
             values["area"],
             values["municipality"],
             values["language_group"],
+            values["child_attended"],
             self.municipality_area,
         )
 
@@ -390,6 +418,7 @@ def _check_group(
     area: str,
     municipality: str,
     language_group: str,
+    child_attended: str,
     municipality_area: dict[str, str],
 ) -> None:
     """A released class: known values, or "*" where the release generalised them."""
@@ -429,6 +458,14 @@ def _check_group(
             row,
             "language_group",
             f"{language_group!r} is not a language group ({groups} or *)",
+        )
+    if child_attended not in (*CHILD_ATTENDED, GENERALISED):
+        raise _error(
+            name,
+            row,
+            "child_attended",
+            f"{child_attended!r} is not whether the child took part "
+            f"({', '.join(CHILD_ATTENDED)} or *)",
         )
 
 
@@ -532,6 +569,7 @@ def _build_responses(loader: _ResponseLoader) -> Responses:
         area=list(by_name["area"]),
         municipality=list(by_name["municipality"]),
         language_group=list(by_name["language_group"]),
+        child_attended=list(by_name["child_attended"]),
     )
 
 
@@ -663,6 +701,125 @@ def _load_funnel(path: Path) -> dict[str, FunnelCounts]:
     return funnel
 
 
+def _count(record: dict[str, str], column: str, row: int) -> int:
+    value = record[column]
+    if not value.isdecimal() or not value.isascii():
+        raise _error(SERVICES_FILE, row, column, f"{value!r} is not a count")
+    return int(value)
+
+
+def _load_services(
+    path: Path, window_id: int, role_totals: dict[str, ServiceCounts]
+) -> ServiceTable:
+    """services.csv: per (role, service), invitations and responses of meetings it was at.
+
+    A meeting has several services, so the rows overlap and need not add up to anything; each
+    is still a part of its role, so it can be no larger than the role in the other files.
+    """
+    if not path.exists():
+        # The service writes it for every window, if only its header: a missing file means
+        # the folder is incomplete, not that no service was registered.
+        raise _error(
+            SERVICES_FILE,
+            None,
+            None,
+            f"file not found in {path.parent} (every data set of format {DATASET_FORMAT} has "
+            "one, with only its header row when no service count could be published)",
+        )
+    file = _CsvFile(path, SERVICE_COLUMNS)
+    services: ServiceTable = {}
+    first_row: dict[tuple[str, str], int] = {}
+    row = 1
+    try:
+        with file.errors():
+            for raw in file.reader:
+                row += 1
+                if len(raw) != len(SERVICE_COLUMNS):
+                    raise _error(
+                        SERVICES_FILE,
+                        row,
+                        None,
+                        f"expected {len(SERVICE_COLUMNS)} cells, got {len(raw)}",
+                    )
+                record = {c: raw[i] for c, i in file.positions.items()}
+                _check_campaign(SERVICES_FILE, row, record["campaign_id"], str(window_id))
+                key = _service_key(record, row)
+                if key in first_row:
+                    raise _error(
+                        SERVICES_FILE,
+                        row,
+                        "service",
+                        f"{key[1]} of role {key[0]} appears twice (also row {first_row[key]})",
+                    )
+                first_row[key] = row
+                counts = ServiceCounts(
+                    _count(record, "invited", row), _count(record, "completed", row)
+                )
+                _check_service_counts(
+                    counts, role_totals.get(key[0], ServiceCounts(0, 0)), key, row
+                )
+                services[key] = counts
+    finally:
+        file.close()
+    return services
+
+
+def _service_key(record: dict[str, str], row: int) -> tuple[str, str]:
+    role, service = record["role"], record["service"]
+    if role not in ROLES:
+        raise _error(SERVICES_FILE, row, "role", f"{role!r} is not a role ({', '.join(ROLES)})")
+    if service not in SERVICES:
+        raise _error(
+            SERVICES_FILE,
+            row,
+            "service",
+            f"{service!r} is not a service ({', '.join(SERVICES)})",
+        )
+    return role, service
+
+
+def _check_service_counts(
+    counts: ServiceCounts, role_total: ServiceCounts, key: tuple[str, str], row: int
+) -> None:
+    if counts.completed > counts.invited:
+        raise _error(
+            SERVICES_FILE,
+            row,
+            "completed",
+            f"{counts.completed} responses is more than the {counts.invited} invited",
+        )
+    # A service's meetings are some of its role's: more would mean the files disagree.
+    if counts.invited > role_total.invited:
+        raise _error(
+            SERVICES_FILE,
+            row,
+            "invited",
+            f"{counts.invited} is more than the {role_total.invited} invitations of role "
+            f"{key[0]} in {INVITATIONS_FILE}",
+        )
+    if counts.completed > role_total.completed:
+        raise _error(
+            SERVICES_FILE,
+            row,
+            "completed",
+            f"{counts.completed} is more than the {role_total.completed} responses of role "
+            f"{key[0]} in {RESPONSES_FILE}",
+        )
+
+
+def _role_totals(invitations: Invitations, responses: Responses) -> dict[str, ServiceCounts]:
+    invited: dict[str, int] = {}
+    for cell, counts in invitations.classes.items():
+        invited[cell[0]] = invited.get(cell[0], 0) + counts.invited
+    completed: dict[str, int] = {}
+    for role in responses.role:
+        completed[role] = completed.get(role, 0) + 1
+    return {
+        role: ServiceCounts(invited.get(role, 0), completed.get(role, 0))
+        for role in set(invited) | set(completed)
+    }
+
+
 def _timestamp(data: dict[str, object], key: str) -> str:
     value = data.get(key)
     if not isinstance(value, str):
@@ -675,7 +832,10 @@ def _timestamp(data: dict[str, object], key: str) -> str:
 
 
 def load_window(path: Path) -> Window:
-    """Read and validate window.json: {format, id, name, opens_at, closes_at, status}."""
+    """Read and validate window.json: {format, id, name, opens_at, closes_at, status}.
+
+    The format is the data set's (DATASET_FORMAT): window.json is the one file that names it.
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -684,6 +844,15 @@ def load_window(path: Path) -> Window:
         raise _error(WINDOW_FILE, None, None, f"not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise _error(WINDOW_FILE, None, None, "must be a JSON object")
+    if data.get("format") != DATASET_FORMAT:
+        # Checked first: an older data set would otherwise fail on its first missing column.
+        raise _error(
+            WINDOW_FILE,
+            None,
+            None,
+            f"data set format {json.dumps(data.get('format'))}, expected {DATASET_FORMAT} "
+            "(export the window again with the current version of the service)",
+        )
     window_id, name, status = data.get("id"), data.get("name"), data.get("status")
     if not isinstance(window_id, int) or isinstance(window_id, bool):
         raise _error(WINDOW_FILE, None, None, "id must be an integer")
@@ -710,6 +879,17 @@ def load_dataset(path: Path, progress: LoadProgress | None = None) -> Dataset:
     responses, answers, free_text, answer_rows = _load_responses(
         path / RESPONSES_FILE, codebook, municipality_area, window.id, progress
     )
+    # Read last: its rows are checked against the role totals of the other two files.
+    services = _load_services(path / SERVICES_FILE, window.id, _role_totals(invitations, responses))
     return Dataset(
-        path, codebook, window, responses, answers, invitations, funnel, free_text, answer_rows
+        path,
+        codebook,
+        window,
+        responses,
+        answers,
+        invitations,
+        funnel,
+        free_text,
+        answer_rows,
+        services,
     )

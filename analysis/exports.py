@@ -13,7 +13,13 @@ from xlsxwriter import Workbook
 from xlsxwriter.exceptions import FileCreateError
 
 from analysis.codebook import Codebook, Questionnaire
-from analysis.contract import FUNNEL_COUNTERS, FUNNEL_FILE, INVITATION_FLAGS, escape_cell
+from analysis.contract import (
+    FUNNEL_COUNTERS,
+    FUNNEL_FILE,
+    INVITATION_FLAGS,
+    SERVICES_FILE,
+    escape_cell,
+)
 from analysis.dataset import (
     INVITATIONS_FILE,
     NO_ANSWER,
@@ -48,7 +54,10 @@ _INTEGER_COLUMNS = {
     RESPONSES_FILE: {"campaign_id", "questionnaire_version", "value"},
     INVITATIONS_FILE: set(INVITATION_FLAGS),
     FUNNEL_FILE: set(FUNNEL_COUNTERS),
+    SERVICES_FILE: {"campaign_id", "invited", "completed"},
 }
+#: The data set's CSV files, each a sheet of the workbook (named without .csv).
+XLSX_SHEETS = (RESPONSES_FILE, INVITATIONS_FILE, FUNNEL_FILE, SERVICES_FILE)
 META_LABELS = {
     "response_id": "Svarets id",
     "campaign_id": "Insamlingsperiod",
@@ -59,6 +68,10 @@ META_LABELS = {
     "area": "Område",
     "municipality": "Kommun",
     "language_group": "Språkgrupp (sv = svenska, other = annat språk, * = ej angiven)",
+    # Text values, like language_group, so their labels go in the variable's label.
+    "child_attended": (
+        "Barnet var med på mötet (yes = ja, partly = en del av mötet, no = nej, * = ej angivet)"
+    ),
 }
 
 RowProgress = Callable[[int, int], None]
@@ -186,7 +199,7 @@ def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
 
 
 def write_xlsx(dataset: Dataset, path: Path, progress: RowProgress | None = None) -> None:
-    """The data set as one workbook: responses, invitations, funnel and codebook sheets."""
+    """The data set as one workbook: responses, invitations, funnel, services and codebook."""
     # Opened first, so that a path that cannot be written fails at once (an OSError, which
     # every caller reports as "cannot write"), not after minutes of rows.
     with path.open("wb") as out:
@@ -202,9 +215,11 @@ def write_xlsx(dataset: Dataset, path: Path, progress: RowProgress | None = None
 
 
 def _add_sheets(workbook: Workbook, dataset: Dataset, progress: RowProgress | None) -> None:
-    total = dataset.answer_rows + len(dataset.invitations) + len(dataset.funnel)
+    total = (
+        dataset.answer_rows + len(dataset.invitations) + len(dataset.funnel) + len(dataset.services)
+    )
     written = 0
-    for name in (RESPONSES_FILE, INVITATIONS_FILE, FUNNEL_FILE):
+    for name in XLSX_SHEETS:
         rows = _typed_rows(dataset.path / name)
         header = next(rows)
         title = name.removesuffix(".csv")
@@ -257,6 +272,7 @@ def write_sav(dataset: Dataset, path: Path) -> None:
         "area": responses.area,
         "municipality": responses.municipality,
         "language_group": responses.language_group,
+        "child_attended": responses.child_attended,
     }
     column_labels = dict(META_LABELS)
     value_labels: dict[str, dict[float, str]] = {}

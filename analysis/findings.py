@@ -10,6 +10,7 @@ from __future__ import annotations
 from analysis.codebook import Codebook
 from analysis.labels import (
     BREAKDOWN_LABELS,
+    CHILD_ATTENDED_PHRASES,
     PARALLEL_LABELS,
     ROLE_LABELS,
     count,
@@ -27,7 +28,7 @@ ALPHA = 0.05
 #: Changes since the previous window named one by one on the key findings page.
 MAX_CHANGES = 3
 #: Breakdowns whose least-answering group the findings name (generalised rows are not groups).
-LEAST_ANSWERING = ("role", "area", "age_band", "language_group")
+LEAST_ANSWERING = ("role", "child_attended", "area", "age_band", "language_group")
 
 
 def _rate(group: RateGroup) -> str:
@@ -59,17 +60,31 @@ def _participation(results: Results) -> list[str]:
         low, high = shown[lowest], shown[highest]
         if low.ci is None or high.ci is None:
             continue
-        label = BREAKDOWN_LABELS[breakdown].lower()
-        sentence = (
-            f"Per {label} svarade {group_label(breakdown, lowest)} minst "
-            f"({_rate(low)}) och {group_label(breakdown, highest)} mest ({_rate(high)})"
-        )
+        sentence = _least_and_most(breakdown, lowest, low, highest, high)
         if low.ci[1] >= high.ci[0]:
             sentence += "; intervallen överlappar, så skillnaden kan bero på slumpen."
         else:
             sentence += "."
         sentences.append(sentence)
     return sentences
+
+
+def _least_and_most(
+    breakdown: str, lowest: str, low: RateGroup, highest: str, high: RateGroup
+) -> str:
+    """'Per område svarade X minst (…) och Y mest (…)', without the closing caution."""
+    if breakdown == "child_attended":
+        # Its groups are meetings, not people: said as a phrase, not as a table's row name.
+        return (
+            f"Efter om barnet var med på mötet svarade de inbjudna till möten "
+            f"{CHILD_ATTENDED_PHRASES[lowest]} minst ({_rate(low)}) och de till möten "
+            f"{CHILD_ATTENDED_PHRASES[highest]} mest ({_rate(high)})"
+        )
+    label = BREAKDOWN_LABELS[breakdown].lower()
+    return (
+        f"Per {label} svarade {group_label(breakdown, lowest)} minst "
+        f"({_rate(low)}) och {group_label(breakdown, highest)} mest ({_rate(high)})"
+    )
 
 
 def _items(results: Results, codebook: Codebook) -> list[str]:
@@ -114,12 +129,15 @@ def _comparisons(results: Results) -> list[str]:
             names.append(
                 f"mellan roller på ”{PARALLEL_LABELS.get(comparison.subject, comparison.subject)}”"
             )
+        elif comparison.kind == "child_attended":
+            names.append(f"efter om barnet var med på mötet på fråga {comparison.subject}")
         else:
             names.append(f"mellan områden på fråga {comparison.subject}")
     if not clear:
         return [
-            f"Ingen av de {len(tested)} jämförelserna mellan roller och områden visade en "
-            "skillnad som är större än slumpen kan förklara (Holm-justerat p 0,05 eller mer)."
+            f"Ingen av de {len(tested)} jämförelserna mellan roller, mellan områden och efter "
+            "om barnet var med visade en skillnad som är större än slumpen kan förklara "
+            "(Holm-justerat p 0,05 eller mer)."
         ]
     rest = len(tested) - len(clear)
     return [

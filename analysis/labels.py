@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from analysis.codebook import SERVICE_LABELS
+
 if TYPE_CHECKING:
     from analysis.results import Window
 
@@ -14,16 +16,39 @@ ROLE_SHORT = {"guardian": "Vårdnadshavare", "child": "Barn", "youth": "Unga"}
 AGE_BAND_LABELS = {"0-5": "0–5 år", "6-11": "6–11 år", "12-18": "12–18 år"}
 BREAKDOWN_LABELS = {
     "role": "Roll",
+    "child_attended": "Barnets närvaro",
     "age_band": "Barnets ålder",
     "language_group": "Språk",
     "area": "Område",
     "municipality": "Kommun",
 }
+#: How a table's caption names a breakdown: "Svarsfrekvens per område", "… efter om …".
+BREAKDOWN_CAPTIONS = {
+    "role": "per roll",
+    "child_attended": "efter om barnet var med på mötet",
+    "age_band": "per barnets ålder",
+    "language_group": "per språk",
+    "area": "per område",
+    "municipality": "per kommun",
+}
 LANGUAGE_GROUP_LABELS = {"sv": "Svenska", "other": "Annat språk än svenska"}
+#: Whether the child took part in the meeting, as the coordinator registered it.
+CHILD_ATTENDED_LABELS = {
+    "yes": "Barnet var med",
+    "partly": "Barnet var med en del av mötet",
+    "no": "Barnet var inte med",
+}
+#: The same groups inside a sentence: "… svarade de inbjudna till möten där barnet …".
+CHILD_ATTENDED_PHRASES = {
+    "yes": "där barnet var med",
+    "partly": "där barnet var med en del av mötet",
+    "no": "där barnet inte var med",
+}
 #: The rows of values the release generalised ("*"), so that totals still add up.
 GENERALISED_LABELS = {
     "age_band": "Ålder ej angiven",
     "language_group": "Språk ej angivet",
+    "child_attended": "Barnets närvaro ej angiven",
     "area": "Område ej angivet",
     "municipality": "Område och kommun ej angivna",
 }
@@ -87,7 +112,14 @@ def group_label(breakdown: str, group: str) -> str:
         return AGE_BAND_LABELS.get(group, group)
     if breakdown == "language_group":
         return LANGUAGE_GROUP_LABELS.get(group, group)
+    if breakdown == "child_attended":
+        return CHILD_ATTENDED_LABELS.get(group, group)
     return group
+
+
+def service_label(service: str) -> str:
+    """Swedish name of a service that can take part in a SIP meeting."""
+    return SERVICE_LABELS.get(service, service)
 
 
 def percent(share: float | None, decimals: int = 0) -> str:

@@ -35,7 +35,7 @@ from analysis.results import (
 from analysis.stats import holm_adjust, wilson_interval
 
 #: Breakdowns compared with the earlier window (municipalities change with each release).
-BREAKDOWNS = ("role", "age_band", "language_group", "area")
+BREAKDOWNS = ("role", "child_attended", "age_band", "language_group", "area")
 
 
 def newcombe_interval(now: tuple[int, int], before: tuple[int, int]) -> tuple[float, Interval]:

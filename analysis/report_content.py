@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from analysis.charts import Chart
@@ -10,6 +11,7 @@ from analysis.codebook import LUNDY_DIMENSIONS, Codebook
 from analysis.findings import key_findings
 from analysis.labels import (
     ALL_NO_ANSWER,
+    BREAKDOWN_CAPTIONS,
     BREAKDOWN_LABELS,
     DIMENSION_LABELS,
     EFFECT_LABELS,
@@ -28,11 +30,13 @@ from analysis.labels import (
     points,
     points_interval,
     role_label,
+    service_label,
     window_label,
 )
 from analysis.results import (
     Comparison,
     ItemChange,
+    ItemGroup,
     ItemSummary,
     RateChange,
     RateGroup,
@@ -143,23 +147,24 @@ def _participation(results: Results, charts: dict[str, Chart]) -> list[Block]:
             "Svarsfrekvensen är andelen av de inbjudna som skickade in ett svar. Intervallet är "
             "ett 95 % konfidensintervall (Wilson). Svar och inbjudningar räknas i samma "
             "grupper, så varje svarsfrekvens är exakt för de rader den gäller. Raderna ”Övriga "
-            "kommuner i …”, ”Område ej angivet”, ”Ålder ej angiven” och ”Språk ej angivet” "
-            "samlar grupper som var för små för att redovisas för sig; med dem går "
-            "summorna ihop."
+            "kommuner i …”, ”Område ej angivet”, ”Ålder ej angiven”, ”Språk ej angivet” och "
+            "”Barnets närvaro ej angiven” samlar grupper som var för små för att redovisas för "
+            "sig; med dem går summorna ihop. Om barnet var med på mötet är samordnarens "
+            "registrering för mötet."
         )
     )
-    for key in ("funnel", "areas"):
+    for key in ("funnel", "areas", "child_attended"):
         if key in charts:
             blocks.append(Figure(charts[key]))
     numeric = [False, True, True, True, True]
     columns = ["Grupp", "Inbjudna", "Svar", "Svarsfrekvens", "95 % KI"]
     for breakdown, groups in results.participation.by.items():
         label = BREAKDOWN_LABELS.get(breakdown, breakdown)
+        caption = BREAKDOWN_CAPTIONS.get(breakdown, f"per {label.lower()}")
         rows = [_rate_row(group_label(breakdown, g), r) for g, r in groups.items()]
         rows.append(_rate_row("Alla", results.participation.overall))
-        blocks.append(
-            Table(f"Svarsfrekvens per {label.lower()}", [label, *columns[1:]], rows, numeric)
-        )
+        blocks.append(Table(f"Svarsfrekvens {caption}", [label, *columns[1:]], rows, numeric))
+    blocks += _services(results)
     funnel = results.participation.funnel
     if not funnel.suppressed and funnel.invited:
         stages = [
@@ -180,6 +185,38 @@ def _participation(results: Results, charts: dict[str, Chart]) -> list[Block]:
                 ["Steg", "Antal", "Andel av inbjudna"],
                 rows,
                 [False, True, True],
+            )
+        )
+    return blocks
+
+
+SERVICES_NOTE = (
+    "Ett SIP-möte har ofta flera verksamheter, så samma inbjudan räknas under varje verksamhet "
+    "som var med: raderna överlappar och summeras inte till raden Alla. En verksamhet "
+    "redovisas bara när både den och resten av rollen har tillräckligt många inbjudna och svar, "
+    "annars kunde resten räknas fram ur totalen."
+)
+
+
+def _services(results: Results) -> list[Block]:
+    """Participation by the services at the meeting: one table per role, with the role's total."""
+    by_service = results.participation.by_service
+    if not by_service:
+        return []
+    blocks: list[Block] = [
+        Heading(3, "Svarsfrekvens per verksamhet på mötet", "verksamheter"),
+        Paragraph(SERVICES_NOTE),
+    ]
+    columns = ["Verksamhet", "Inbjudna", "Svar", "Svarsfrekvens", "95 % KI"]
+    for role, services in by_service.items():
+        rows = [_rate_row(service_label(s), rate) for s, rate in services.items()]
+        rows.append(_rate_row("Alla", results.participation.by["role"][role]))
+        blocks.append(
+            Table(
+                f"Svarsfrekvens per verksamhet på mötet – {role_label(role).lower()}",
+                columns,
+                rows,
+                [False, True, True, True, True],
             )
         )
     return blocks
@@ -213,7 +250,8 @@ def _items(results: Results, codebook: Codebook, charts: dict[str, Chart]) -> li
             "andelarna inte mellan tabellerna; jämförelser mellan roller görs på den gemensamma "
             "skalan under Jämförelser. Svaren ”Vet inte” och obesvarade frågor räknas inte med i "
             "andelen men redovisas separat. Medianen anges som det svarsalternativ där den "
-            "hamnar (den nedre medianen)."
+            "hamnar (den nedre medianen). Tabellerna efter om barnet var med på mötet (enligt "
+            "samordnarens registrering) visar andelen positiva med 95 % konfidensintervall."
         )
     )
     for qkey, items in results.items.items():
@@ -265,33 +303,59 @@ def _items(results: Results, codebook: Codebook, charts: dict[str, Chart]) -> li
                 [False, True, True, True, True, False, False],
             )
         )
-        areas = list(dict.fromkeys(a for s in items.values() for a in s.by_area))
-        if areas:
-            area_rows = []
-            for summary in items.values():
-                cells = [summary.key]
-                for area in areas:
-                    group = summary.by_area.get(area)
-                    if group is None:
-                        cells.append(NO_VALUE)
-                    elif group.suppressed:
-                        cells.append(SUPPRESSED)
-                    elif group.all_no_answer:
-                        cells.append(ALL_NO_ANSWER)
-                    else:
-                        cells.append(
-                            f"{percent(group.positive_share)} (n\u00a0=\u00a0{count(group.n)})"
-                        )
-                area_rows.append(cells)
-            blocks.append(
-                Table(
-                    f"Andel positiva svar per område – {role_label(questionnaire.role).lower()}",
-                    ["Fråga", *(group_label("area", a) for a in areas)],
-                    area_rows,
-                    [False] + [True] * len(areas),
-                )
-            )
+        role = role_label(questionnaire.role).lower()
+        blocks += _group_table(
+            items, "area", f"Andel positiva svar per område – {role}", _share_with_n
+        )
+        blocks += _group_table(
+            items,
+            "child_attended",
+            f"Andel positiva svar efter om barnet var med på mötet – {role}",
+            _share_with_interval,
+        )
     return blocks
+
+
+def _share_with_n(group: ItemGroup) -> str:
+    return f"{percent(group.positive_share)} (n\u00a0=\u00a0{count(group.n)})"
+
+
+def _share_with_interval(group: ItemGroup) -> str:
+    return f"{percent(group.positive_share)} ({interval(group.ci)}; n\u00a0=\u00a0{count(group.n)})"
+
+
+def _group_table(
+    items: dict[str, ItemSummary],
+    breakdown: str,
+    caption: str,
+    cell: Callable[[ItemGroup], str],
+) -> list[Block]:
+    """Each item's share of positive answers per group of one breakdown (none: no table)."""
+    names = list(dict.fromkeys(g for s in items.values() for g in s.groups(breakdown)))
+    if not names:
+        return []
+    rows = []
+    for summary in items.values():
+        cells = [summary.key]
+        for name in names:
+            group = summary.groups(breakdown).get(name)
+            if group is None:
+                cells.append(NO_VALUE)
+            elif group.suppressed:
+                cells.append(SUPPRESSED)
+            elif group.all_no_answer:
+                cells.append(ALL_NO_ANSWER)
+            else:
+                cells.append(cell(group))
+        rows.append(cells)
+    return [
+        Table(
+            caption,
+            ["Fråga", *(group_label(breakdown, g) for g in names)],
+            rows,
+            [False] + [True] * len(names),
+        )
+    ]
 
 
 def _indexes(results: Results) -> list[Block]:
@@ -403,7 +467,9 @@ def _comparisons(results: Results, codebook: Codebook, charts: dict[str, Chart])
             "jämförs med χ²-test och Cramérs V; svaren medelvärdesbildas aldrig som tal över "
             "olika skalor. "
             "Områden jämförs fråga för fråga med Kruskal–Wallis-test (ε²), eller Mann–Whitney U "
-            "(rangbiserial r) när bara två områden kan jämföras. Justerat p är Holms justering "
+            "(rangbiserial r) när bara två områden kan jämföras, och på samma sätt grupperna "
+            "efter om barnet var med på mötet (ja, en del av mötet, nej; gruppen där det inte "
+            "anges ingår inte). Justerat p är Holms justering "
             "över alla tester i rapporten; ett justerat p under 0,05 tyder på en skillnad som inte "
             "beror på slumpen. Grupper med för få svar ingår inte."
         )
@@ -438,9 +504,37 @@ def _comparisons(results: Results, codebook: Codebook, charts: dict[str, Chart])
     if rows:
         blocks.append(Table("Jämförelse mellan roller (gemensam skala)", columns, rows, numeric))
         blocks.append(Paragraph(COMMON_SCALE_NOTE, "note"))
+    blocks += _group_comparisons(
+        results, codebook, "areas", "area", "Jämförelse mellan områden", columns, numeric
+    )
+    blocks += _group_comparisons(
+        results,
+        codebook,
+        "child_attended",
+        "child_attended",
+        "Jämförelse efter om barnet var med på mötet",
+        columns,
+        numeric,
+    )
+    left_out = [c for c in results.comparisons if not c.testable]
+    if left_out:
+        blocks.append(Paragraph(_left_out(left_out, codebook)))
+    return blocks
+
+
+def _group_comparisons(
+    results: Results,
+    codebook: Codebook,
+    kind: str,
+    breakdown: str,
+    caption: str,
+    columns: list[str],
+    numeric: list[bool],
+) -> list[Block]:
+    """The tested comparisons of one kind, one row per item (none tested: no table)."""
     rows = []
     for comparison in results.comparisons:
-        if comparison.kind != "areas" or comparison.questionnaire is None:
+        if comparison.kind != kind or comparison.questionnaire is None:
             continue
         if not comparison.testable:
             continue
@@ -448,17 +542,12 @@ def _comparisons(results: Results, codebook: Codebook, charts: dict[str, Chart])
         rows.append(
             [
                 f"{comparison.subject} ({role_label(questionnaire.role).lower()})",
-                ", ".join(group_label("area", g) for g in comparison.groups) or NO_VALUE,
+                ", ".join(group_label(breakdown, g) for g in comparison.groups) or NO_VALUE,
                 *_test_cells(comparison),
                 comment(comparison),
             ]
         )
-    if rows:
-        blocks.append(Table("Jämförelse mellan områden", columns, rows, numeric))
-    left_out = [c for c in results.comparisons if not c.testable]
-    if left_out:
-        blocks.append(Paragraph(_left_out(left_out, codebook)))
-    return blocks
+    return [Table(caption, columns, rows, numeric)] if rows else []
 
 
 def _left_out(comparisons: list[Comparison], codebook: Codebook) -> str:
@@ -488,10 +577,13 @@ def _method(results: Results) -> list[Block]:
         Paragraph(
             f"Datamängden är anonymiserad innan den analyseras (k\u00a0=\u00a0"
             f"{generated.release_k}): varje svar och varje inbjudan bär bara en grupp "
-            "(roll, åldersgrupp, område, kommun, svenska eller annat språk) med minst så många "
-            "inbjudningar och inga eller minst så många svar. Mindre grupper slogs ihop med sina "
-            "grannar, först språket, sedan kommunen, åldern och området; rollen slås aldrig ihop. "
-            "Svaren har inget datum."
+            "(roll, åldersgrupp, område, kommun, svenska eller annat språk, om barnet var med "
+            "på mötet) med minst så många inbjudningar och inga eller minst så många svar. "
+            "Mindre grupper slogs ihop med sina grannar, först språket, sedan kommunen, åldern, "
+            "området och sist om barnet var med, så att det finns kvar på områdes- eller "
+            "länsnivå; rollen slås aldrig ihop. Svaren har inget datum. Verksamheterna på "
+            "mötet är inte en grupp (ett möte har flera) utan räknas per roll och verksamhet, "
+            "bara där både verksamheten och resten av rollen är tillräckligt stora."
         ),
         Paragraph(
             f"Skydd av små grupper: en siffra som bygger på färre än {k} inbjudna eller svar "
@@ -500,7 +592,8 @@ def _method(results: Results) -> list[Block]:
             f"räknas fram ur de visade siffrorna och totalerna: de dolda grupperna under en "
             f"visad total är minst två och har tillsammans minst {k} inbjudna och {k} svar, och "
             "en dold total döljer alla sina delar. Det gäller alla uppdelningar och hela "
-            "kedjan kommun, område, län. Ett område som döljs i deltagandet döljs också i "
+            "kedjan kommun, område, län, och varje verksamhet med resten av sin roll. Ett "
+            "område eller en grupp efter barnets närvaro som döljs i deltagandet döljs också i "
             "tabellerna per fråga. Jämförelser görs bara mellan grupper som redovisas."
         ),
         Paragraph(

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-RESULTS_FORMAT = 3
+#: 4: participation by child attendance and by service, and answers by child attendance.
+RESULTS_FORMAT = 4
 
 Interval = tuple[float, float]
 
@@ -40,11 +41,14 @@ class Funnel:
 
 @dataclass
 class Participation:
-    """Response rates overall and by role, age band, area and municipality."""
+    """Response rates overall and by role, child attendance, age band, area and municipality."""
 
     overall: RateGroup
     funnel: Funnel
     by: dict[str, dict[str, RateGroup]]
+    #: role → service → rate of invitations from meetings the service was at. Services
+    #: overlap (a meeting has several), so they do not add up to the role.
+    by_service: dict[str, dict[str, RateGroup]] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,7 +69,8 @@ class ItemGroup:
 
 @dataclass
 class ItemSummary:
-    """Answers to one choice item: all respondents of its questionnaire, and by area."""
+    """Answers to one choice item: all respondents of its questionnaire, by area and by
+    whether the child took part."""
 
     key: str
     text: str
@@ -81,6 +86,12 @@ class ItemSummary:
     suppressed: bool
     all_no_answer: bool = False
     by_area: dict[str, ItemGroup] = field(default_factory=dict)
+    #: By whether the child took part in the meeting (yes, partly, no, "*").
+    by_child_attended: dict[str, ItemGroup] = field(default_factory=dict)
+
+    def groups(self, breakdown: str) -> dict[str, ItemGroup]:
+        """The groups of one breakdown: "area" or "child_attended"."""
+        return {"area": self.by_area, "child_attended": self.by_child_attended}[breakdown]
 
     def overall(self) -> ItemGroup:
         """The all-respondents figures as an ItemGroup."""
@@ -114,7 +125,8 @@ class DimensionIndex:
 
 @dataclass
 class Comparison:
-    """One test between roles (parallel item) or between areas (one item)."""
+    """One test between roles (parallel item), or between areas or child attendance groups
+    (one item); `kind` is "roles", "areas" or "child_attended"."""
 
     kind: str
     subject: str

@@ -1,15 +1,19 @@
-"""Answers per item (counts, positive share, median) and the Lundy dimension indexes."""
+"""Answers per item (counts, positive share, median), by area and by whether the child took
+part, and the Lundy dimension indexes."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import numpy.typing as npt
 
+from analysis.anonymity import CHILD_ATTENDED, GENERALISED
 from analysis.codebook import LUNDY_DIMENSIONS, Codebook, Item, Scale
 from analysis.dataset import AREAS, NO_ANSWER, AnswerMatrix, Dataset
 from analysis.results import DimensionIndex, ItemGroup, ItemSummary
 from analysis.stats import cronbach_alpha, lower_median, wilson_interval, wilson_share_interval
-from analysis.suppression import Table, suppress
+from analysis.suppression import Equation, Table, suppress
 from questionnaires import COMMON_CATEGORIES
 
 # Alpha from a handful of complete cases is too unstable to print.
@@ -17,6 +21,8 @@ ALPHA_MIN_CASES = 10
 TOTAL = ""
 #: The common ordinal's top step ("Ja", "Ja, helt"), the same on every role's scale.
 COMMON_TOP = COMMON_CATEGORIES[-1]
+#: The groups each item is broken down by (columns of Responses), with their report order.
+ITEM_BREAKDOWNS: dict[str, tuple[str, ...]] = {"area": AREAS, "child_attended": CHILD_ATTENDED}
 
 
 def _group(values: npt.NDArray[np.int16], scale: Scale, hidden: bool) -> ItemGroup:
@@ -46,39 +52,62 @@ def _primary(n: int, people: int, k: int) -> bool:
     return people < k or 0 < n < k
 
 
+def _ranked(labels: npt.NDArray[np.str_], order: tuple[str, ...]) -> list[str]:
+    """Group names present, in report order: known ones, then others, then "*" last."""
+    present = set(labels.tolist())
+    names = [name for name in order if name in present]
+    names += sorted(present - set(names) - {GENERALISED})
+    return names + ([GENERALISED] if GENERALISED in present else [])
+
+
 def summarise_item(
     item: Item,
     scale: Scale,
     values: npt.NDArray[np.int16],
-    areas: npt.NDArray[np.str_],
+    groups: Mapping[str, npt.NDArray[np.str_]],
     min_group_size: int,
-    hidden_areas: frozenset[str] = frozenset(),
+    hidden: Mapping[str, frozenset[str]] | None = None,
 ) -> ItemSummary:
-    """Summary of one choice item overall and by area, under the one small-group rule.
+    """Summary of one choice item overall and by each breakdown, under the one small-group rule.
 
-    `hidden_areas` are hidden in the participation table: they stay hidden here too, so no
-    table shows what another hides.
+    `groups` holds each respondent's group per breakdown (a key of ITEM_BREAKDOWNS). All
+    breakdowns are one table, since each adds up to the same total: a total hidden by one
+    hides the others. `hidden` are groups hidden in the participation table: they stay
+    hidden here too, so no table shows what another hides.
     """
     k = min_group_size
+    hidden = hidden or {}
     shown = values >= NO_ANSWER
-    area_names = [a for a in AREAS if np.any(shown & (areas == a))]
-    area_names += sorted(set(areas[shown].tolist()) - set(area_names) - {"*"})
-    if np.any(shown & (areas == "*")):
-        area_names.append("*")
     n_total = int((values > NO_ANSWER).sum())
-    people_total = int(shown.sum())
-    figures: dict[str, tuple[int, ...]] = {TOTAL: (n_total, people_total)}
-    for area in area_names:
-        mine = shown & (areas == area)
-        figures[area] = (int((values[mine] > NO_ANSWER).sum()), int(mine.sum()))
-    primary = {cell for cell, (n, people) in figures.items() if _primary(n, people, k)}
-    primary |= set(hidden_areas) & set(area_names)
+    figures: dict[str, tuple[int, ...]] = {TOTAL: (n_total, int(shown.sum()))}
+    names: dict[str, list[str]] = {}
+    equations: list[Equation] = []
+    primary: set[str] = set()
+    for breakdown, labels in groups.items():
+        names[breakdown] = _ranked(labels[shown], ITEM_BREAKDOWNS[breakdown])
+        nodes = [f"{breakdown}:{name}" for name in names[breakdown]]
+        for name, node in zip(names[breakdown], nodes, strict=True):
+            mine = shown & (labels == name)
+            figures[node] = (int((values[mine] > NO_ANSWER).sum()), int(mine.sum()))
+            if name in hidden.get(breakdown, frozenset()):
+                primary.add(node)
+        equations.append((TOTAL, nodes))
+    primary |= {cell for cell, (n, people) in figures.items() if _primary(n, people, k)}
     quantities = figures
     if n_total == 0:
         # Everyone chose "Vet inte": the counts that could be worked out are of people.
         quantities = {cell: (figure[1],) for cell, figure in figures.items()}
-    hidden = suppress(Table(quantities, [(TOTAL, area_names)]), primary, k)
-    overall = _group(values[shown], scale, TOTAL in hidden)
+    hidden_nodes = suppress(Table(quantities, equations), primary, k)
+    overall = _group(values[shown], scale, TOTAL in hidden_nodes)
+    by = {
+        breakdown: {
+            name: _group(
+                values[shown & (labels == name)], scale, f"{breakdown}:{name}" in hidden_nodes
+            )
+            for name in names[breakdown]
+        }
+        for breakdown, labels in groups.items()
+    }
     return ItemSummary(
         key=item.key,
         text=item.text,
@@ -93,34 +122,46 @@ def summarise_item(
         median=overall.median,
         suppressed=overall.suppressed,
         all_no_answer=overall.all_no_answer,
-        by_area={a: _group(values[shown & (areas == a)], scale, a in hidden) for a in area_names},
+        by_area=by.get("area", {}),
+        by_child_attended=by.get("child_attended", {}),
     )
+
+
+def respondent_groups(
+    dataset: Dataset, matrix: AnswerMatrix, breakdown: str
+) -> npt.NDArray[np.str_]:
+    """Each respondent's group in one breakdown (a column of Responses, e.g. "area")."""
+    column: list[str] = getattr(dataset.responses, breakdown)
+    if not column:
+        return np.empty(0, dtype=str)
+    return np.asarray(column, dtype=str)[matrix.responses]
 
 
 def respondent_areas(dataset: Dataset, matrix: AnswerMatrix) -> npt.NDArray[np.str_]:
     """Area of each respondent of an answer matrix."""
-    all_areas = np.asarray(dataset.responses.area, dtype=str)
-    if all_areas.size == 0:
-        return np.empty(0, dtype=str)
-    return all_areas[matrix.responses]
+    return respondent_groups(dataset, matrix, "area")
 
 
 def compute_items(
-    dataset: Dataset, min_group_size: int, hidden_areas: frozenset[str] = frozenset()
+    dataset: Dataset,
+    min_group_size: int,
+    hidden_areas: frozenset[str] = frozenset(),
+    hidden_attendance: frozenset[str] = frozenset(),
 ) -> dict[str, dict[str, ItemSummary]]:
     """Item summaries for every choice item of every questionnaire."""
     codebook = dataset.codebook
+    hidden = {"area": hidden_areas, "child_attended": hidden_attendance}
     result: dict[str, dict[str, ItemSummary]] = {}
     for qkey, matrix in dataset.answers.items():
-        areas = respondent_areas(dataset, matrix)
+        groups = {b: respondent_groups(dataset, matrix, b) for b in ITEM_BREAKDOWNS}
         result[qkey] = {
             item.key: summarise_item(
                 item,
                 codebook.scale_of(item),
                 matrix.values[:, j],
-                areas,
+                groups,
                 min_group_size,
-                hidden_areas,
+                hidden,
             )
             for j, item in enumerate(matrix.items)
         }

@@ -13,7 +13,15 @@ import numpy as np
 import numpy.typing as npt
 
 import questionnaires
-from analysis.anonymity import Cell, CellCount, Release, language_group, release_classes
+from analysis.anonymity import (
+    CHILD_ATTENDED,
+    Cell,
+    CellCount,
+    Release,
+    language_group,
+    releasable_parts,
+    release_classes,
+)
 from analysis.codebook import codebook_data
 from analysis.contract import (
     CODEBOOK_FILE,
@@ -24,6 +32,9 @@ from analysis.contract import (
     INVITATIONS_FILE,
     RESPONSE_COLUMNS,
     RESPONSES_FILE,
+    SERVICE_COLUMNS,
+    SERVICES,
+    SERVICES_FILE,
     WINDOW_FILE,
     escape_cell,
 )
@@ -84,6 +95,12 @@ _COMMENTS = (
     "Bra, men för många personer i rummet.",
     "=Bra att vi fick en samordnare",
 )
+# Whether the child took part (yes, partly, no) by age band: older children come more often.
+_ATTENDANCE_BY_BAND = ((0.3, 0.25, 0.45), (0.6, 0.25, 0.15), (0.72, 0.16, 0.12))
+# A guardian rates the child's involvement higher when the child was there (latent shift).
+_INVOLVEMENT_SHIFT = (0.35, 0.15, -0.15)
+# How often each service (contract.SERVICES order) is at a meeting; at least one always is.
+_SERVICE_RATES = (0.8, 0.25, 0.55, 0.35, 0.12, 0.08)
 #: The simulated window, unless the caller names another.
 DEFAULT_WINDOW = Window(
     1,
@@ -149,8 +166,13 @@ def _answers(
     questionnaire: Questionnaire,
     size: int,
     team_effect: npt.NDArray[np.float64],
+    involvement: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.int64]:
-    """Answer matrix (respondents x items): -1 not shown, 0 no answer, else the value."""
+    """Answer matrix (respondents x items): -1 not shown, 0 no answer, else the value.
+
+    `involvement` shifts each respondent's answers on the child's involvement (by whether
+    the child took part in the meeting).
+    """
     role = questionnaire.role
     items = questionnaire.items
     values = np.zeros((size, len(items)), dtype=np.int64)
@@ -166,6 +188,8 @@ def _answers(
             continue
         shift = _ITEM_SHIFT.get(item.dimension, 0.0) - (0.25 if role == "child" else 0.0)
         score = latent + shift + rng.normal(0.0, 0.8, size)
+        if item.dimension == "child_involvement":
+            score = score + involvement
         cuts = [-1.6, -0.8, 0.3] if len(codes) == 4 else [-1.2, -0.2]
         values[:, j] = codes[np.searchsorted(np.asarray(cuts), score)]
         no_answer_rate = _NO_ANSWER_RATE[role] if item.scale.no_answer else 0.01
@@ -180,30 +204,78 @@ def _answers(
     return values
 
 
+def _meeting_context(rng: np.random.Generator, inv: dict[str, npt.NDArray[Any]]) -> None:
+    """Add each invitation's meeting context: whether the child took part, and its services."""
+    size = len(inv["role"])
+    u = rng.random(size)
+    cumulative = np.cumsum(np.asarray(_ATTENDANCE_BY_BAND), axis=1)[inv["band"]]
+    inv["attended"] = (u[:, None] > cumulative[:, :-1]).sum(axis=1)
+    services = rng.random((size, len(SERVICES))) < np.asarray(_SERVICE_RATES)
+    # A meeting always has at least one service (the coordinator's own, most often).
+    services[~services.any(axis=1), 0] = True
+    inv["services"] = services
+
+
+def _counts(
+    inv: dict[str, npt.NDArray[Any]], answered: npt.NDArray[np.bool_], where: npt.NDArray[np.bool_]
+) -> CellCount:
+    """Invitations that could answer and responses among the invitations `where` is true."""
+    # As the service counts them: only an invitation whose SMS was sent could answer.
+    return CellCount(int((inv["flags"][:, 0] & where).sum()), int((answered & where).sum()))
+
+
 def _release(
-    inv: dict[str, npt.NDArray[Any]], respondents: npt.NDArray[np.int64], k: int
+    inv: dict[str, npt.NDArray[Any]], answered: npt.NDArray[np.bool_], k: int
 ) -> tuple[list[Cell], Release]:
     """Fine cell of every invitation, and the release of those cells."""
     roles = tuple(_ROLE_WEIGHTS)
     munis = [(area, m) for area, ms in AREAS.items() for m in ms]
     cells: list[Cell] = [
-        (roles[r], BANDS[b], munis[m][0], munis[m][1], language_group(LANGUAGES[lang]))
-        for r, b, m, lang in zip(
+        (
+            roles[r],
+            BANDS[b],
+            munis[m][0],
+            munis[m][1],
+            language_group(LANGUAGES[lang]),
+            CHILD_ATTENDED[attended],
+        )
+        for r, b, m, lang, attended in zip(
             inv["role"].tolist(),
             inv["band"].tolist(),
             inv["muni"].tolist(),
             inv["language"].tolist(),
+            inv["attended"].tolist(),
             strict=True,
         )
     ]
     sent = inv["flags"][:, 0].tolist()
-    answered = np.zeros(len(cells), dtype=bool)
-    answered[respondents] = True
     counts: dict[Cell, CellCount] = {}
     for cell, was_sent, did_answer in zip(cells, sent, answered.tolist(), strict=True):
-        # As the service counts them: only an invitation whose SMS was sent could answer.
         counts[cell] = counts.get(cell, CellCount(0, 0)) + CellCount(int(was_sent), int(did_answer))
     return cells, release_classes(counts, k)
+
+
+def _service_rows(
+    window_id: int, inv: dict[str, npt.NDArray[Any]], answered: npt.NDArray[np.bool_], k: int
+) -> list[tuple[object, ...]]:
+    """services.csv's rows: per role and service, only where the release allows (as the
+    service does it, with releasable_parts)."""
+    roles = tuple(_ROLE_WEIGHTS)
+    totals = {role: _counts(inv, answered, inv["role"] == r) for r, role in enumerate(roles)}
+    parts = {
+        (role, service): _counts(inv, answered, (inv["role"] == r) & inv["services"][:, s])
+        for r, role in enumerate(roles)
+        for s, service in enumerate(SERVICES)
+    }
+    kept = releasable_parts(parts, totals, k)
+    rows: list[tuple[object, ...]] = []
+    for r, role in enumerate(roles):
+        for s, service in enumerate(SERVICES):
+            if (role, service) in kept:
+                # Invited counts every invitation, as invitations.csv does.
+                mine = (inv["role"] == r) & inv["services"][:, s]
+                rows.append((window_id, role, service, int(mine.sum()), int(answered[mine].sum())))
+    return rows
 
 
 def write_window(path: Path, window: Window) -> None:
@@ -221,7 +293,7 @@ def simulate_dataset(
     window: Window = DEFAULT_WINDOW,
     shift: float = 0.0,
 ) -> Path:
-    """Write a realistic data set folder (contract version 3), released with minimum k.
+    """Write a realistic data set folder (contract version 4), released with minimum k.
 
     `shift` moves every answer up (positive) or down on the latent scale, so two simulated
     windows can differ the way a real year against the last might.
@@ -249,7 +321,11 @@ def simulate_dataset(
         inv["flags"][:, 4] = 0
     inv = {key: value[:cut] for key, value in inv.items()}
     respondents = np.flatnonzero(inv["flags"][:, 4])[:n_responses]
-    cells, release = _release(inv, respondents, k)
+    answered = np.zeros(len(inv["role"]), dtype=bool)
+    answered[respondents] = True
+    # Its own stream, so adding the meeting's context left every other draw as it was.
+    _meeting_context(np.random.default_rng([seed, 1]), inv)
+    cells, release = _release(inv, answered, k)
     released = [release.released(cell) for cell in cells]
     roles = tuple(_ROLE_WEIGHTS)
     flags = inv["flags"]
@@ -268,6 +344,7 @@ def simulate_dataset(
             )
         ),
     )
+    write_csv(out_dir / SERVICES_FILE, SERVICE_COLUMNS, _service_rows(window.id, inv, answered, k))
     write_csv(
         out_dir / FUNNEL_FILE,
         FUNNEL_COLUMNS,
@@ -283,6 +360,7 @@ def simulate_dataset(
 
     munis = [(area, m) for area, ms in AREAS.items() for m in ms]
     team_effect = rng.normal(0.35, 0.3, len(munis)) + shift
+    involvement = np.asarray(_INVOLVEMENT_SHIFT)
     ids = rng.bytes(16 * len(respondents)).hex()
     comment_u = rng.random(len(respondents))
     comment_pick = rng.integers(0, len(_COMMENTS), len(respondents))
@@ -298,6 +376,7 @@ def simulate_dataset(
             sip.questionnaires[QUESTIONNAIRE_FOR_ROLE[role]],
             len(members),
             team_effect[inv["muni"][respondents[members]]],
+            involvement[inv["attended"][respondents[members]]] * (role == "guardian"),
         )
     position = np.empty(len(respondents), dtype=np.int64)
     for members in rows_of_role.values():

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.contract import FUNNEL_COLUMNS, INVITATION_COLUMNS, RESPONSE_COLUMNS, WINDOW_FILE
+from analysis.contract import (
+    FUNNEL_COLUMNS,
+    INVITATION_COLUMNS,
+    RESPONSE_COLUMNS,
+    SERVICE_COLUMNS,
+    SERVICES_FILE,
+    WINDOW_FILE,
+)
 from analysis.results import Window
 from analysis.simulate import DEFAULT_WINDOW, sip_codebook, write_window
 
@@ -34,6 +41,7 @@ class Response:
     municipality: str = "Umeå"
     age_band: str | None = None
     language_group: str = "sv"
+    child_attended: str = "yes"
     response_id: str = field(default_factory=lambda: f"{next(_ids):032x}")
 
     def rows(self) -> list[list[str]]:
@@ -48,6 +56,7 @@ class Response:
             self.area,
             self.municipality,
             self.language_group,
+            self.child_attended,
         ]
         rows = []
         for item, value in self.answers.items():
@@ -64,6 +73,7 @@ def invitation(
     municipality: str = "Umeå",
     age_band: str | None = None,
     language_group: str = "sv",
+    child_attended: str = "yes",
 ) -> list[str]:
     """One row of invitations.csv: sent and delivered, not opted out."""
     return [
@@ -73,6 +83,7 @@ def invitation(
         area,
         municipality,
         language_group,
+        child_attended,
         "1",
         "1",
         "0",
@@ -93,8 +104,13 @@ def write_dataset(
     invitations: Iterable[list[str]] = (),
     codebook: dict[str, Any] | None = None,
     window: Window = DEFAULT_WINDOW,
+    services: Mapping[tuple[str, str], tuple[int, int]] | None = None,
 ) -> Path:
-    """A data set folder from hand-made responses and invitations (of DEFAULT_WINDOW's id)."""
+    """A data set folder from hand-made responses and invitations (of DEFAULT_WINDOW's id).
+
+    `services`: (role, service) -> (invited, completed) rows of services.csv; none by default
+    (the file has only its header, as when no service count could be published).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     write_window(folder / WINDOW_FILE, window)
     responses = list(responses)
@@ -105,6 +121,14 @@ def write_dataset(
     )
     responses = list(responses)
     write_csv(folder / "invitations.csv", INVITATION_COLUMNS, invitations)
+    write_csv(
+        folder / SERVICES_FILE,
+        SERVICE_COLUMNS,
+        [
+            [str(window.id), role, service, str(invited), str(completed)]
+            for (role, service), (invited, completed) in (services or {}).items()
+        ],
+    )
     answered = {role: sum(r.role == role for r in responses) for role in QUESTIONNAIRE_OF}
     # Whoever answered opened the link and started.
     write_csv(
@@ -124,11 +148,21 @@ def group(
     municipality: str = "Umeå",
     role: str = "guardian",
     answers: Mapping[str, int | str | None] | None = None,
+    child_attended: str = "yes",
 ) -> tuple[list[Response], list[list[str]]]:
     """`count` responses with identical answers and their completed invitations."""
     answers = answers or DEFAULT_ANSWERS[role]
     responses = [
-        Response(answers, role=role, area=area, municipality=municipality) for _ in range(count)
+        Response(
+            answers,
+            role=role,
+            area=area,
+            municipality=municipality,
+            child_attended=child_attended,
+        )
+        for _ in range(count)
     ]
-    invites = [invitation(role, area, municipality) for _ in range(count)]
+    invites = [
+        invitation(role, area, municipality, child_attended=child_attended) for _ in range(count)
+    ]
     return responses, invites

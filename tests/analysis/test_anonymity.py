@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.anonymity import GENERALISED, Cell, CellCount, language_group, release_classes
+from analysis.anonymity import (
+    CHILD_ATTENDED,
+    GENERALISED,
+    Cell,
+    CellCount,
+    language_group,
+    releasable_parts,
+    release_classes,
+)
 
 PLACES = {
     "Södra Lappland": ("Dorotea", "Sorsele", "Åsele", "Lycksele"),
@@ -19,12 +27,13 @@ PLACES = {
 }
 AGE_OF = {"child": ("6-11",), "youth": ("12-18",), "guardian": ("0-5", "6-11", "12-18")}
 FINE_CELLS = [
-    (role, age, area, municipality, language)
+    (role, age, area, municipality, language, attended)
     for role, ages in AGE_OF.items()
     for age in ages
     for area, municipalities in PLACES.items()
     for municipality in municipalities
     for language in ("sv", "other")
+    for attended in CHILD_ATTENDED
 ]
 
 
@@ -70,7 +79,7 @@ def test_every_class_is_safe_or_named_residual(data) -> None:
         assert safe(count, k) or label in release.residual
     for label in release.residual:
         # Only a whole role can be left too small, and the codebook names it.
-        assert label[1:] == (GENERALISED,) * 4
+        assert label[1:] == (GENERALISED,) * 5
 
 
 @given(cell_tables(), st.randoms(use_true_random=False))
@@ -105,37 +114,40 @@ def test_an_attacker_with_the_export_finds_k_candidates_for_every_response(data)
 
 def test_dorotea_and_sorsele_are_merged_within_their_area() -> None:
     table = {
-        ("guardian", "6-11", "Södra Lappland", "Dorotea", "sv"): CellCount(2, 1),
-        ("guardian", "6-11", "Södra Lappland", "Sorsele", "sv"): CellCount(2, 1),
-        ("guardian", "6-11", "Södra Lappland", "Lycksele", "sv"): CellCount(12, 7),
-        ("guardian", "6-11", "Umeå med krans", "Umeå", "sv"): CellCount(40, 25),
+        ("guardian", "6-11", "Södra Lappland", "Dorotea", "sv", "yes"): CellCount(2, 1),
+        ("guardian", "6-11", "Södra Lappland", "Sorsele", "sv", "yes"): CellCount(2, 1),
+        ("guardian", "6-11", "Södra Lappland", "Lycksele", "sv", "yes"): CellCount(12, 7),
+        ("guardian", "6-11", "Umeå med krans", "Umeå", "sv", "yes"): CellCount(40, 25),
     }
     release = release_classes(table, 5)
-    dorotea = release.released(("guardian", "6-11", "Södra Lappland", "Dorotea", "sv"))
-    sorsele = release.released(("guardian", "6-11", "Södra Lappland", "Sorsele", "sv"))
+    dorotea = release.released(("guardian", "6-11", "Södra Lappland", "Dorotea", "sv", "yes"))
+    sorsele = release.released(("guardian", "6-11", "Södra Lappland", "Sorsele", "sv", "yes"))
     # 4 invitations and 2 answers together are still too few: Lycksele, the only
     # sibling, joins them, and the class is "the municipalities of Södra Lappland".
-    assert dorotea == sorsele == ("guardian", "6-11", "Södra Lappland", "*", "sv")
-    assert release.released(("guardian", "6-11", "Södra Lappland", "Lycksele", "sv")) == dorotea
-    assert release.released(("guardian", "6-11", "Umeå med krans", "Umeå", "sv")) == (
+    assert dorotea == sorsele == ("guardian", "6-11", "Södra Lappland", "*", "sv", "yes")
+    assert (
+        release.released(("guardian", "6-11", "Södra Lappland", "Lycksele", "sv", "yes")) == dorotea
+    )
+    assert release.released(("guardian", "6-11", "Umeå med krans", "Umeå", "sv", "yes")) == (
         "guardian",
         "6-11",
         "Umeå med krans",
         "Umeå",
         "sv",
+        "yes",
     )
     assert release.residual == ()
 
 
 def test_two_small_municipalities_take_only_the_smallest_sibling_they_need() -> None:
     table = {
-        ("guardian", "12-18", "Södra Lappland", "Dorotea", "sv"): CellCount(2, 0),
-        ("guardian", "12-18", "Södra Lappland", "Sorsele", "sv"): CellCount(2, 0),
-        ("guardian", "12-18", "Södra Lappland", "Lycksele", "sv"): CellCount(9, 5),
-        ("guardian", "12-18", "Södra Lappland", "Storuman", "sv"): CellCount(6, 0),
+        ("guardian", "12-18", "Södra Lappland", "Dorotea", "sv", "yes"): CellCount(2, 0),
+        ("guardian", "12-18", "Södra Lappland", "Sorsele", "sv", "yes"): CellCount(2, 0),
+        ("guardian", "12-18", "Södra Lappland", "Lycksele", "sv", "yes"): CellCount(9, 5),
+        ("guardian", "12-18", "Södra Lappland", "Storuman", "sv", "yes"): CellCount(6, 0),
     }
     release = release_classes(table, 5)
-    generalised = ("guardian", "12-18", "Södra Lappland", "*", "sv")
+    generalised = ("guardian", "12-18", "Södra Lappland", "*", "sv", "yes")
     # Dorotea + Sorsele (4 invited) need one more: Storuman has fewer answers than Lycksele.
     assert release.released(table_key(table, "Dorotea")) == generalised
     assert release.released(table_key(table, "Storuman")) == generalised
@@ -148,39 +160,119 @@ def table_key(table: dict[Cell, CellCount], municipality: str) -> Cell:
 
 def test_one_tigrinya_speaking_family_in_asele_loses_its_language_first() -> None:
     table = {
-        ("guardian", "6-11", "Södra Lappland", "Åsele", "sv"): CellCount(6, 5),
-        ("guardian", "6-11", "Södra Lappland", "Åsele", language_group("ti")): CellCount(2, 1),
+        ("guardian", "6-11", "Södra Lappland", "Åsele", "sv", "yes"): CellCount(6, 5),
+        ("guardian", "6-11", "Södra Lappland", "Åsele", language_group("ti"), "yes"): CellCount(
+            2, 1
+        ),
     }
     release = release_classes(table, 5)
     # Their language is generalised, and they are released with Åsele's other families.
-    assert set(release.classes.values()) == {("guardian", "6-11", "Södra Lappland", "Åsele", "*")}
+    assert set(release.classes.values()) == {
+        ("guardian", "6-11", "Södra Lappland", "Åsele", "*", "yes")
+    }
     assert release.class_counts(table) == {
-        ("guardian", "6-11", "Södra Lappland", "Åsele", "*"): CellCount(8, 6)
+        ("guardian", "6-11", "Södra Lappland", "Åsele", "*", "yes"): CellCount(8, 6)
     }
 
 
 def test_a_role_too_small_overall_is_named_residual() -> None:
     table = {
-        ("youth", "12-18", "Umeå med krans", "Umeå", "sv"): CellCount(3, 2),
-        ("guardian", "6-11", "Umeå med krans", "Umeå", "sv"): CellCount(20, 12),
+        ("youth", "12-18", "Umeå med krans", "Umeå", "sv", "yes"): CellCount(3, 2),
+        ("guardian", "6-11", "Umeå med krans", "Umeå", "sv", "yes"): CellCount(20, 12),
     }
     release = release_classes(table, 5)
-    assert release.residual == (("youth", "*", "*", "*", "*"),)
-    assert release.released(("guardian", "6-11", "Umeå med krans", "Umeå", "sv"))[3] == "Umeå"
+    assert release.residual == (("youth", "*", "*", "*", "*", "*"),)
+    assert (
+        release.released(("guardian", "6-11", "Umeå med krans", "Umeå", "sv", "yes"))[3] == "Umeå"
+    )
 
 
 def test_no_small_class_says_that_nobody_answered() -> None:
     table = {
-        ("guardian", "0-5", "Umeå med krans", "Umeå", "sv"): CellCount(30, 0),
-        ("guardian", "0-5", "Umeå med krans", "Bjurholm", "sv"): CellCount(3, 0),
-        ("guardian", "6-11", "Umeå med krans", "Umeå", "sv"): CellCount(30, 10),
+        ("guardian", "0-5", "Umeå med krans", "Umeå", "sv", "yes"): CellCount(30, 0),
+        ("guardian", "0-5", "Umeå med krans", "Bjurholm", "sv", "yes"): CellCount(3, 0),
+        ("guardian", "6-11", "Umeå med krans", "Umeå", "sv", "yes"): CellCount(30, 10),
     }
     counts = classes_of(table, 5)
     assert all(safe(count, 5) for count in counts.values())
     assert CellCount(33, 0) in counts.values()
 
 
-@pytest.mark.parametrize("bad", [("guardian", "*", "x", "y", "sv"), ("guardian", "6-11")])
+@pytest.mark.parametrize("bad", [("guardian", "*", "x", "y", "sv", "yes"), ("guardian", "6-11")])
 def test_only_fine_cells_are_accepted(bad) -> None:
     with pytest.raises(ValueError, match="not a fine cell"):
         release_classes({bad: CellCount(5, 5)}, 5)
+
+
+def test_whether_the_child_took_part_is_kept_at_area_level_when_the_place_is_given_up() -> None:
+    # Two small groups where the child was not there, in two municipalities of one area.
+    table = {
+        ("guardian", "6-11", "Södra Lappland", "Dorotea", "sv", "no"): CellCount(3, 3),
+        ("guardian", "6-11", "Södra Lappland", "Sorsele", "sv", "no"): CellCount(3, 2),
+        ("guardian", "6-11", "Södra Lappland", "Dorotea", "sv", "yes"): CellCount(12, 6),
+        ("guardian", "6-11", "Södra Lappland", "Sorsele", "sv", "yes"): CellCount(11, 5),
+    }
+    release = release_classes(table, 5)
+    # The municipality goes before attendance: together they are a class of their area.
+    assert release.released(table_key(table, "Dorotea")) == (
+        "guardian",
+        "6-11",
+        "Södra Lappland",
+        "*",
+        "sv",
+        "no",
+    )
+    assert release.released(("guardian", "6-11", "Södra Lappland", "Sorsele", "sv", "yes")) == (
+        "guardian",
+        "6-11",
+        "Södra Lappland",
+        "Sorsele",
+        "sv",
+        "yes",
+    )
+
+
+def test_a_lone_small_attendance_group_is_merged_with_its_smallest_sibling_last() -> None:
+    table = {
+        ("guardian", "6-11", "Umeå med krans", "Umeå", "sv", "partly"): CellCount(3, 2),
+        ("guardian", "6-11", "Umeå med krans", "Umeå", "sv", "no"): CellCount(9, 5),
+        ("guardian", "6-11", "Umeå med krans", "Umeå", "sv", "yes"): CellCount(30, 15),
+    }
+    release = release_classes(table, 5)
+    merged = ("guardian", "6-11", "Umeå med krans", "Umeå", "sv", "*")
+    # Nothing else to merge with: attendance is given up, with the smaller of its siblings.
+    assert release.released(table_key_attended(table, "partly")) == merged
+    assert release.released(table_key_attended(table, "no")) == merged
+    assert release.released(table_key_attended(table, "yes"))[5] == "yes"
+
+
+def table_key_attended(table: dict[Cell, CellCount], attended: str) -> Cell:
+    return next(cell for cell in table if cell[5] == attended)
+
+
+ROLE_TOTALS = {"guardian": CellCount(40, 20)}
+
+
+@pytest.mark.parametrize(
+    ("part", "kept", "why"),
+    [
+        (CellCount(20, 10), True, "the part and the rest (20 invited, 10 answered) reach k"),
+        (CellCount(40, 20), True, "the part is the whole role: nothing left to work out"),
+        (CellCount(37, 18), False, "the rest (3 invited, 2 answered) would follow by subtraction"),
+        (CellCount(36, 20), False, "the rest has 4 invitations (and no answers)"),
+        (CellCount(4, 2), False, "the part itself is too small"),
+        (CellCount(10, 3), False, "the part has answers, but fewer than k"),
+        (CellCount(10, 0), True, "no answers: acceptable like a released class"),
+        (CellCount(0, 0), False, "no invitations at all"),
+    ],
+)
+def test_a_service_is_releasable_only_with_a_large_enough_rest(
+    part: CellCount, kept: bool, why: str
+) -> None:
+    parts = {("guardian", "school_health"): part}
+    assert (releasable_parts(parts, ROLE_TOTALS, 5) == {("guardian", "school_health")}) is kept, why
+
+
+def test_a_service_of_a_role_with_no_invitations_is_not_releasable() -> None:
+    parts = {("youth", "habilitation"): CellCount(0, 0)}
+    assert releasable_parts(parts, {}, 5) == set()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.dataset import NO_ANSWER, NOT_SHOWN, load_dataset
+from analysis.dataset import NO_ANSWER, NOT_SHOWN, ServiceCounts, load_dataset
 from analysis.errors import DatasetError
 
 from .builders import Response, invitation, write_dataset
@@ -29,7 +29,8 @@ def base(folder: Path) -> Path:
         invitation("guardian", "Södra Lappland", "Malå"),
         invitation("child"),
     ]
-    return write_dataset(folder, responses, invitations)
+    services = {("guardian", "social_services"): (2, 2), ("child", "school_health"): (1, 1)}
+    return write_dataset(folder, responses, invitations, services=services)
 
 
 def edit_csv(name: str, change: Callable[[list[list[str]]], None]) -> Callable[[Path], None]:
@@ -99,7 +100,108 @@ def edit_window(key: str, value: object) -> Callable[[Path], None]:
 
 R = "responses.csv"
 INV = "invitations.csv"
+S = "services.csv"
 CASES: list[tuple[str, Callable[[Path], None], str]] = [
+    (
+        "an older data set",
+        edit_window("format", 3),
+        "window.json: data set format 3, expected 4 (export the window again",
+    ),
+    (
+        "attendance not one of the answers",
+        set_cell(R, 2, "child_attended", "maybe"),
+        "responses.csv, row 2, column child_attended: 'maybe' is not whether the child took "
+        "part (yes, partly, no or *)",
+    ),
+    (
+        "attendance in Swedish",
+        set_cell(INV, 3, "child_attended", "ja"),
+        "invitations.csv, row 3, column child_attended: 'ja' is not whether the child took part",
+    ),
+    (
+        "attendance differs within a response",
+        set_cell(R, 4, "child_attended", "no"),
+        "responses.csv, row 4, column child_attended: differs from row 2 of the same response",
+    ),
+    (
+        "invitations without attendance",
+        drop_column(INV, "child_attended"),
+        "invitations.csv, row 1: missing column child_attended",
+    ),
+    (
+        "missing services",
+        remove(S),
+        "services.csv: file not found in",
+    ),
+    (
+        "unknown service",
+        set_cell(S, 2, "service", "dentist"),
+        "services.csv, row 2, column service: 'dentist' is not a service (social_services, "
+        "primary_care, school_health, child_psychiatry, habilitation, other)",
+    ),
+    (
+        "service of an unknown role",
+        set_cell(S, 3, "role", "parent"),
+        "services.csv, row 3, column role: 'parent' is not a role",
+    ),
+    (
+        "service count negative",
+        set_cell(S, 2, "invited", "-1"),
+        "services.csv, row 2, column invited: '-1' is not a count",
+    ),
+    (
+        "service count not a number",
+        set_cell(S, 3, "completed", "1.0"),
+        "services.csv, row 3, column completed: '1.0' is not a count",
+    ),
+    (
+        "service with more responses than invitations",
+        set_cell(S, 3, "completed", "2"),
+        "services.csv, row 3, column completed: 2 responses is more than the 1 invited",
+    ),
+    (
+        "service larger than its role",
+        set_cell(S, 2, "invited", "5"),
+        "services.csv, row 2, column invited: 5 is more than the 2 invitations of role guardian "
+        "in invitations.csv",
+    ),
+    (
+        "service of another window",
+        set_cell(S, 2, "campaign_id", "9"),
+        "services.csv, row 2, column campaign_id: 9 is not the window of window.json (1)",
+    ),
+    (
+        "service twice",
+        edit_csv(S, lambda rows: rows.append(list(rows[1]))),
+        "services.csv, row 4, column service: social_services of role guardian appears twice "
+        "(also row 2)",
+    ),
+    (
+        "services short row",
+        edit_csv(S, lambda rows: rows[1].pop()),
+        "services.csv, row 2: expected 5 cells, got 4",
+    ),
+    (
+        "codebook residual class of the old shape",
+        edit_codebook(
+            lambda d: d["release"].__setitem__(
+                "residual",
+                [{"role": "youth", **dict.fromkeys(("age_band", "area"), "*")}],
+            )
+        ),
+        "codebook.json, release, residual: each class needs role, age_band, area, municipality, "
+        "language_group, child_attended",
+    ),
+    (
+        "codebook without attendance labels",
+        edit_codebook(lambda d: d["release"].pop("child_attended")),
+        "codebook.json, release, child_attended: expected an object with meaning and values",
+    ),
+    (
+        "codebook with a service missing",
+        edit_codebook(lambda d: d["release"]["services"]["values"].pop("other")),
+        "codebook.json, release, services, values: expected labels for social_services",
+    ),
     ("missing window", remove("window.json"), "window.json: file not found"),
     ("window status", edit_window("status", "open"), "window.json: status 'open' is not one of"),
     ("window date", edit_window("closes_at", "snart"), "window.json: closes_at 'snart' is not"),
@@ -216,7 +318,7 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
         set_cell(R, 4, "language_group", "other"),
         "responses.csv, row 4, column language_group: differs from row 2 of the same response",
     ),
-    ("short row", edit_csv(R, lambda rows: rows[3].pop()), "row 4: expected 12 cells, got 11"),
+    ("short row", edit_csv(R, lambda rows: rows[3].pop()), "row 4: expected 13 cells, got 12"),
     (
         "unknown area",
         set_cell(INV, 3, "area", "Norrbotten"),
@@ -324,7 +426,7 @@ def test_the_formula_prefix_is_removed_from_free_text(tmp_path: Path) -> None:
 
 def test_columns_in_another_order_and_no_bom_are_accepted(tmp_path: Path) -> None:
     folder = base(tmp_path)
-    for name in (R, INV, "funnel.csv"):
+    for name in (R, INV, "funnel.csv", S):
         path = folder / name
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
@@ -335,6 +437,7 @@ def test_columns_in_another_order_and_no_bom_are_accepted(tmp_path: Path) -> Non
     assert dataset.answers["sip-guardian"].column("G3").tolist() == [3, NOT_SHOWN]
     assert len(dataset.invitations) == 3
     assert dataset.funnel["guardian"].opened == 2
+    assert dataset.services[("child", "school_health")] == ServiceCounts(1, 1)
 
 
 def test_the_simulated_data_set_follows_the_contract(simulated: Path) -> None:
@@ -374,7 +477,35 @@ def test_generalised_groups_are_accepted_and_counted_as_classes(tmp_path: Path) 
     ]
     dataset = load_dataset(write_dataset(tmp_path, responses, invitations))
     assert dataset.responses.class_counts() == {
-        ("guardian", "6-11", "Södra Lappland", "*", "*"): 1,
-        ("guardian", "*", "*", "*", "sv"): 1,
+        ("guardian", "6-11", "Södra Lappland", "*", "*", "yes"): 1,
+        ("guardian", "*", "*", "*", "sv", "yes"): 1,
     }
-    assert dataset.invitations.classes[("guardian", "*", "*", "*", "sv")].invited == 2
+    assert dataset.invitations.classes[("guardian", "*", "*", "*", "sv", "yes")].invited == 2
+
+
+def test_attendance_and_services_are_read(tmp_path: Path) -> None:
+    responses = [
+        Response({"G0": 3}, child_attended="partly"),
+        Response({"G0": 3}, area="*", municipality="*", child_attended="*"),
+    ]
+    invitations = [
+        invitation(child_attended="partly"),
+        invitation(child_attended="no"),
+        invitation("guardian", "*", "*", child_attended="*"),
+    ]
+    services = {("guardian", "school_health"): (3, 2), ("guardian", "other"): (1, 0)}
+    dataset = load_dataset(write_dataset(tmp_path, responses, invitations, services=services))
+    assert dataset.responses.child_attended == ["partly", "*"]
+    assert dataset.responses.cell(0)[5] == "partly"
+    assert {cell[5] for cell in dataset.invitations.classes} == {"partly", "no", "*"}
+    assert dataset.services == {
+        ("guardian", "school_health"): ServiceCounts(3, 2),
+        ("guardian", "other"): ServiceCounts(1, 0),
+    }
+
+
+def test_a_services_file_with_only_its_header_means_nothing_publishable(tmp_path: Path) -> None:
+    dataset = load_dataset(base(tmp_path / "a"))
+    assert len(dataset.services) == 2
+    header_only = write_dataset(tmp_path / "b", [Response({"G0": 3})], [invitation()])
+    assert load_dataset(header_only).services == {}

@@ -15,6 +15,7 @@ import pytest
 from xlsxwriter.exceptions import FileCreateError
 
 from analysis import exports
+from analysis.contract import RESPONSE_COLUMNS
 from analysis.dataset import load_dataset
 from analysis.exports import SAV_NO_ANSWER, XLSX_MAX_ROWS, write_sav, write_xlsx
 from analysis.results import Results
@@ -41,8 +42,14 @@ def test_xlsx_has_one_sheet_per_file_and_a_codebook(
 ) -> None:
     workbook = openpyxl.load_workbook(analysed[0] / "dataset.xlsx", read_only=True)
     try:
-        assert workbook.sheetnames == ["responses", "invitations", "funnel", "codebook"]
-        for name in ("responses", "invitations", "funnel"):
+        assert workbook.sheetnames == [
+            "responses",
+            "invitations",
+            "funnel",
+            "services",
+            "codebook",
+        ]
+        for name in ("responses", "invitations", "funnel", "services"):
             rows = read(simulated / f"{name}.csv")
             sheet = [
                 padded(row, len(rows[0])) for row in workbook[name].iter_rows(values_only=True)
@@ -206,13 +213,11 @@ def test_exports_survive_control_characters_and_formula_text(tmp_path: Path) -> 
     write_sav(dataset, tmp_path / "responses.sav")
     workbook = openpyxl.load_workbook(tmp_path / "dataset.xlsx")
     try:
-        cells = [
-            row[11].value for row in workbook["responses"].iter_rows(min_row=2) if row[11].value
-        ]
+        text = RESPONSE_COLUMNS.index("text")
+        rows = list(workbook["responses"].iter_rows(min_row=2))
+        cells = [row[text].value for row in rows if row[text].value]
         assert cells == ["Bramöte", "'=1+1"]
-        kinds = {
-            row[11].data_type for row in workbook["responses"].iter_rows(min_row=2) if row[11].value
-        }
+        kinds = {row[text].data_type for row in rows if row[text].value}
         assert kinds == {"s"}  # text, never a formula
     finally:
         workbook.close()

@@ -62,7 +62,7 @@ def test_html_is_swedish_and_self_contained(html: str) -> None:
     assert not re.search(r"<(link|script|img|iframe)\b", html)
     assert not re.search(r"\bsrc=", html)
     assert "@import" not in html
-    assert html.count("<svg") == 6
+    assert html.count("<svg") == 7
 
 
 def test_html_tables_have_captions_and_scoped_headers(html: str) -> None:
@@ -134,6 +134,7 @@ def test_chart_files_are_standalone_svg(analysed: tuple[Path, Results]) -> None:
     charts = sorted(p.name for p in (analysed[0] / "charts").glob("*.svg"))
     assert charts == [
         "areas.svg",
+        "child_attended.svg",
         "funnel.svg",
         "items-sip-child.svg",
         "items-sip-guardian.svg",

@@ -12,6 +12,7 @@ import pytest
 from scipy import stats as sps
 
 from analysis.compute import compute_results
+from analysis.contract import SERVICES
 from analysis.dataset import load_dataset
 from analysis.results import Results
 from analysis.simulate import DEFAULT_WINDOW
@@ -229,7 +230,7 @@ def test_holm_runs_over_every_test_in_the_report(results: Results) -> None:
 
 def test_results_json_is_valid_and_complete(results: Results) -> None:
     data = json.loads(results.to_json())
-    assert data["format"] == 3
+    assert data["format"] == 4
     assert data["min_group_size"] == 5
     # The window the data set is of, as window.json named it.
     assert data["window"] == {
@@ -243,6 +244,7 @@ def test_results_json_is_valid_and_complete(results: Results) -> None:
     assert data["generated_from"]["responses"] == 160
     assert set(data["participation"]["by"]) == {
         "role",
+        "child_attended",
         "age_band",
         "language_group",
         "area",
@@ -255,6 +257,24 @@ def test_results_json_is_valid_and_complete(results: Results) -> None:
     assert set(data["indexes"]["youth"]) == {"space", "voice", "audience", "influence"}
     group = data["participation"]["overall"]
     assert set(group) == {"invited", "completed", "rate", "ci", "suppressed"}
+    # Whether the child took part, and the services at the meeting, in report order.
+    assert list(data["participation"]["by"]["child_attended"])[:3] == ["yes", "partly", "no"]
+    by_service = data["participation"]["by_service"]
+    assert list(by_service) == ["guardian", "child", "youth"]
+    assert list(by_service["guardian"]) == list(SERVICES)
+    assert set(by_service["guardian"]["social_services"]) == set(group)
+    g10 = data["items"]["sip-guardian"]["G10"]
+    assert set(g10["by_child_attended"]) <= {"yes", "partly", "no", "*"}
+    assert set(g10["by_child_attended"]["yes"]) == {
+        "n",
+        "no_answer",
+        "counts",
+        "positive_share",
+        "ci",
+        "median",
+        "suppressed",
+        "all_no_answer",
+    }
     assert "NaN" not in results.to_json()
 
 

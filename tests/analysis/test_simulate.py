@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from analysis.anonymity import CellCount, acceptable
 from analysis.codebook import parse_codebook
-from analysis.simulate import AREAS, simulate_dataset
+from analysis.contract import GROUP_COLUMNS, SERVICES
+from analysis.simulate import AREAS, simulate_dataset, sip_codebook
 
 DIMENSIONS = {
     "filter": {"G0", "C0", "Y0"},
@@ -70,7 +72,7 @@ def test_the_simulated_files_are_released_k_anonymous(simulated: Path) -> None:
     """Fine cells are generalised as the service would: every class is at least k."""
     responses = read(simulated / "responses.csv")
     invitations = read(simulated / "invitations.csv")
-    group = ("role", "age_band", "area", "municipality", "language_group")
+    group = GROUP_COLUMNS
     answered = Counter(tuple(r[c] for c in group) for r in responses if r["item"].endswith("0"))
     sent = Counter(tuple(r[c] for c in group) for r in invitations if r["sent"] == "1")
     assert answered
@@ -84,7 +86,7 @@ def test_same_seed_same_files_other_seed_other_files(tmp_path: Path) -> None:
     first = simulate_dataset(tmp_path / "a", 40, seed=3)
     second = simulate_dataset(tmp_path / "b", 40, seed=3)
     third = simulate_dataset(tmp_path / "c", 40, seed=4)
-    for name in ("responses.csv", "invitations.csv", "funnel.csv", "codebook.json"):
+    for name in ("responses.csv", "invitations.csv", "funnel.csv", "services.csv", "codebook.json"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
     assert (first / "responses.csv").read_bytes() != (third / "responses.csv").read_bytes()
 
@@ -121,3 +123,54 @@ def test_zero_responses_still_has_invitations(tmp_path: Path) -> None:
 def test_negative_size_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="zero or more"):
         simulate_dataset(tmp_path, -1)
+
+
+def test_attendance_is_realistic_and_released_last(tmp_path: Path) -> None:
+    folder = simulate_dataset(tmp_path, 1500, seed=5)
+    invitations = read(folder / "invitations.csv")
+    attended = Counter(r["child_attended"] for r in invitations)
+    assert set(attended) <= {"yes", "partly", "no", "*"}
+    # Most children take part; small groups lose their place before their attendance.
+    assert attended["yes"] > attended["partly"] > 0
+    assert attended["no"] > 0
+    assert attended["*"] < len(invitations) / 10
+    kept = [r for r in invitations if r["child_attended"] != "*"]
+    assert any(r["area"] == "*" for r in kept) or any(r["municipality"] == "*" for r in kept)
+    by_band = {
+        band: Counter(r["child_attended"] for r in invitations if r["age_band"] == band)
+        for band in ("0-5", "12-18")
+    }
+    share = {band: c["yes"] / max(1, sum(c.values())) for band, c in by_band.items()}
+    assert share["12-18"] > share["0-5"]  # older children come more often
+
+
+def test_services_are_published_only_where_they_and_their_rest_reach_k(tmp_path: Path) -> None:
+    folder = simulate_dataset(tmp_path, 120, seed=6)
+    rows = read(folder / "services.csv")
+    invitations = read(folder / "invitations.csv")
+    responses = {(r["response_id"], r["role"]) for r in read(folder / "responses.csv")}
+    assert list(rows[0]) == ["campaign_id", "role", "service", "invited", "completed"]
+    assert {r["service"] for r in rows} <= set(SERVICES)
+    for row in rows:
+        role = row["role"]
+        part = CellCount(int(row["invited"]), int(row["completed"]))
+        total = CellCount(
+            sum(r["role"] == role for r in invitations), sum(r == role for _, r in responses)
+        )
+        rest = CellCount(total.invitations - part.invitations, total.responses - part.responses)
+        assert acceptable(part, 5)
+        assert rest == CellCount(0, 0) or rest.responses in (0, *range(5, rest.responses + 1))
+    # With 120 answers some service of the smaller roles is too small, or its rest is.
+    assert len(rows) < 3 * len(SERVICES)
+
+
+def test_the_simulated_codebook_is_the_exported_one(simulated: Path) -> None:
+    raw = json.loads((simulated / "codebook.json").read_text(encoding="utf-8"))
+    assert raw == json.loads(json.dumps(sip_codebook()))
+    assert raw["release"]["child_attended"]["values"] == {
+        "yes": "Ja",
+        "partly": "En del av mötet",
+        "no": "Nej",
+    }
+    assert list(raw["release"]["services"]["values"]) == list(SERVICES)
+    assert raw["release"]["order"][-1] == "child_attended"

@@ -228,8 +228,8 @@ def test_live_figures_from_the_web_service_need_no_validation() -> None:
     # The web service counts its own database by class and calls this directly.
     from analysis.dataset import FunnelCounts, InvitationCounts
 
-    new = ("guardian", "6-11", "Nytt område", "Ny kommun", "sv")
-    umea = ("guardian", "6-11", "Umeå med krans", "Umeå", "sv")
+    new = ("guardian", "6-11", "Nytt område", "Ny kommun", "sv", "yes")
+    umea = ("guardian", "6-11", "Umeå med krans", "Umeå", "sv", "no")
     invitations = {new: InvitationCounts(6, 6, 6, 0), umea: InvitationCounts(7, 7, 7, 0)}
     participation = compute_participation(
         invitations, {new: 6, umea: 7}, {"guardian": FunnelCounts(13, 13)}, 5
@@ -237,6 +237,9 @@ def test_live_figures_from_the_web_service_need_no_validation() -> None:
     assert list(participation.by["municipality"]) == ["Umeå", "Ny kommun"]
     assert participation.by["area"]["Nytt område"].invited == 6
     assert participation.funnel.opened == 13
+    assert list(participation.by["child_attended"]) == ["yes", "no"]
+    # Without services.csv's counts there is no by-service section (not a hidden one).
+    assert participation.by_service == {}
 
 
 # The rule itself, on small literal tables (analysis/suppression.py): the boundaries at exactly
