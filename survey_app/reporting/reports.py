@@ -165,13 +165,14 @@ def live_participation(campaign_id: int) -> Participation:
     The same release as the export and the same analysis function, so a figure shown while
     the window is open is the figure a report and the data set made now would give.
     """
-    from analysis.dataset import FunnelCounts
+    from analysis.dataset import FunnelCounts, ServiceCounts
     from analysis.participation import compute_participation
 
     groups = window_groups(campaign_id, min_group_size())
     funnel = {role: FunnelCounts(*counts) for role, counts in funnel_counts(campaign_id).items()}
+    services = {key: ServiceCounts(*counts) for key, counts in groups.services.items()}
     return compute_participation(
-        _class_counts(groups), dict(groups.answered), funnel, min_group_size()
+        _class_counts(groups), dict(groups.answered), funnel, min_group_size(), services
     )
 
 

@@ -34,6 +34,7 @@ from survey_app.reporting.reports import (
 )
 from survey_app.staff import blueprint
 from survey_app.staff.access import ALL_STAFF, allow, current_staff, team_ids_for
+from survey_app.staff.meeting_forms import SERVICES
 from survey_app.staff.navigation import add_menu_entry
 
 EXPORTED_DATA = "exported_data"
@@ -85,6 +86,8 @@ GENERALISED_LABELS = {
     "municipality": _l("Område och kommun ej angivna"),
     "child_attended": _l("Barnets närvaro ej angiven"),
 }
+#: The services a coordinator registers, by the names the registration form gives them.
+SERVICE_LABELS = {choice.value: choice.label for choice in SERVICES}
 QUESTIONNAIRE_LABELS = {
     "sip-guardian": _l("Vårdnadshavare"),
     "sip-child": _l("Barn 6–11 år"),
@@ -151,6 +154,7 @@ def _charts(campaign: Campaign) -> list[str]:
 CHART_SECTIONS = {
     "funnel": "participation",
     "areas": "participation",
+    "child_attended": "participation",
     "items-": "answers",
     "parallel": "answers",
     "previous": "previous",
@@ -267,6 +271,7 @@ def campaign_results(campaign_id: int) -> str:
         participation=participation,
         breakdowns=BREAKDOWNS,
         group_label=group_label,
+        service_labels=SERVICE_LABELS,
         questionnaire_labels=QUESTIONNAIRE_LABELS,
         downloads=_downloads_for(campaign, user.role),
         charts=_chart_texts(campaign),

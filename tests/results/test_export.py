@@ -24,7 +24,7 @@ from survey_app.reporting.export import (
 
 from .conftest import ANSWERS, read_csv
 
-GROUPS = ("role", "age_band", "area", "municipality", "language_group")
+GROUPS = ("role", "age_band", "area", "municipality", "language_group", "child_attended")
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def test_no_column_comes_from_an_invitation(small_window, tmp_path):
 def test_codebook_describes_the_loaded_questionnaires(app, tmp_path, make_campaign):
     build_dataset(make_campaign().id, tmp_path)
     codebook = json.loads((tmp_path / "codebook.json").read_text(encoding="utf-8"))
-    assert codebook["format"] == 2
+    assert codebook["format"] == 3
     guardian = codebook["questionnaires"]["sip-guardian"]
     items = {item["key"]: item for item in guardian["items"]}
     assert items["G2"] == {

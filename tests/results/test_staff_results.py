@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from survey_app.models import AgeBand, AuditEvent, CampaignState, utcnow
+from survey_app.models import AgeBand, AuditEvent, CampaignState, ChildAttended, Service, utcnow
 from survey_app.reporting.reports import live_participation
 
 from .conftest import record_answer
@@ -162,3 +162,39 @@ def test_an_open_window_shows_its_live_rates_as_an_inline_chart(staff_client, op
     for group in shown:
         assert f"{round(group.rate * 100)}" in desc.group(1)
     assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_an_open_window_shows_participation_by_attendance_and_by_service(
+    staff_client, db, make_campaign, make_meeting, make_invitation
+):
+    """Umeå (child there; social services and school) 10 invited, 6 answered; Skellefteå
+    (child not there; social services) 7 and 5; Åsele (child not there; another service) 2
+    and 1. Social services' rest of the guardians is Åsele's 2: its row would give them away
+    by subtraction from the total, so it is not shown; school's rest is 9 and 6."""
+    campaign = make_campaign()
+    now = utcnow()
+    for team, attended, services, invited, answered in (
+        ("HLT Umeå", ChildAttended.YES, (Service.SOCIAL_SERVICES, Service.SCHOOL_HEALTH), 10, 6),
+        ("HLT Skellefteå", ChildAttended.NO, (Service.SOCIAL_SERVICES,), 7, 5),
+        ("HLT Åsele", ChildAttended.NO, (Service.OTHER,), 2, 1),
+    ):
+        meeting = make_meeting(
+            campaign=campaign,
+            team=team,
+            age_band=AgeBand.YOUTH,
+            child_attended=attended,
+            services=services,
+        )
+        for number in range(invited):
+            invitation = make_invitation(meeting=meeting, role="guardian")
+            invitation.sent_at = invitation.delivered_at = now
+            if number < answered:
+                record_answer(invitation, now)
+    db.session.commit()
+    page = staff_client("analyst").get(f"/staff/results/{campaign.id}").text
+    assert _cells(page, "Barnet var med")[:2] == ["10", "6"]
+    assert _cells(page, "Barnet var inte med")[:2] == ["9", "6"]
+    assert "Per verksamhet: Vårdnadshavare" in page
+    assert _cells(page, "Skola och elevhälsa")[:2] == ["10", "6"]
+    assert _cells(page, "Socialtjänst") == ["för få"]
+    assert _cells(page, "Annan verksamhet") == ["för få"]
