@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypedDict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -43,6 +44,15 @@ def hello() -> str:
 
 
 WORKERS = (os.cpu_count() or 1) * 2 + 1
+
+
+class Floor(TypedDict):
+    """What run() measures (and run_all.py divides the service's rates by)."""
+
+    machine: dict[str, Any]
+    gunicorn_sync_workers: int
+    hello_requests_per_s_median: int
+    all_runs: list[int]
 
 
 @contextmanager
@@ -82,7 +92,7 @@ def hello_server(*, preload: bool = False) -> Iterator[tuple[int, int]]:
             server.wait(timeout=30)
 
 
-def run(seconds: float, runs: int) -> dict[str, object]:
+def run(seconds: float, runs: int) -> Floor:
     rates = []
     with hello_server() as (port, _pid):
         time.sleep(1)  # every worker up

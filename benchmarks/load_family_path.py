@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -391,6 +392,7 @@ def run(
             # Secondary: one started respondent's first question page, replayed.
             for concurrency in concurrencies:
                 chunk, tokens = tokens[: max(concurrencies)], tokens[max(concurrencies) :]
+                phase: Callable[[], object]  # figures, or a coroutine of them (_with_cpu)
                 if shutil.which("wrk"):
                     phase = partial(first_page_gets_wrk, base_url, chunk[0], concurrency, seconds)
                 else:

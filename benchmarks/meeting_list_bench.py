@@ -129,6 +129,7 @@ def _fill(meetings: int, seed: int = 7) -> dict[str, Any]:
         )
     db.session.execute(sa.insert(OutboxMessage), messages)
     umea = db.session.scalar(sa.select(Team).where(Team.name == "HLT Umeå"))
+    assert umea is not None
     password_hash = hash_password(PASSWORD)
     db.session.add_all(
         [

@@ -233,7 +233,7 @@ def make_invitation(app: Flask, make_meeting: Callable[..., Meeting]) -> Callabl
         _db.session.add(invitation)
         _db.session.flush()
         # As if its SMS had gone out with a link (a token is made only when one is sent).
-        invitation.token = issue_link(invitation.id)  # type: ignore[attr-defined]
+        invitation.token = issue_link(invitation.id)
         _db.session.commit()
         return invitation
 

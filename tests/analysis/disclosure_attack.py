@@ -36,10 +36,10 @@ def derivable_sets(
             rows.append(row)
     if not rows:
         return []
-    equations = np.array(rows)
+    matrix = np.array(rows)
     # An orthonormal basis of the row space; a vector is derivable when it has no part
     # outside it.
-    _, singular, vt = np.linalg.svd(equations)
+    _, singular, vt = np.linalg.svd(matrix)
     basis = vt[: int((singular > 1e-9).sum())]
     found = []
     for size in range(1, len(cells) + 1):

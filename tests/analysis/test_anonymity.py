@@ -95,8 +95,8 @@ def test_an_attacker_with_the_export_finds_k_candidates_for_every_response(data)
     table, k = data
     release = release_classes(table, k)
     # What the export holds: one row per invitation and per response, each with its class.
-    invitations = Counter()
-    responses = Counter()
+    invitations: Counter[Cell] = Counter()
+    responses: Counter[Cell] = Counter()
     for cell, count in table.items():
         invitations[release.released(cell)] += count.invitations
         responses[release.released(cell)] += count.responses

@@ -153,7 +153,7 @@ ROLES = ("guardian", "child", "youth")
 
 
 @st.composite
-def tables_with_services(draw: st.DrawFn):  # type: ignore[no-untyped-def]
+def tables_with_services(draw: st.DrawFn):
     """Roles and attendance groups of random size, and services of random size in them."""
     invitations = {}
     responses = {}

@@ -33,7 +33,7 @@ def base(folder: Path) -> Path:
     return write_dataset(folder, responses, invitations, services=services)
 
 
-def edit_csv(name: str, change: Callable[[list[list[str]]], None]) -> Callable[[Path], None]:
+def edit_csv(name: str, change: Callable[[list[list[str]]], object]) -> Callable[[Path], None]:
     def apply(folder: Path) -> None:
         path = folder / name
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -54,7 +54,7 @@ def set_cell(name: str, row: int, column: str, value: str) -> Callable[[Path], N
     return edit_csv(name, change)
 
 
-def edit_codebook(change: Callable[[dict], None]) -> Callable[[Path], None]:
+def edit_codebook(change: Callable[[dict], object]) -> Callable[[Path], None]:
     def apply(folder: Path) -> None:
         path = folder / "codebook.json"
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -101,7 +101,8 @@ def edit_window(key: str, value: object) -> Callable[[Path], None]:
 R = "responses.csv"
 INV = "invitations.csv"
 S = "services.csv"
-CASES: list[tuple[str, Callable[[Path], None], str]] = [
+# A breakage may return what its last call returned (a count of bytes written...): unused.
+CASES: list[tuple[str, Callable[[Path], object], str]] = [
     (
         "an older data set",
         edit_window("format", 3),
@@ -389,7 +390,7 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ("breakage", "message"), [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES]
 )
 def test_bad_input_is_refused_with_file_row_and_column(
-    tmp_path: Path, breakage: Callable[[Path], None], message: str
+    tmp_path: Path, breakage: Callable[[Path], object], message: str
 ) -> None:
     folder = base(tmp_path)
     load_dataset(folder)  # the unbroken folder loads

@@ -18,7 +18,7 @@ ROLES = ("guardian", "child", "youth")
 @st.composite
 def county_tables(draw: st.DrawFn) -> tuple[Table, int]:
     """A county's participation table: (answers, invitations) from random fine groups."""
-    fine = defaultdict(lambda: [0, 0])
+    fine: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
     for area, municipalities in AREAS.items():
         for municipality in draw(st.lists(st.sampled_from(municipalities), unique=True)):
             for role in draw(st.lists(st.sampled_from(ROLES), min_size=1, unique=True)):

@@ -199,7 +199,7 @@ def test_sav_items_are_one_digit_with_value_labels_and_no_date(
     assert meta.variable_value_labels["G3"][float(SAV_NO_ANSWER)] == "Vet inte / ej aktuellt"
     assert "submitted_on" not in meta.column_names
     assert "language_group" in meta.column_names
-    assert not any(t.startswith("DATE") for t in formats.values())
+    assert not any(t is not None and t.startswith("DATE") for t in formats.values())
 
 
 def test_exports_survive_control_characters_and_formula_text(tmp_path: Path) -> None:

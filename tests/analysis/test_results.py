@@ -153,8 +153,10 @@ def test_lundy_index_by_hand(simulated: Path, results: Results) -> None:
     shares = [sum(v) / len(v) for v in per_person.values()]
     index = results.indexes["guardian"]["influence"]
     assert index.respondents == len(shares)
+    assert index.mean is not None
     assert index.mean == pytest.approx(statistics.fmean(shares))
     low, high = wilson_by_formula(index.mean * len(shares), len(shares))
+    assert index.ci is not None
     assert index.ci == pytest.approx((low, high))
     assert 0.0 <= index.ci[0] <= index.ci[1] <= 1.0
     # Cronbach's alpha for space (G1, G4) on complete cases, from the formula.
@@ -175,6 +177,7 @@ def test_children_and_guardians_are_indexed_on_the_same_step(results: Results) -
         for index in results.indexes[role].values():
             if not index.suppressed:
                 assert index.ci is not None
+                assert index.mean is not None
                 assert 0.0 <= index.ci[0] <= index.mean <= index.ci[1] <= 1.0
 
 

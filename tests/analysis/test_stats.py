@@ -23,7 +23,7 @@ from analysis.stats import (
 )
 
 
-def wilson_by_formula(k: int, n: int) -> tuple[float, float]:
+def wilson_by_formula(k: float, n: int) -> tuple[float, float]:
     """The Wilson score interval from its closed formula."""
     z = NormalDist().inv_cdf(0.975)
     p = k / n

@@ -41,7 +41,9 @@ def test_the_first_answer_starts_the_draft_with_the_answer_in_it(client, db, mak
     assert response.status_code == 200
     assert 'data-url="/s/q/2"' in response.text  # the next page, at its own address
     assert 'name="G1"' in response.text
-    answers, reached = draft_of(invitation.id)
+    draft = draft_of(invitation.id)
+    assert draft is not None
+    answers, reached = draft
     assert answers["G0"] == "3"
     assert reached == 2
     counts = funnel_counts(invitation.meeting.campaign_id)
@@ -87,7 +89,9 @@ def test_refreshing_a_page_shown_after_a_post_is_a_get_that_shows_the_saved_answ
     assert 'value="4" checked' in again.text or 'checked value="4"' in again.text.replace(
         'type="radio" ', ""
     )
-    answers, reached = draft_of(invitation.id)
+    draft = draft_of(invitation.id)
+    assert draft is not None
+    answers, reached = draft
     assert reached == 3
     assert answers["G1"] == "4"
 
@@ -127,7 +131,9 @@ def test_back_from_the_first_question_keeps_the_answer(client, make_invitation):
     back = client.post("/s/q/2", data={"G1": "2", "action": "back", **SCRIPT})
     assert back.status_code == 302
     assert back.headers["Location"] == "/s/q/1"
-    answers, _ = draft_of(invitation.id)
+    draft = draft_of(invitation.id)
+    assert draft is not None
+    answers, _ = draft
     assert answers["G0"] == "3"
     assert answers["G1"] == "2"  # the half-filled page was kept
 

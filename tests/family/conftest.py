@@ -109,12 +109,12 @@ def phone(browser: Any, live_server: str) -> Iterator[Callable[..., Phone]]:
         opened = Phone(page=page, origin=live_server)
         page.on("request", lambda request: opened.requests.append(request))
         page.on("pageerror", lambda error: opened.problems.append(f"script error: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                "Content Security Policy" in message.text and opened.problems.append(message.text)
-            ),
-        )
+
+        def on_console(message: Any) -> None:
+            if "Content Security Policy" in message.text:
+                opened.problems.append(message.text)
+
+        page.on("console", on_console)
         phones.append(opened)
         return opened
 

@@ -8,6 +8,8 @@ plus the compressed body, as received).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from .conftest import ARTIFACTS
@@ -30,7 +32,7 @@ def test_first_question_page_fits_the_budget(role, phone, begin_in_browser, make
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})  # as on a first visit
-    sent: dict[str, str] = {}
+    sent: dict[str, dict[str, Any]] = {}  # the CDP events, by request id
     received: dict[str, int] = {}
     cdp.on("Network.requestWillBeSent", lambda event: sent.update({event["requestId"]: event}))
     cdp.on(

@@ -58,8 +58,9 @@ def placeholder_problems(catalog: Catalog) -> list[str]:
     for message in catalog:
         if not message.id or not message.string:
             continue
-        sources = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        # A plural's forms are a tuple (babel also allows a list; its types say so)
+        sources = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         expected = frozenset().union(*(placeholders(source) for source in sources))
         for string in strings:
             if string and placeholders(string) != expected:
@@ -89,18 +90,21 @@ def glossary_drift(catalog: Catalog, language: str, terms: dict[str, dict]) -> l
                 continue
             if message.context and message.context.startswith(tuple(term.get("not_in", ()))):
                 continue
-            sources = message.id if isinstance(message.id, tuple) else (message.id,)
+            sources = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
             if not any(pattern.search(source) for source in sources):
                 continue
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            strings = (
+                message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+            )
             for string in strings:
+                assert string is not None  # untranslated() above ruled a missing one out
                 if not any(form.casefold() in string.casefold() for form in forms):
                     problems.append(f"{name}: {describe(message)} = {string!r} lacks {forms}")
         for entry in term.get("defined_by", []):
             context, msgid = entry.split("|", 1)
-            message = catalog.get(msgid, context=context or None)
-            if message is None:
+            defined = catalog.get(msgid, context=context or None)
+            if defined is None:
                 problems.append(f"{name}: {entry!r} is not in the catalog")
-            elif not untranslated(message) and message.string != forms[0]:
-                problems.append(f"{name}: {entry!r} = {message.string!r}, not {forms[0]!r}")
+            elif not untranslated(defined) and defined.string != forms[0]:
+                problems.append(f"{name}: {entry!r} = {defined.string!r}, not {forms[0]!r}")
     return problems

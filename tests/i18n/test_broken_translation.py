@@ -32,8 +32,11 @@ def broken_catalogs(tmp_path):
         target.parent.mkdir(parents=True)
         shutil.copyfile(po_path(language, TRANSLATIONS_DIRECTORY), target)
     finnish = read_catalog(po_path("fi", tmp_path), locale="fi")
-    finnish.get(NOT_OPEN).string = "Voit vastata %(päivä)s alkaen."  # a translated name
-    finnish.get(PROGRESS).string = "Sivu %(position)s / %(total)s (100 %)"  # a bare percent
+    not_open, progress = finnish.get(NOT_OPEN), finnish.get(PROGRESS)
+    assert not_open is not None
+    assert progress is not None
+    not_open.string = "Voit vastata %(päivä)s alkaen."  # a translated name
+    progress.string = "Sivu %(position)s / %(total)s (100 %)"  # a bare percent
     with po_path("fi", tmp_path).open("wb") as po_file:
         write_po(po_file, finnish)
     problems = compile_catalogs(tmp_path)

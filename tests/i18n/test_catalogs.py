@@ -88,6 +88,9 @@ def test_dont_know_is_named_as_the_option_is_labelled(language, sentence, scale)
     if promise is None:  # the intro sentence is gone from the pages; nothing to keep in step
         assert sentence not in {m for _, m in keys(catalog)}
         return
+    assert option is not None
+    assert isinstance(option.string, str)
+    assert isinstance(promise.string, str)
     assert option.string in promise.string, f"{language}: {promise.string!r} vs {option.string!r}"
 
 

@@ -36,7 +36,9 @@ def test_extract_update_compile_round_trip(runner, tmp_path):
     assert compiled.exit_code == 0, compiled.output
     with po_path("ar", tmp_path).with_suffix(".mo").open("rb") as mo_file:
         arabic = read_mo(mo_file)
-    assert arabic.get("Nästa").string == "التالي"
+    next_page = arabic.get("Nästa")
+    assert next_page is not None
+    assert next_page.string == "التالي"
 
 
 def test_compile_fails_loudly_on_a_broken_catalog(runner, tmp_path):

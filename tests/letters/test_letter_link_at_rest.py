@@ -62,7 +62,7 @@ def test_a_letter_makes_exactly_one_link_and_stores_only_its_hash(
     after = set(db.session.scalars(sa.select(Link.token_hash)))
     assert after - before == {hash_token(token)}
     assert before <= after  # the SMS's link still works too
-    assert invitation_for_token(invitation.token) == invitation.id  # type: ignore[attr-defined]
+    assert invitation_for_token(invitation.token) == invitation.id
     assert invitation_for_token(token) == invitation.id
 
 
@@ -83,6 +83,7 @@ def test_the_link_is_in_no_table_no_audit_detail_no_log_and_not_in_the_file(
     assert hash_token(token) in stored  # the dump is complete enough to find the hash
     assert token not in stored
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == LETTER_PRINTED))
+    assert event is not None
     assert token not in repr(event.details)
     assert set(event.details) == {"meeting_id", "role", "language", "size"}
     assert token not in caplog.text

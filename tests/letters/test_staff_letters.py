@@ -69,6 +69,7 @@ def test_the_letter_comes_as_an_attachment_nobody_keeps_and_is_audited(
     assert letter.page_size == pytest.approx(PAGE_POINTS[size], abs=0.5)
     assert link_count(invitation.id) == before + 1
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == LETTER_PRINTED))
+    assert event is not None
     assert event.actor_id == coordinator.user.id  # type: ignore[attr-defined]
     assert (event.object_type, event.object_id) == ("invitation", str(invitation.id))
     assert event.details == {

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from survey_app.domain.answering import SubmitOutcome, submit
 from survey_app.domain.invitations import (
@@ -64,14 +65,16 @@ def _messages(invitation: Invitation) -> list[OutboxMessage]:
 
 
 def _audit(action: str) -> AuditEvent:
-    return db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == action))
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == action))
+    assert event is not None, action
+    return event
 
 
 def test_correcting_a_number_invalidates_the_old_link_and_sends_a_new_one(
     app: Flask, sent: Callable[..., Invitation], capsys: pytest.CaptureFixture[str]
 ) -> None:
     old = sent(phone=WRONG)
-    old_link = old.token  # type: ignore[attr-defined]
+    old_link = old.token
     stranger = app.test_client()
     assert stranger.get(f"/s/{old_link}").status_code == 200  # the stranger opened it
 
@@ -146,7 +149,7 @@ def test_a_wrong_correction_says_why_and_changes_nothing(
         correct_invitation(invitation, correction, actor=None)
     assert message.lower() in str(refused.value).lower()
     db.session.rollback()
-    assert invitation_for_token(invitation.token) == invitation.id  # type: ignore[attr-defined]
+    assert invitation_for_token(invitation.token) == invitation.id
     assert [m.state for m in _messages(invitation)] == [m.state for m in before]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
 
@@ -173,7 +176,7 @@ def test_withdrawing_revokes_the_links_and_stops_everything_queued(
 ) -> None:
     invitation = sent()
     withdraw_invitation(invitation, actor=None)
-    assert invitation_for_token(invitation.token) is None  # type: ignore[attr-defined]
+    assert invitation_for_token(invitation.token) is None
     messages = _messages(invitation)
     assert [(m.kind, m.state) for m in messages] == [(MessageKind.INVITE, MessageState.CANCELLED)]
     assert send_due(ConsoleGateway(), now=utcnow() + timedelta(days=9)).sent == 0
@@ -191,7 +194,7 @@ def test_resending_sends_a_new_link_and_the_old_one_keeps_working(
     assert send_due(ConsoleGateway(), now=now).sent == 1
     (link,) = re.findall(r"/s/([\w-]{22})", capsys.readouterr().out)
     assert invitation_for_token(link) == invitation.id
-    assert invitation_for_token(invitation.token) == invitation.id  # type: ignore[attr-defined]
+    assert invitation_for_token(invitation.token) == invitation.id
     resend = [m for m in _messages(invitation) if m.kind == MessageKind.RESEND]
     assert [(m.sequence, m.state) for m in resend] == [(1, MessageState.DELIVERED)]
     assert _audit("invitation_resent").object_id == str(invitation.id)
@@ -226,7 +229,7 @@ def test_a_resend_goes_whether_or_not_the_family_answered(
 
 
 def test_the_meeting_page_offers_the_actions_and_the_forms_answer_in_words(
-    sent: Callable[..., Invitation], staff_client: Callable[..., object]
+    sent: Callable[..., Invitation], staff_client: Callable[..., FlaskClient]
 ) -> None:
     invitation = sent(phone=WRONG, team="HLT Åsele")
     coordinator = staff_client("coordinator", teams=("HLT Åsele",))
@@ -247,12 +250,12 @@ def test_the_meeting_page_offers_the_actions_and_the_forms_answer_in_words(
         follow_redirects=True,
     )
     assert "Inbjudan är rättad" in done.get_data(as_text=True)
-    assert invitation_for_token(invitation.token) is None  # type: ignore[attr-defined]
+    assert invitation_for_token(invitation.token) is None
 
 
 @pytest.mark.parametrize("action", ["correct", "resend", "withdraw"])
 def test_only_the_teams_coordinator_or_an_admin_may_act(
-    sent: Callable[..., Invitation], staff_client: Callable[..., object], action: str
+    sent: Callable[..., Invitation], staff_client: Callable[..., FlaskClient], action: str
 ) -> None:
     invitation = sent(team="HLT Åsele")
     path = f"/staff/invitations/{invitation.id}/{action}"
@@ -264,14 +267,14 @@ def test_only_the_teams_coordinator_or_an_admin_may_act(
 
 
 def test_withdrawing_from_the_page_confirms_first(
-    sent: Callable[..., Invitation], staff_client: Callable[..., object]
+    sent: Callable[..., Invitation], staff_client: Callable[..., FlaskClient]
 ) -> None:
     invitation = sent()
     admin = staff_client("admin")
     confirm = admin.get(f"/staff/invitations/{invitation.id}/withdraw").get_data(as_text=True)
     assert "Det går inte att ångra" in confirm
-    assert invitation_for_token(invitation.token) == invitation.id  # type: ignore[attr-defined]
+    assert invitation_for_token(invitation.token) == invitation.id
     done = admin.post(f"/staff/invitations/{invitation.id}/withdraw", follow_redirects=True)
     assert "Inbjudan är återkallad" in done.get_data(as_text=True)
     assert "återkallad" in done.get_data(as_text=True)
-    assert invitation_for_token(invitation.token) is None  # type: ignore[attr-defined]
+    assert invitation_for_token(invitation.token) is None

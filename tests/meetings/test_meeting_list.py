@@ -319,6 +319,7 @@ def test_the_csv_has_sms_states_in_words_and_no_numbers(
     registered = db.session.scalar(
         sa.select(Meeting).where(Meeting.registered_by_id == coordinator.user.id)  # type: ignore[attr-defined]
     )
+    assert registered is not None
     response = coordinator.get("/staff/meetings.csv?sort=oldest")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -355,6 +356,7 @@ def test_the_csv_has_sms_states_in_words_and_no_numbers(
     event = db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == "meetings_downloaded")
     )
+    assert event is not None
     assert event.actor_id == coordinator.user.id  # type: ignore[attr-defined]
     assert event.details == {"meetings": 2}
 
@@ -365,7 +367,7 @@ def test_a_team_name_cannot_smuggle_a_formula_into_the_csv(
     from survey_app.models import Team
 
     meeting_with(S.QUEUED)
-    db.session.get(Team, team_id(ÅSELE)).name = '=HYPERLINK("http://x")'
+    db.session.get_one(Team, team_id(ÅSELE)).name = '=HYPERLINK("http://x")'
     db.session.commit()
     table = list(csv.reader(io.StringIO(admin.get("/staff/meetings.csv").get_data(as_text=True))))
     assert table[1][2] == '\'=HYPERLINK("http://x")'

@@ -53,7 +53,9 @@ def open_window(make_campaign: Callable) -> object:
 
 
 def team_id(name: str = "HLT Åsele") -> int:
-    return db.session.scalar(sa.select(Team.id).where(Team.name == name))
+    team = db.session.scalar(sa.select(Team.id).where(Team.name == name))
+    assert team is not None, name
+    return team
 
 
 def details(**changes: object) -> MeetingDetails:
@@ -87,6 +89,7 @@ def test_registering_creates_everything_in_one_go(open_window: object) -> None:
     assert registered.invitations == 3
     assert registered.messages == 6  # invitation + 1 reminder each
     meeting = db.session.get(Meeting, registered.meeting_id)
+    assert meeting is not None
     assert {s.service for s in meeting.services} == {Service.SOCIAL_SERVICES, Service.SCHOOL_HEALTH}
     by_role = sorted((i.role.value, i.phone, i.language) for i in meeting.invitations)
     assert by_role == [
@@ -101,6 +104,7 @@ def test_registering_creates_everything_in_one_go(open_window: object) -> None:
                 OutboxMessage.kind == MessageKind.INVITE,
             )
         )
+        assert invite is not None
         assert invite.state == MessageState.QUEUED
         assert "Åsele" in preview(invite)
     # No link exists yet: each SMS gets its own when it is sent.
@@ -108,6 +112,7 @@ def test_registering_creates_everything_in_one_go(open_window: object) -> None:
     audit = db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == "meeting_registered")
     )
+    assert audit is not None
     assert audit.object_id == str(meeting.id)
     assert "+467" not in str(audit.details)
 
@@ -115,6 +120,7 @@ def test_registering_creates_everything_in_one_go(open_window: object) -> None:
 def test_youth_get_the_youth_questionnaire(open_window: object) -> None:
     registered = register_meeting(details(age_band=AgeBand.YOUTH), None)
     meeting = db.session.get(Meeting, registered.meeting_id)
+    assert meeting is not None
     youth = next(i for i in meeting.invitations if i.role != Role.GUARDIAN)
     assert (youth.role, youth.questionnaire_key) == (Role.YOUTH, "sip-youth")
 
@@ -128,6 +134,7 @@ def test_a_child_without_phone_gets_the_link_on_a_guardians_phone(open_window: o
         None,
     )
     meeting = db.session.get(Meeting, registered.meeting_id)
+    assert meeting is not None
     child = next(i for i in meeting.invitations if i.role == Role.CHILD)
     second = next(i for i in meeting.invitations if i.phone == "+46701740607" and i is not child)
     assert child.phone == "+46701740607"
@@ -137,6 +144,7 @@ def test_a_child_without_phone_gets_the_link_on_a_guardians_phone(open_window: o
             OutboxMessage.invitation_id == child.id, OutboxMessage.kind == MessageKind.INVITE
         )
     )
+    assert invite is not None
     assert "Ge barnet telefonen" in preview(invite)
 
 
@@ -228,6 +236,7 @@ def test_between_windows_the_meeting_waits_for_the_next_one(make_campaign: Calla
     )
     registered = register_meeting(details(), None)
     meeting = db.session.get(Meeting, registered.meeting_id)
+    assert meeting is not None
     assert meeting.campaign_id == coming.id
     # The SMS wait in the outbox with no link until the window opens.
     summary = send_due(ConsoleGateway(), now=now + timedelta(hours=1))

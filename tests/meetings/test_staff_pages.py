@@ -22,7 +22,9 @@ UMEÅ = "HLT Umeå"
 
 
 def team_id(name: str) -> int:
-    return db.session.scalar(sa.select(Team.id).where(Team.name == name))
+    team = db.session.scalar(sa.select(Team.id).where(Team.name == name))
+    assert team is not None, name
+    return team
 
 
 def form(**changes: object) -> dict[str, object]:
@@ -70,6 +72,7 @@ def test_saving_confirms_without_echoing_numbers(coordinator: FlaskClient) -> No
     assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 3
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 6
     meeting = db.session.scalar(sa.select(Meeting))
+    assert meeting is not None
     assert meeting.registered_by_id == coordinator.user.id  # type: ignore[attr-defined]
 
 

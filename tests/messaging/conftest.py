@@ -88,10 +88,10 @@ def queued(make_invitation: Callable[..., Invitation]) -> Callable[..., Invitati
 
     def make(**fields: Any) -> Invitation:
         invitation = make_invitation(**fields)
-        token = invitation.token  # type: ignore[attr-defined]
+        token = invitation.token
         queue_messages(invitation, campaign=invitation.meeting.campaign)
         _db.session.commit()
-        invitation.token = token  # type: ignore[attr-defined]
+        invitation.token = token
         return invitation
 
     return make

@@ -18,6 +18,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import parse_qs
 
 
@@ -91,6 +92,7 @@ class FakeProvider:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
+        assert isinstance(host, str)  # an IPv4 address, as bound above
         return f"http://{host}:{port}"
 
     def authorised(self, request: Received) -> bool:
@@ -102,7 +104,7 @@ class FakeProvider:
     def answer(self, request: Received) -> Reply:
         raise NotImplementedError
 
-    def start(self) -> FakeProvider:
+    def start(self) -> Self:
         self.thread.start()
         return self
 

@@ -75,7 +75,7 @@ def test_worker_once_runs_window_jobs_then_sends(
     assert "worker: sent 0" in result.output
     assert "worker: stopped" in result.output
     db.session.expire_all()
-    assert db.session.get(Campaign, due_id).state == CampaignState.OPEN
+    assert db.session.get_one(Campaign, due_id).state == CampaignState.OPEN
 
 
 def test_worker_stops_cleanly_on_sigterm(database_url: str) -> None:

@@ -60,6 +60,7 @@ def test_sends_the_documented_request(
     secret = callback.path.rsplit("/", 1)[1]
     invite = messages_of(invitation, MessageKind.INVITE)[0]
     assert invite.state == MessageState.SENT
+    assert invite.provider_id is not None
     assert invite.provider_id.startswith("s")
     assert invite.callback_secret_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert secret not in json.dumps([invite.provider_id, invite.last_error])
@@ -85,6 +86,7 @@ def test_a_refused_number_fails_for_good(
     send()
     invite = messages_of(invitation, MessageKind.INVITE)[0]
     assert invite.state == MessageState.FAILED
+    assert invite.last_error is not None
     assert invite.last_error.startswith("HTTP 400: Invalid to number")
     assert "701740605" not in invite.last_error  # provider texts are stored without numbers
 
@@ -140,6 +142,7 @@ def test_a_provider_that_does_not_answer_in_time_is_retried(
     assert summary.retry_later == 1
     invite = messages_of(invitation, MessageKind.INVITE)[0]
     assert invite.state == MessageState.QUEUED
+    assert invite.last_error is not None
     assert "timed out" in invite.last_error
 
 
@@ -151,7 +154,9 @@ def test_an_unreachable_provider_is_retried(
     app_with(**elks_settings(elks, ELKS_API_URL=f"{url}/a1"))
     invitation = queued()
     assert send().retry_later == 1
-    assert "unreachable" in messages_of(invitation, MessageKind.INVITE)[0].last_error
+    last_error = messages_of(invitation, MessageKind.INVITE)[0].last_error
+    assert last_error is not None
+    assert "unreachable" in last_error
     elks.server.server_close()
 
 

@@ -19,7 +19,7 @@ from .test_twilio import signed
 
 
 def _open(client: FlaskClient, invitation: Invitation) -> None:
-    response = client.get(f"/s/{invitation.token}")  # type: ignore[attr-defined]
+    response = client.get(f"/s/{invitation.token}")
     assert response.status_code == 200
 
 

@@ -82,6 +82,7 @@ def test_sends_the_documented_request(
     assert invitation_for_token(token) == invitation.id
     invite = messages_of(invitation, MessageKind.INVITE)[0]
     assert invite.state == MessageState.SENT
+    assert invite.provider_id is not None
     assert invite.provider_id.startswith("SM")
 
 
@@ -105,6 +106,7 @@ def test_an_error_json_fails_with_twilios_code(
     assert send().failed == 1
     invite = messages_of(invitation, MessageKind.INVITE)[0]
     assert invite.state == MessageState.FAILED
+    assert invite.last_error is not None
     assert invite.last_error.startswith("HTTP 400: Twilio 21211: The 'To' number")
 
 
@@ -135,7 +137,9 @@ def test_429_waits_for_retry_after(
 def _sent(queued: Callable[..., Invitation]) -> tuple[Invitation, str]:
     invitation = queued()
     send()
-    return invitation, messages_of(invitation, MessageKind.INVITE)[0].provider_id
+    provider_id = messages_of(invitation, MessageKind.INVITE)[0].provider_id
+    assert provider_id is not None
+    return invitation, provider_id
 
 
 def test_status_callback_with_a_valid_signature(
@@ -219,6 +223,7 @@ def test_server_error_time_out_and_malformed_answers(
     later = invite.next_attempt_at
     assert send(later).retry_later == 1
     invite = messages_of(invitation, MessageKind.INVITE)[0]
+    assert invite.last_error is not None
     assert "timed out" in invite.last_error
     assert send(invite.next_attempt_at).sent == 1
     invite = messages_of(invitation, MessageKind.INVITE)[0]

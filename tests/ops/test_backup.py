@@ -67,9 +67,11 @@ def test_writes_during_the_backup_succeed_and_stay_out_of_the_copy(live: Path, t
 
     # The service commits after the snapshot is fixed and before the copy is done: the
     # commits must not wait for the backup, and must not appear in the copy.
-    result = backup_sqlite(
-        live, tmp_path / "copy.sqlite3", on_snapshot=lambda: [write(n) for n in range(100, 150)]
-    )
+    def write_more() -> None:
+        for n in range(100, 150):
+            write(n)
+
+    result = backup_sqlite(live, tmp_path / "copy.sqlite3", on_snapshot=write_more)
 
     assert _ledger(result.path) == before
     assert len(_ledger(live)) == 300

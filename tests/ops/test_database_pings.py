@@ -7,6 +7,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine.interfaces import DBAPIConnection
 
 from survey_app.extensions import db
 from survey_app.ops import database
@@ -35,7 +36,7 @@ def _terminate(database_url: str, backend: int) -> bool:
 def test_a_dead_pooled_connection_is_replaced_after_idling(app, client, database_url):
     db.session.remove()
     with db.engine.connect() as connection:  # a pooled connection, then back to the pool
-        backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
     assert _terminate(database_url, backend)
     time.sleep(PING_AFTER_IDLE_SECONDS + 0.2)
     # A family page on the same pool: the dead connection fails its ping and is replaced.
@@ -52,7 +53,7 @@ def pings(app, monkeypatch) -> list[object]:
     pinged: list[object] = []
     ping = dialect.do_ping
 
-    def counted_ping(dbapi_connection: object) -> bool:
+    def counted_ping(dbapi_connection: DBAPIConnection) -> bool:
         pinged.append(dbapi_connection)
         return ping(dbapi_connection)
 

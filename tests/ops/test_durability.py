@@ -100,7 +100,11 @@ def test_acknowledged_submits_survive_a_killed_server(tmp_path: Path, redis_url:
         }
     )
     with app.app_context():
-        invitation_of = {token: invitation_for_token(token) for token in tokens}
+        invitation_of: dict[str, int] = {}
+        for token in tokens:
+            invitation = invitation_for_token(token)
+            assert invitation is not None  # every link the test made opens its invitation
+            invitation_of[token] = invitation
         completed = {
             token for token, invitation in invitation_of.items() if has_answered(invitation)
         }

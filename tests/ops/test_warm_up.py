@@ -29,10 +29,14 @@ def test_warming_up_compiles_templates_writes_nothing_and_closes_its_connections
     make_invitation()
     db.session.commit()
     before = _row_counts()
+    assert app.jinja_env.cache is not None  # Flask's Jinja keeps compiled templates
     app.jinja_env.cache.clear()
     warm_up(app)
+    assert app.jinja_env.cache is not None
     assert len(app.jinja_env.cache) >= len(app.jinja_env.list_templates(extensions=["html"]))
-    assert db.engine.pool.checkedout() == 0
+    pool = db.engine.pool
+    assert isinstance(pool, sa.pool.QueuePool)  # the pool that counts its checked-out ones
+    assert pool.checkedout() == 0
     assert _row_counts() == before
 
 
@@ -42,4 +46,5 @@ def test_a_database_that_is_not_there_does_not_stop_the_master(
     missing = tmp_path / "not-there" / "survey.sqlite3"
     app = app_factory(SURVEY_DATABASE_URL=f"sqlite:///{missing}")
     warm_up(app)  # logs a warning, raises nothing
+    assert app.jinja_env.cache is not None
     assert len(app.jinja_env.cache) > 0

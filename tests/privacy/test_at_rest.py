@@ -58,13 +58,13 @@ def test_after_close_no_phone_number_token_or_draft_is_left_in_the_file_or_its_w
     db.session.commit()
     send_due(ConsoleGateway(), now=utcnow() + timedelta(days=1, hours=1))
     tokens = re.findall(r"/s/([\w-]{22})", capsys.readouterr().out)
-    tokens += [invitation.token for invitation in family]  # type: ignore[attr-defined]
+    tokens += [invitation.token for invitation in family]
     answer_all(app.test_client(), family[0])
     # One family stops half way with a comment typed in the draft.
     halfway = family[1]
     start(halfway.id, Role.GUARDIAN, halfway.meeting.campaign_id)
     client = app.test_client()
-    client.get(f"/s/{halfway.token}")  # type: ignore[attr-defined]
+    client.get(f"/s/{halfway.token}")
     client.post("/s/")
     for page, answers in enumerate(
         ({"G0": "3"}, ANSWERS["guardian"], ANSWERS["guardian"]), start=1

@@ -69,7 +69,7 @@ def test_a_submit_writes_nothing_that_names_the_invitation(
     client = app.test_client()
     answers = ANSWERS["guardian"]
     answer_all(client, family[1])  # others answered earlier
-    assert client.get(f"/s/{invitation.token}").status_code == 200  # type: ignore[attr-defined]
+    assert client.get(f"/s/{invitation.token}").status_code == 200
     location = client.post("/s/").headers["Location"]
     while True:
         before = _dump(app)
@@ -93,7 +93,7 @@ def test_a_submit_writes_nothing_that_names_the_invitation(
         invitation.meeting_id,
         invitation.meeting.team_id,
         invitation.language,
-        invitation.token,  # type: ignore[attr-defined]
+        invitation.token,
         invitation.phone,
         str(invitation.id),
     }

@@ -101,7 +101,7 @@ def staff_client(app: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Fla
         client = app.test_client()
         response = log_in(client, user.email, PASSWORD)  # the code from the app too
         assert response.status_code == 302, response.text
-        client.user = user  # type: ignore[attr-defined]
+        client.user = user
         return client
 
     return make

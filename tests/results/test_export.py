@@ -240,6 +240,7 @@ def test_an_attacker_with_the_export_finds_k_candidates_for_every_response(
     the window is open, and in the final one released at close."""
     assert runner.invoke(args=["demo", "--simulate", "400"]).exit_code == 0
     campaign_id = _db.session.scalar(sa.select(SealedResponse.campaign_id).limit(1))
+    assert campaign_id is not None
     if closed:
         close_campaign(campaign_id, utcnow())
     build_dataset(campaign_id, tmp_path)
@@ -267,6 +268,7 @@ def test_live_figures_are_the_figures_of_the_export(app, runner, tmp_path):
 
     assert runner.invoke(args=["demo", "--simulate", "150"]).exit_code == 0
     campaign_id = _db.session.scalar(sa.select(SealedResponse.campaign_id).limit(1))
+    assert campaign_id is not None
     build_dataset(campaign_id, tmp_path)
     exported = compute_results(load_dataset(tmp_path), app.config["MIN_GROUP_SIZE"])
     assert live_participation(campaign_id) == exported.participation

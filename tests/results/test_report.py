@@ -110,9 +110,10 @@ def test_the_closing_report_is_stored_and_the_window_marked_analysed(
     app.config["REPORTS_DIRECTORY"] = str(tmp_path)
     summary = close_campaign(answered_window.id, utcnow())
     assert summary.report_error is None
-    assert summary.report_directory == tmp_path / str(answered_window.id)
-    assert (summary.report_directory / "results.json").is_file()
-    assert (summary.report_directory / "data" / "responses.csv").is_file()
+    directory = tmp_path / str(answered_window.id)
+    assert summary.report_directory == directory
+    assert (directory / "results.json").is_file()
+    assert (directory / "data" / "responses.csv").is_file()
     db.session.expire_all()
     assert db.session.get(Campaign, answered_window.id).state == CampaignState.ANALYSED
 

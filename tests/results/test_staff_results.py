@@ -160,6 +160,7 @@ def test_an_open_window_shows_its_live_rates_as_an_inline_chart(staff_client, op
     assert desc.group(1).count("för få") == len(groups) - len(shown)
     assert len(re.findall(r"<rect ", svg)) == len(shown)
     for group in shown:
+        assert group.rate is not None  # a shown group has its rate
         assert f"{round(group.rate * 100)}" in desc.group(1)
     assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
 

@@ -21,7 +21,7 @@ def enrol_second_factor(user: User) -> str:
     seed = totp.new_seed()
     user.second_factor = SecondFactor(secret=totp.seal(seed, user.id))
     db.session.commit()
-    user.totp_seed = seed  # type: ignore[attr-defined]
+    user.totp_seed = seed
     return seed
 
 

@@ -28,10 +28,12 @@ def test_admin_creates_a_coordinator_with_teams(staff_client: Callable) -> None:
     response = client.post("/staff/users/new", data={**NEW_USER, "teams": [asele.id, umea.id]})
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "ny.samordnare@example.se"))
+    assert user is not None
     assert user.role == StaffRole.COORDINATOR
     assert {t.name for t in user.teams} == {"HLT Åsele", "HLT Umeå"}
     assert verify_password(user.password_hash, NEW_USER["password"])
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user_created"))
+    assert event is not None
     assert event.details["teams"] == ["HLT Umeå", "HLT Åsele"]
     assert NEW_USER["password"] not in repr(event.details)
 
@@ -115,6 +117,7 @@ def test_admin_adds_and_deactivates_a_team(staff_client: Callable) -> None:
     )
     assert response.status_code == 302
     team = db.session.scalar(sa.select(Team).where(Team.name == "HLT Sorsele skola"))
+    assert team is not None
     assert team.active
     duplicate = client.post(
         "/staff/teams", data={"name": "hlt sorsele SKOLA", "municipality": municipality_id}
@@ -168,7 +171,7 @@ def test_audit_events_cannot_be_changed_or_deleted(app: object, make_user: Calla
     with pytest.raises(audit.AuditTrailIsAppendOnly):
         db.session.commit()
     db.session.rollback()
-    assert db.session.get(AuditEvent, event.id).action == "user_changed"
+    assert db.session.get_one(AuditEvent, event.id).action == "user_changed"
 
 
 def test_audit_events_cannot_be_changed_or_deleted_in_bulk(

@@ -113,7 +113,7 @@ def test_a_valid_link_opens_after_100_unknown_ones_from_the_same_address(
     service: Gunicorn, make_invitation: Callable[..., Invitation]
 ) -> None:
     invitation = make_invitation()
-    token = invitation.token  # type: ignore[attr-defined]
+    token = invitation.token
     with service.client() as guesser:
         statuses = [guesser.get(f"/s/gissad-lank-{n:04d}-xxxxxxxx").status_code for n in range(100)]
     # 20 unknown links per address (LINK_FAILURE_LIMIT), counted once for all workers.

@@ -41,7 +41,8 @@ def history(make_user: Callable[..., User], make_campaign: Callable) -> dict[str
     admin = make_user("admin", email="admin@region.se")
     campaign = make_campaign(name="Hösten 2026")
     asele = team_named("HLT Åsele")
-    recorded = [
+    # (actor, action, object type, object id, details)
+    recorded: list[tuple[User | None, str, str, int | None, dict[str, object]]] = [
         (anna, "meeting_registered", "meeting", 7, {"invitations": 3, "team_id": asele.id}),
         (anna, audit.LOGIN_SUCCEEDED, "user", anna.id, {}),
         (None, audit.LOGIN_FAILED, "user", None, {}),

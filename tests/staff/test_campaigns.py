@@ -25,6 +25,7 @@ def test_admin_creates_a_window_in_swedish_time_stored_as_utc(staff_client: Call
     response = client.post("/staff/campaigns/new", data=NEW)
     assert response.status_code == 302
     campaign = db.session.scalar(sa.select(Campaign))
+    assert campaign is not None
     assert campaign.state == CampaignState.DRAFT
     assert campaign.opens_at == datetime(2027, 3, 1, 7, 0, tzinfo=UTC)
     assert campaign.closes_at == datetime(2027, 5, 31, 21, 59, tzinfo=UTC)
@@ -32,6 +33,7 @@ def test_admin_creates_a_window_in_swedish_time_stored_as_utc(staff_client: Call
     assert "2027-03-01 08:00" in listing
     assert "2027-05-31 23:59" in listing
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "campaign_created"))
+    assert event is not None
     assert event.object_id == str(campaign.id)
     assert event.actor_id == client.user.id
 
@@ -77,8 +79,9 @@ def test_a_window_can_be_edited_until_it_opens(
     response = client.post(f"/staff/campaigns/{campaign.id}", data={**NEW, "name": "Nytt namn"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Campaign, campaign.id).name == "Nytt namn"
+    assert db.session.get_one(Campaign, campaign.id).name == "Nytt namn"
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "campaign_changed"))
+    assert event is not None
     assert event.details["changes"]["name"] == ["Testfönster", "Nytt namn"]
 
 
@@ -93,7 +96,7 @@ def test_an_opened_window_is_shown_but_not_changed(
     response = client.post(f"/staff/campaigns/{campaign.id}", data={**NEW, "name": "Hack"})
     assert response.status_code == 200
     db.session.expire_all()
-    assert db.session.get(Campaign, campaign.id).name == "Testfönster"
+    assert db.session.get_one(Campaign, campaign.id).name == "Testfönster"
 
 
 def test_unknown_window_is_a_staff_404(staff_client: Callable) -> None:

@@ -19,6 +19,7 @@ from survey_app.models import (
     MessageKind,
     MessageState,
     OutboxMessage,
+    User,
     utcnow,
 )
 from survey_app.staff.admin_forms import to_local
@@ -62,16 +63,16 @@ def test_closing_warns_first_and_a_get_changes_nothing(
     ):
         assert words in page
     db.session.expire_all()
-    assert db.session.get(Campaign, running.id).state is CampaignState.OPEN
+    assert db.session.get_one(Campaign, running.id).state is CampaignState.OPEN
 
 
 def test_closing_does_what_the_command_does_and_says_so(
     admin: FlaskClient, running: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[tuple[int, object, bool]] = []
+    calls: list[tuple[int, User | None, bool]] = []
     real = lifecycle.close_campaign
 
-    def spy(campaign_id: int, now: datetime, actor: object = None, *, manual: bool = False):
+    def spy(campaign_id: int, now: datetime, actor: User | None = None, *, manual: bool = False):
         calls.append((campaign_id, actor, manual))
         return real(campaign_id, now, actor, manual=manual)
 
@@ -87,10 +88,11 @@ def test_closing_does_what_the_command_does_and_says_so(
     )
     assert "Rapporten är klar och finns under Resultat." in page
     db.session.expire_all()
-    assert db.session.get(Campaign, running.id).state is CampaignState.ANALYSED
+    assert db.session.get_one(Campaign, running.id).state is CampaignState.ANALYSED
     assert db.session.scalar(sa.select(Invitation.phone)) is None
     assert db.session.scalar(sa.select(OutboxMessage.state)) is MessageState.CANCELLED
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "campaign_closed"))
+    assert event is not None
     assert event.actor_id == admin.user.id  # type: ignore[attr-defined]
     assert event.details["early"] is True
     # Twice changes nothing, and says so.
@@ -115,7 +117,7 @@ def test_a_failed_report_is_said_and_can_be_made_again(
     page = _text(admin.post(f"/staff/campaigns/{running.id}/close", follow_redirects=True))
     assert "Rapporten är klar" in page
     db.session.expire_all()
-    assert db.session.get(Campaign, running.id).state is CampaignState.ANALYSED
+    assert db.session.get_one(Campaign, running.id).state is CampaignState.ANALYSED
 
 
 def test_only_admins_close_and_a_forged_post_needs_the_csrf_token(
@@ -125,7 +127,7 @@ def test_only_admins_close_and_a_forged_post_needs_the_csrf_token(
     assert coordinator.post(f"/staff/campaigns/{running.id}/close").status_code == 403
     assert staff_client("analyst").post(f"/staff/campaigns/{running.id}/close").status_code == 403
     db.session.expire_all()
-    assert db.session.get(Campaign, running.id).state is CampaignState.OPEN
+    assert db.session.get_one(Campaign, running.id).state is CampaignState.OPEN
 
 
 def _extend(client: FlaskClient, campaign: Campaign, closes_at: str) -> object:
@@ -143,8 +145,10 @@ def test_extending_moves_the_end_and_is_audited(admin: FlaskClient, running: Cam
     assert f"Perioden är förlängd till {later:%Y-%m-%d %H:%M}." in page
     db.session.expire_all()
     campaign = db.session.get(Campaign, running.id)
+    assert campaign is not None
     assert to_local(campaign.closes_at) == later
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "campaign_extended"))
+    assert event is not None
     assert event.details == {
         "closes_at": [before.isoformat(), campaign.closes_at.astimezone(UTC).isoformat()]
     }
@@ -174,7 +178,7 @@ def test_a_bad_new_end_is_explained_and_changes_nothing(
     assert expected in page
     assert 'role="alert"' in page
     db.session.expire_all()
-    assert db.session.get(Campaign, running.id).closes_at == running.closes_at
+    assert db.session.get_one(Campaign, running.id).closes_at == running.closes_at
 
 
 def test_a_closed_window_cannot_be_extended(admin: FlaskClient, make_campaign: Callable) -> None:
@@ -189,4 +193,4 @@ def test_a_closed_window_cannot_be_extended(admin: FlaskClient, make_campaign: C
     response = _extend(admin, closed, "2099-01-01T00:00")
     assert "En stängd period kan inte förlängas." in _text(response)
     db.session.expire_all()
-    assert db.session.get(Campaign, closed.id).closes_at == closed.closes_at
+    assert db.session.get_one(Campaign, closed.id).closes_at == closed.closes_at

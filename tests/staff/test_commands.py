@@ -28,6 +28,7 @@ def test_create_asks_twice_without_echo(runner: FlaskCliRunner) -> None:
     assert PASSWORD not in result.output  # hidden input is not echoed
     assert "Lösenordet igen" in result.output
     user = _user("chef@example.se")
+    assert user is not None
     assert user.role == StaffRole.ADMIN
     assert verify_password(user.password_hash, PASSWORD)
 
@@ -59,7 +60,9 @@ def test_create_coordinator_from_a_script_and_log_in(runner: FlaskCliRunner, app
         input=f"{PASSWORD}\n",
     )
     assert result.exit_code == 0, result.output
-    assert [t.name for t in _user("samordnare@example.se").teams] == ["HLT Umeå", "HLT Åsele"]
+    coordinator = _user("samordnare@example.se")
+    assert coordinator is not None
+    assert [t.name for t in coordinator.teams] == ["HLT Umeå", "HLT Åsele"]
     assert log_in(app.test_client(), "samordnare@example.se", PASSWORD).status_code == 302
     listing = runner.invoke(args=["users", "list"])
     assert "samordnare@example.se" in listing.output
@@ -96,7 +99,9 @@ def test_disable_stops_logins(runner: FlaskCliRunner, app: Flask) -> None:
     )
     result = runner.invoke(args=["users", "disable", "X@example.se"])
     assert result.exit_code == 0, result.output
-    assert not _user("x@example.se").active
+    disabled = _user("x@example.se")
+    assert disabled is not None
+    assert not disabled.active
     assert log_in(app.test_client(), "x@example.se", PASSWORD).status_code == 200
     unknown = runner.invoke(args=["users", "disable", "ingen@example.se"])
     assert unknown.exit_code != 0

@@ -112,6 +112,7 @@ def test_a_temporary_password_must_be_replaced_at_the_first_sign_in(
     assert done.status_code == 302
     assert person.get("/staff/").status_code == 200
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "password_changed"))
+    assert event is not None
     assert event.details == {"forced": True}
 
 
@@ -187,6 +188,7 @@ def test_reset_links_that_cannot_be_used(
     path = _issue_link(admin, user)
     if case == "expired":
         reset = db.session.scalar(sa.select(PasswordReset))
+        assert reset is not None
         reset.created_at = utcnow() - timedelta(hours=25)
         reset.expires_at = utcnow() - timedelta(hours=1)
         db.session.commit()
@@ -215,7 +217,9 @@ def test_flask_users_reset_prints_a_working_link(
     analyst = make_user("analyst")
     result = runner.invoke(args=["users", "reset", analyst.email.upper(), "--second-factor"])
     assert result.exit_code == 0, result.output
-    link = re.search(r"https://enkat\.example\.se(/staff/reset/\S+)", result.output).group(1)
+    found = re.search(r"https://enkat\.example\.se(/staff/reset/\S+)", result.output)
+    assert found is not None
+    link = found.group(1)
     assert "Tvåstegsverifieringen är nollställd" in result.output
     db.session.expire_all()
     assert analyst.second_factor is None
@@ -236,6 +240,7 @@ def test_reset_tokens_are_stored_only_as_hashes(
     path = _issue_link(staff_client("admin"), user)
     token = path.rsplit("/", 1)[1]
     stored = db.session.scalar(sa.select(PasswordReset.token_hash))
+    assert stored is not None
     assert token not in stored
     audit_text = repr(db.session.scalars(sa.select(AuditEvent.details)).all())
     assert token not in audit_text

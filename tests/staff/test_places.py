@@ -28,6 +28,7 @@ def test_admin_adds_an_area_and_a_municipality_in_it(
     )
     assert response.status_code == 302
     area = db.session.scalar(sa.select(Area).where(Area.name == "Norra Lappland"))
+    assert area is not None
     response = client.post(
         "/staff/places",
         data={
@@ -38,6 +39,7 @@ def test_admin_adds_an_area_and_a_municipality_in_it(
     )
     assert response.status_code == 302
     municipality = db.session.scalar(sa.select(Municipality).where(Municipality.name == "Kiruna"))
+    assert municipality is not None
     assert municipality.area_id == area.id
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"area_created", "municipality_created"} <= actions

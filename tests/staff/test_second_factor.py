@@ -71,7 +71,9 @@ def test_enrolling_shows_an_inline_qr_code_and_ends_with_recovery_codes(
     assert "<svg" in page
     assert "<img" not in page
     assert not re.search(r'(src|href)="https?://', page)  # nothing from another site
-    seed = re.search(r"<code>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")
+    found = re.search(r"<code>([A-Z2-7 ]+)</code>", page)
+    assert found is not None
+    seed = found.group(1).replace(" ", "")
     assert client.get("/staff/account/second-factor").text.count(seed[:4]) >= 1  # same seed
 
     wrong = client.post("/staff/account/second-factor", data={"code": "000000"})
@@ -82,6 +84,7 @@ def test_enrolling_shows_an_inline_qr_code_and_ends_with_recovery_codes(
     assert len(codes) == 10
     db.session.expire_all()
     stored = db.session.get(SecondFactor, user.id)
+    assert stored is not None
     assert seed not in stored.secret  # encrypted at rest
     hashes = db.session.scalars(sa.select(RecoveryCode.code_hash)).all()
     assert not any(code.replace("-", "") in h for code in codes for h in hashes)
@@ -262,6 +265,7 @@ def test_an_admin_resets_a_lost_phone_and_the_person_enrols_again(
     event = db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == "second_factor_removed")
     )
+    assert event is not None
     assert event.details == {"by": "admin"}
     assert event.actor_id == admin.user.id  # type: ignore[attr-defined]
 
@@ -274,7 +278,9 @@ def test_seeds_codes_and_passwords_never_reach_the_log(
     client = app.test_client()
     client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
     page = client.get("/staff/account/second-factor").text
-    seed = re.search(r"<code>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")
+    found = re.search(r"<code>([A-Z2-7 ]+)</code>", page)
+    assert found is not None
+    seed = found.group(1).replace(" ", "")
     client.post("/staff/account/second-factor", data={"code": "000000"})
     code = pyotp.TOTP(seed).now()
     done = client.post("/staff/account/second-factor", data={"code": code})

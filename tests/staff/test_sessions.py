@@ -25,6 +25,7 @@ def _copied(app: Flask, client: FlaskClient) -> FlaskClient:
 
 
 def _admin_post(admin: FlaskClient, user: User, what: str) -> None:
+    data: dict[str, object]
     if what == "role":
         data = {"email": user.email, "role": "analyst", "language": "sv", "active": "y"}
         assert admin.post(f"/staff/users/{user.id}", data=data).status_code == 302
@@ -69,6 +70,7 @@ def test_what_ends_every_session_of_an_account(
     log_in(laptop, user.email)
     copy = _copied(app, device)
     assert copy.get("/staff/").status_code == 200
+    data: dict[str, object]
     if action == "logout":
         device.post("/staff/logout")
     elif action == "password change":

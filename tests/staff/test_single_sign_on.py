@@ -83,6 +83,7 @@ def test_an_existing_account_signs_in_through_the_provider(
     assert response.headers["Location"].endswith("/staff/")
     assert client.get("/staff/").status_code == 200
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "login_succeeded"))
+    assert event is not None
     assert (event.object_id, event.details) == (str(user.id), {"via": "sso"})
 
 
