@@ -12,7 +12,15 @@ from pyreadstat.pyclasses import MissingRange
 from xlsxwriter import Workbook
 from xlsxwriter.exceptions import FileCreateError
 
-from analysis.codebook import Codebook, Questionnaire
+from analysis.anonymity import GENERALISED
+from analysis.codebook import (
+    CHILD_ATTENDED_LABELS,
+    CHILD_ATTENDED_MEANING,
+    SERVICE_LABELS,
+    SERVICES_MEANING,
+    Codebook,
+    Questionnaire,
+)
 from analysis.contract import (
     FUNNEL_COUNTERS,
     FUNNEL_FILE,
@@ -196,6 +204,19 @@ def _codebook_rows(codebook: Codebook) -> Iterator[list[Any]]:
                     ),
                 ]
             yield [escape_cell(v) if isinstance(v, str) else v for v in row]
+    yield from _background_rows()
+
+
+def _background_rows() -> Iterator[list[Any]]:
+    """The group variables a reader of the sheets needs decoded: the child's attendance (a
+    column of responses and invitations) and the services (the services sheet)."""
+    generalised = f"{GENERALISED} = ej angiven eller sammanslagen"
+    for key, meaning, labels, extra in (
+        ("child_attended", CHILD_ATTENDED_MEANING, CHILD_ATTENDED_LABELS, [generalised]),
+        ("service", SERVICES_MEANING, SERVICE_LABELS, []),
+    ):
+        values = "; ".join([*(f"{code} = {label}" for code, label in labels.items()), *extra])
+        yield [None, None, None, "Bakgrund", key, "group", meaning, None, None, None, None, values]
 
 
 def write_xlsx(dataset: Dataset, path: Path, progress: RowProgress | None = None) -> None:

@@ -60,9 +60,18 @@ def test_xlsx_has_one_sheet_per_file_and_a_codebook(
         assert isinstance(first[1], int)  # campaign_id is a number, not text
         codebook = list(workbook["codebook"].iter_rows(values_only=True))
         assert codebook[0][:5] == ("questionnaire", "version", "role", "title", "item")
-        assert len(codebook) == 1 + 13 + 7 + 9
+        assert len(codebook) == 1 + 13 + 7 + 9 + 2
         agree4 = next(row for row in codebook if row[4] == "G3")
         assert agree4[11].startswith("4 = Ja, helt; 3 = Ja, delvis")
+        # The background columns a reader of the sheets must decode.
+        background = {row[4]: row[11] for row in codebook if row[3] == "Bakgrund"}
+        assert background == {
+            "child_attended": "yes = Ja; partly = En del av mötet; no = Nej; "
+            "* = ej angiven eller sammanslagen",
+            "service": "social_services = Socialtjänst; primary_care = Primärvård; "
+            "school_health = Skola och elevhälsa; child_psychiatry = Barn- och "
+            "ungdomspsykiatri; habilitation = Habilitering; other = Annan verksamhet",
+        }
     finally:
         workbook.close()
 
