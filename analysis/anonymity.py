@@ -7,6 +7,8 @@ at least k invitations and either no responses or at least k, so a released resp
 its class with at least k − 1 other responses and k invitations, and no small class says that
 nobody answered. Merging generalises one attribute at a time, in a fixed order; a merged
 attribute is written as "*". Role is never generalised: the questionnaire reveals it.
+Whether the child took part goes last, and before it goes a group still too small tries to
+keep it at county level, merged with the smallest classes of the same role and attendance.
 
 Pure Python on purpose: the web service imports it to export data sets and to show live
 participation, without numpy or the rest of the analysis.
@@ -144,18 +146,35 @@ def _generalise(classes: list[_Class], attribute: str, k: int) -> list[_Class]:
     return result
 
 
-def _role_level(classes: list[_Class], k: int) -> tuple[list[_Class], list[Cell]]:
-    """Merge what is still too small into (role, *, …, *), with the smallest of its role."""
+def _top(key: tuple[str, ...], kept: tuple[int, ...]) -> Cell:
+    label = [GENERALISED] * len(ATTRIBUTES)
+    for position, value in zip(kept, key, strict=True):
+        label[position] = value
+    return (label[0], label[1], label[2], label[3], label[4], label[5])
+
+
+def _keeping(
+    classes: list[_Class], k: int, kept: tuple[int, ...], *, only_if_safe: bool
+) -> tuple[list[_Class], list[Cell]]:
+    """Merge what is still too small into the class that keeps only the attributes at `kept`
+    (e.g. (role, *, …, *)), with the smallest classes sharing them, until it is acceptable.
+
+    With `only_if_safe` a merge that cannot be made acceptable is not made: the classes are
+    left for the next step. Returns the classes and the merged ones still too small."""
     result: list[_Class] = []
     residual: list[Cell] = []
-    for role in sorted({c.label[_ROLE] for c in classes}):
-        mine = [c for c in classes if c.label[_ROLE] == role]
-        top: Cell = (role, GENERALISED, GENERALISED, GENERALISED, GENERALISED, GENERALISED)
+    keys = sorted({tuple(c.label[i] for i in kept) for c in classes})
+    for key in keys:
+        mine = [c for c in classes if tuple(c.label[i] for i in kept) == key]
+        top = _top(key, kept)
         small = [c for c in mine if not acceptable(c.count, k) or c.label == top]
         if not any(not acceptable(c.count, k) for c in small):
             result += mine
             continue
         merged, rest = _absorb(small, [c for c in mine if c not in small], k, top)
+        if only_if_safe and not acceptable(merged.count, k):
+            result += mine
+            continue
         result += [merged, *rest]
         if not acceptable(merged.count, k):
             residual.append(top)
@@ -171,8 +190,13 @@ def release_classes(cells: Mapping[Cell, CellCount], k: int) -> Release:
             raise ValueError(f"not a fine cell: {cell!r}")
     classes = [_Class(cell, [cell], cells[cell]) for cell in sorted(cells)]
     for attribute in GENERALISATION_ORDER:
+        if attribute == "child_attended":
+            # Before attendance is given up, a group still too small keeps it at county
+            # level: merged with the smallest classes of its role and attendance, when that
+            # makes it large enough (else attendance goes, among its siblings, as any other).
+            classes, _ = _keeping(classes, k, (_ROLE, _ATTENDED), only_if_safe=True)
         classes = _generalise(classes, attribute, k)
-    classes, residual = _role_level(classes, k)
+    classes, residual = _keeping(classes, k, (_ROLE,), only_if_safe=False)
     mapping = {member: item.label for item in classes for member in item.members}
     return Release(k, {cell: mapping[cell] for cell in sorted(mapping)}, tuple(sorted(residual)))
 

@@ -246,6 +246,29 @@ def test_a_lone_small_attendance_group_is_merged_with_its_smallest_sibling_last(
     assert release.released(table_key_attended(table, "yes"))[5] == "yes"
 
 
+def test_a_small_attendance_group_keeps_its_attendance_at_county_level() -> None:
+    """Young people answering in Swedish where the child (they) did not take part: too few in
+    Umeå, even with the language and the place given up; at county level, with the group of
+    Skellefteå that did not take part either, they are enough. Their attendance is kept and
+    the large group where they did take part keeps everything."""
+    table = {
+        ("youth", "12-18", "Umeå med krans", "Umeå", "sv", "no"): CellCount(3, 2),
+        ("youth", "12-18", "Umeå med krans", "Umeå", "sv", "yes"): CellCount(40, 20),
+        ("youth", "12-18", "Skellefteå/Norsjö", "Skellefteå", "other", "no"): CellCount(6, 5),
+        ("youth", "12-18", "Skellefteå/Norsjö", "Skellefteå", "other", "yes"): CellCount(30, 12),
+    }
+    release = release_classes(table, 5)
+    county_no = ("youth", "*", "*", "*", "*", "no")
+    assert release.released(("youth", "12-18", "Umeå med krans", "Umeå", "sv", "no")) == county_no
+    assert (
+        release.released(("youth", "12-18", "Skellefteå/Norsjö", "Skellefteå", "other", "no"))
+        == county_no
+    )
+    for cell in table:
+        if cell[5] == "yes":
+            assert release.released(cell) == cell
+
+
 def table_key_attended(table: dict[Cell, CellCount], attended: str) -> Cell:
     return next(cell for cell in table if cell[5] == attended)
 
