@@ -87,6 +87,17 @@ _WRITES = {
         "VALUES (:window, :role, :stage, 1) ON CONFLICT (campaign_id, role, stage) "
         "DO UPDATE SET count = funnel_counts.count + 1"
     ).bindparams(bindparam("role", type_=FunnelCount.__table__.c.role.type)),
+    # Starting leaves two marks and may add to two counts: one statement each instead of two.
+    # (The same rows, written in the same order: opened before started.)
+    "new_marks": text(
+        "INSERT INTO link_marks (mark, campaign_id) VALUES (:mark, :window), (:mark_2, :window) "
+        "ON CONFLICT DO NOTHING RETURNING mark"
+    ),
+    "counts": text(
+        "INSERT INTO funnel_counts (campaign_id, role, stage, count) "
+        "VALUES (:window, :role, :stage, 1), (:window, :role, :stage_2, 1) "
+        "ON CONFLICT (campaign_id, role, stage) DO UPDATE SET count = funnel_counts.count + 1"
+    ).bindparams(bindparam("role", type_=FunnelCount.__table__.c.role.type)),
 }
 
 
@@ -150,12 +161,31 @@ def start(
         is not None
     )
     if created:
-        if _first_time(OPENED, invitation_id, campaign_id):
-            _count(campaign_id, role, OPENED)
-        if _first_time(STARTED, invitation_id, campaign_id):
-            _count(campaign_id, role, STARTED)
+        _open_and_start(invitation_id, role, campaign_id)
     db.session.commit()
     return created
+
+
+def _open_and_start(invitation_id: int, role: Role, campaign_id: int) -> None:
+    """Leave the opened and started marks, and count each one that was not there."""
+    if len(sealing.marks(OPENED, invitation_id)) > 1:
+        # A key change is under way: a mark may be there under an earlier key.
+        for stage in (OPENED, STARTED):
+            if _first_time(stage, invitation_id, campaign_id):
+                _count(campaign_id, role, stage)
+        return
+    stage_of = {sealing.mark(stage, invitation_id): stage for stage in (OPENED, STARTED)}
+    opened, started = stage_of
+    new = [
+        stage_of[mark]
+        for mark in _write(
+            "new_marks", {"mark": opened, "mark_2": started, "window": campaign_id}
+        ).scalars()
+    ]
+    if len(new) == 2:
+        _write("counts", {"window": campaign_id, "role": role, "stage": OPENED, "stage_2": STARTED})
+    elif new:
+        _count(campaign_id, role, new[0])
 
 
 #: Built once: a page save is a third of the family's requests.
