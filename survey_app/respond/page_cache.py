@@ -64,10 +64,18 @@ def csrf_enabled() -> bool:
     return bool(current_app.config.get("WTF_CSRF_ENABLED", True))
 
 
+#: Where the token signed for the posted form waits while the next page renders (g).
+_SIGNED_TOKEN = "survey_signed_csrf_token"  # noqa: S105 (a name in g, not a secret)
+
+
 def forget_posted_form() -> None:
     """The posted form is done with: the page shown next makes its own forms (and may come
-    from the store, which refuses a token a form took before rendering)."""
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    from the store, which refuses a token a form took before rendering). The token signed
+    for it in this request is put back in the page that comes from the store: signing it
+    again costs as much as a page's database work."""
+    token = g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    if token is not None:
+        setattr(g, _SIGNED_TOKEN, token)
 
 
 def _render_with_placeholder(render: Callable[[], str]) -> str:
@@ -98,4 +106,8 @@ def stored_page(key: Hashable | None, render: Callable[[], str]) -> str:
     if not csrf_enabled():
         return store.get_or_render(key, render)
     page = store.get_or_render(key, lambda: _render_with_placeholder(render))
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    signed = g.pop(_SIGNED_TOKEN, None)
+    if signed is not None and field not in g:
+        setattr(g, field, signed)  # generate_csrf hands out the request's token from g
     return page.replace(CSRF_PLACEHOLDER, generate_csrf())
