@@ -17,7 +17,8 @@ from collections.abc import Callable, Hashable
 from flask import current_app, g, session
 from flask.sansio.app import App
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
+
+from survey_app.web.csrf_token import signed_csrf_token
 
 #: Stands in for the CSRF token in a stored page; plain ASCII that HTML escaping leaves alone.
 CSRF_PLACEHOLDER = "csrf-token-placeholder-5c1d0f"
@@ -109,5 +110,5 @@ def stored_page(key: Hashable | None, render: Callable[[], str]) -> str:
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     signed = g.pop(_SIGNED_TOKEN, None)
     if signed is not None and field not in g:
-        setattr(g, field, signed)  # generate_csrf hands out the request's token from g
-    return page.replace(CSRF_PLACEHOLDER, generate_csrf())
+        setattr(g, field, signed)  # the request's token is handed out from g
+    return page.replace(CSRF_PLACEHOLDER, signed_csrf_token())

@@ -42,12 +42,17 @@ class _Signer(TimestampSigner):
         return _derived_key(key, self.salt)
 
 
-class _Serializer(URLSafeTimedSerializer):
-    default_signer = _Signer
+class UncompressedSerializer(URLSafeTimedSerializer):
+    """itsdangerous's URL-safe timed serializer that never tries zlib on the payload (it reads
+    a compressed one as before)."""
 
     def dump_payload(self, obj: Any) -> bytes:
-        # URL-safe base64 of the JSON, without the zlib attempt (a session is a few dozen bytes).
+        # URL-safe base64 of the JSON: a session or a CSRF token is a few dozen bytes.
         return base64_encode(Serializer.dump_payload(self, obj))
+
+
+class _Serializer(UncompressedSerializer):
+    default_signer = _Signer
 
 
 class SessionInterface(SecureCookieSessionInterface):
