@@ -15,7 +15,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -37,7 +37,6 @@ from survey_app.domain.free_text import mask_identifying_details
 from survey_app.extensions import db
 from survey_app.models import (
     AgeBand,
-    Answer,
     Campaign,
     ChildAttended,
     Draft,
@@ -208,20 +207,29 @@ def save_page(invitation_id: int, answers: Mapping[str, Any], reached_page: int)
     return bool(updated.rowcount == 1)
 
 
+class ItemAnswer(NamedTuple):
+    """One answer as it goes into the seal (and, at close, into an Answer row)."""
+
+    item_key: str
+    value: int | None
+    text: str | None
+
+
 def response_answers(
     questionnaire: Questionnaire, draft_answers: Mapping[str, str | None]
-) -> list[Answer]:
+) -> list[ItemAnswer]:
     """The answers to store: every item on a page that was shown, none that a filter skipped.
 
     Free text is stored with phone numbers, identity numbers, e-mails and addresses masked.
+    (Plain tuples: they only go into the seal, and an ORM object each cost more to make.)
     """
-    answers: list[Answer] = []
+    answers: list[ItemAnswer] = []
     for page in questionnaire.visible_pages(draft_answers):
         for item in questionnaire.page_items(page, draft_answers):
             value, text = question_type(item).answer(item, draft_answers.get(item.key))
             if text:
                 text = mask_identifying_details(text)
-            answers.append(Answer(item_key=item.key, value=value, text=text))
+            answers.append(ItemAnswer(item.key, value, text))
     return answers
 
 
@@ -293,7 +301,7 @@ class Invitee:
 
 
 def sealed_response(
-    questionnaire: Questionnaire, invitee: Invitee, answers: list[Answer]
+    questionnaire: Questionnaire, invitee: Invitee, answers: list[ItemAnswer]
 ) -> dict[str, Any]:
     """The values of a SealedResponse row: a random id and the sealed answers."""
     response_id = new_response_id()
