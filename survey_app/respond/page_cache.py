@@ -46,6 +46,10 @@ class RenderedPages:
                 self._pages.popitem(last=False)
         return page
 
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
     def __len__(self) -> int:
         return len(self._pages)
 
@@ -53,6 +57,13 @@ class RenderedPages:
 def init_page_cache(app: App) -> None:
     capacity = int(app.config.get("QUESTION_PAGE_CACHE_SIZE", 2048))
     app.extensions[EXTENSION_KEY] = RenderedPages(capacity) if capacity > 0 else None
+
+
+def forget_stored_pages(app: App) -> None:
+    """Empty the app's page store (the warm-up renders pages for no one)."""
+    store: RenderedPages | None = app.extensions.get(EXTENSION_KEY)
+    if store is not None:
+        store.clear()
 
 
 def _may_use_store() -> bool:
