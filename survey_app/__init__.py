@@ -17,6 +17,7 @@ from survey_app.messaging import init_messaging
 from survey_app.ops.database import init_db
 from survey_app.ops.log_privacy import init_privacy
 from survey_app.questionnaires import init_questionnaires
+from survey_app.web.cookie_session import init_cookie_session
 from survey_app.web.headers import init_security_headers
 from survey_app.web.throttle import init_throttle
 
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_extensions(app)
     init_login(app)
     init_security_headers(app)
+    init_cookie_session(app)
     register_blueprints(app)
     register_error_pages(app)
     register_commands(app)

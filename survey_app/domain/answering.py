@@ -15,7 +15,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -37,7 +37,6 @@ from survey_app.domain.free_text import mask_identifying_details
 from survey_app.extensions import db
 from survey_app.models import (
     AgeBand,
-    Answer,
     Campaign,
     ChildAttended,
     Draft,
@@ -86,6 +85,17 @@ _WRITES = {
         "INSERT INTO funnel_counts (campaign_id, role, stage, count) "
         "VALUES (:window, :role, :stage, 1) ON CONFLICT (campaign_id, role, stage) "
         "DO UPDATE SET count = funnel_counts.count + 1"
+    ).bindparams(bindparam("role", type_=FunnelCount.__table__.c.role.type)),
+    # Starting leaves two marks and may add to two counts: one statement each instead of two.
+    # (The same rows, written in the same order: opened before started.)
+    "new_marks": text(
+        "INSERT INTO link_marks (mark, campaign_id) VALUES (:mark, :window), (:mark_2, :window) "
+        "ON CONFLICT DO NOTHING RETURNING mark"
+    ),
+    "counts": text(
+        "INSERT INTO funnel_counts (campaign_id, role, stage, count) "
+        "VALUES (:window, :role, :stage, 1), (:window, :role, :stage_2, 1) "
+        "ON CONFLICT (campaign_id, role, stage) DO UPDATE SET count = funnel_counts.count + 1"
     ).bindparams(bindparam("role", type_=FunnelCount.__table__.c.role.type)),
 }
 
@@ -150,12 +160,31 @@ def start(
         is not None
     )
     if created:
-        if _first_time(OPENED, invitation_id, campaign_id):
-            _count(campaign_id, role, OPENED)
-        if _first_time(STARTED, invitation_id, campaign_id):
-            _count(campaign_id, role, STARTED)
+        _open_and_start(invitation_id, role, campaign_id)
     db.session.commit()
     return created
+
+
+def _open_and_start(invitation_id: int, role: Role, campaign_id: int) -> None:
+    """Leave the opened and started marks, and count each one that was not there."""
+    if len(sealing.marks(OPENED, invitation_id)) > 1:
+        # A key change is under way: a mark may be there under an earlier key.
+        for stage in (OPENED, STARTED):
+            if _first_time(stage, invitation_id, campaign_id):
+                _count(campaign_id, role, stage)
+        return
+    stage_of = {sealing.mark(stage, invitation_id): stage for stage in (OPENED, STARTED)}
+    opened, started = stage_of
+    new = [
+        stage_of[mark]
+        for mark in _write(
+            "new_marks", {"mark": opened, "mark_2": started, "window": campaign_id}
+        ).scalars()
+    ]
+    if len(new) == 2:
+        _write("counts", {"window": campaign_id, "role": role, "stage": OPENED, "stage_2": STARTED})
+    elif new:
+        _count(campaign_id, role, new[0])
 
 
 #: Built once: a page save is a third of the family's requests.
@@ -178,20 +207,29 @@ def save_page(invitation_id: int, answers: Mapping[str, Any], reached_page: int)
     return bool(updated.rowcount == 1)
 
 
+class ItemAnswer(NamedTuple):
+    """One answer as it goes into the seal (and, at close, into an Answer row)."""
+
+    item_key: str
+    value: int | None
+    text: str | None
+
+
 def response_answers(
     questionnaire: Questionnaire, draft_answers: Mapping[str, str | None]
-) -> list[Answer]:
+) -> list[ItemAnswer]:
     """The answers to store: every item on a page that was shown, none that a filter skipped.
 
     Free text is stored with phone numbers, identity numbers, e-mails and addresses masked.
+    (Plain tuples: they only go into the seal, and an ORM object each cost more to make.)
     """
-    answers: list[Answer] = []
+    answers: list[ItemAnswer] = []
     for page in questionnaire.visible_pages(draft_answers):
         for item in questionnaire.page_items(page, draft_answers):
             value, text = question_type(item).answer(item, draft_answers.get(item.key))
             if text:
                 text = mask_identifying_details(text)
-            answers.append(Answer(item_key=item.key, value=value, text=text))
+            answers.append(ItemAnswer(item.key, value, text))
     return answers
 
 
@@ -224,7 +262,8 @@ _INVITEE = (
 )
 _NOW = bindparam("now", type_=UTCDateTime())
 #: On PostgreSQL: closing the window (an UPDATE of this row) waits for the submit, or the
-#: submit waits for the close and then sees the window closed. SQLite has one writer anyway.
+#: submit waits for the close and then sees the window closed. SQLite has one writer anyway
+#: (and renders no FOR SHARE): the statement is not sent there.
 _SHARE_WINDOW = (
     select(Campaign.id).where(Campaign.id == bindparam("window")).with_for_update(read=True)
 )
@@ -262,7 +301,7 @@ class Invitee:
 
 
 def sealed_response(
-    questionnaire: Questionnaire, invitee: Invitee, answers: list[Answer]
+    questionnaire: Questionnaire, invitee: Invitee, answers: list[ItemAnswer]
 ) -> dict[str, Any]:
     """The values of a SealedResponse row: a random id and the sealed answers."""
     response_id = new_response_id()
@@ -313,7 +352,8 @@ def submit(
         db.session.rollback()
         return SubmitOutcome.ALREADY_COMPLETED
     window = {"window": invitee.campaign_id, "now": now}
-    connection.execute(_SHARE_WINDOW, window)
+    if connection.dialect.name != "sqlite":
+        connection.execute(_SHARE_WINDOW, window)
     try:
         claimed = connection.execute(
             _CLAIM, {**window, "mark": sealing.mark(ANSWERED, invitation_id)}

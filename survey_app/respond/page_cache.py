@@ -17,7 +17,8 @@ from collections.abc import Callable, Hashable
 from flask import current_app, g, session
 from flask.sansio.app import App
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
+
+from survey_app.web.csrf_token import signed_csrf_token
 
 #: Stands in for the CSRF token in a stored page; plain ASCII that HTML escaping leaves alone.
 CSRF_PLACEHOLDER = "csrf-token-placeholder-5c1d0f"
@@ -45,6 +46,10 @@ class RenderedPages:
                 self._pages.popitem(last=False)
         return page
 
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
     def __len__(self) -> int:
         return len(self._pages)
 
@@ -52,6 +57,13 @@ class RenderedPages:
 def init_page_cache(app: App) -> None:
     capacity = int(app.config.get("QUESTION_PAGE_CACHE_SIZE", 2048))
     app.extensions[EXTENSION_KEY] = RenderedPages(capacity) if capacity > 0 else None
+
+
+def forget_stored_pages(app: App) -> None:
+    """Empty the app's page store (the warm-up renders pages for no one)."""
+    store: RenderedPages | None = app.extensions.get(EXTENSION_KEY)
+    if store is not None:
+        store.clear()
 
 
 def _may_use_store() -> bool:
@@ -64,10 +76,18 @@ def csrf_enabled() -> bool:
     return bool(current_app.config.get("WTF_CSRF_ENABLED", True))
 
 
+#: Where the token signed for the posted form waits while the next page renders (g).
+_SIGNED_TOKEN = "survey_signed_csrf_token"  # noqa: S105 (a name in g, not a secret)
+
+
 def forget_posted_form() -> None:
     """The posted form is done with: the page shown next makes its own forms (and may come
-    from the store, which refuses a token a form took before rendering)."""
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    from the store, which refuses a token a form took before rendering). The token signed
+    for it in this request is put back in the page that comes from the store: signing it
+    again costs as much as a page's database work."""
+    token = g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    if token is not None:
+        setattr(g, _SIGNED_TOKEN, token)
 
 
 def _render_with_placeholder(render: Callable[[], str]) -> str:
@@ -98,4 +118,8 @@ def stored_page(key: Hashable | None, render: Callable[[], str]) -> str:
     if not csrf_enabled():
         return store.get_or_render(key, render)
     page = store.get_or_render(key, lambda: _render_with_placeholder(render))
-    return page.replace(CSRF_PLACEHOLDER, generate_csrf())
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    signed = g.pop(_SIGNED_TOKEN, None)
+    if signed is not None and field not in g:
+        setattr(g, field, signed)  # the request's token is handed out from g
+    return page.replace(CSRF_PLACEHOLDER, signed_csrf_token())

@@ -10,9 +10,11 @@ the last submits.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from survey_app.domain.answering import SubmitOutcome, record_opened, save_page, start, submit
 from survey_app.domain.links import invitation_for_token
@@ -29,7 +31,7 @@ from survey_app.questionnaires import (
 from survey_app.respond import blueprint
 from survey_app.respond.forms import StartForm
 from survey_app.respond.gate import COMPLETED_KEY, closed_or_answered_page, thanks_page
-from survey_app.respond.page_cache import init_page_cache
+from survey_app.respond.page_cache import csrf_enabled, init_page_cache
 from survey_app.respond.pages import (
     ViewResult,
     current_page,
@@ -45,9 +47,11 @@ from survey_app.respond.pages import (
 )
 from survey_app.respond.visit import DraftState, Visit, load_visit
 from survey_app.web.access import public
+from survey_app.web.csrf_token import signed_csrf_token
 from survey_app.web.throttle import count_unknown_link, unknown_link_refused
 
 INVITATION_KEY = "invitation"
+FormT = TypeVar("FormT", bound=FlaskForm)
 
 # Every POST here validates a FlaskForm, whose CSRF check lets a stale page be shown again
 # with the person's answers instead of the global handler's generic error page.
@@ -74,6 +78,14 @@ def load_session_visit() -> ViewResult | None:
             session[SESSION_KEY] = chosen
         return redirect(request.path)  # drop the parameter, known or not
     return None
+
+
+def _posted_form(form_class: type[FormT]) -> FormT:
+    """The posted form, its CSRF token signed the cheap way first (the form finds it in g;
+    survey_app.web.csrf_token)."""
+    if csrf_enabled():
+        signed_csrf_token()
+    return form_class()
 
 
 def _link_not_valid() -> tuple[str, int]:
@@ -142,7 +154,7 @@ def start_page() -> ViewResult:
         return _no_session()
     if request.method == "GET" or closed_or_answered_page(visit) is not None:
         return _start_or_blocked(visit)
-    if not StartForm().validate_on_submit():
+    if not _posted_form(StartForm).validate_on_submit():
         flash(_("Sidan hade varit öppen länge. Tryck på knappen en gång till."), "error")
         return _start_or_blocked(visit)
     questionnaire = _questionnaire(visit)
@@ -210,7 +222,7 @@ def _answer_page(
 ) -> ViewResult:
     """A page's answers posted: back, shown again with what to correct, saved, or submitted."""
     items = questionnaire.page_items(page, draft.answers)
-    form = page_form_class(questionnaire, items)()
+    form = _posted_form(page_form_class(questionnaire, items))
     if request.form.get("action") == "back":
         return _go_back(visit, questionnaire, draft, page, _kept_answers(items, form))
     if not form.validate_on_submit():
@@ -283,7 +295,11 @@ def seen() -> ViewResult:
     opened when it starts.
     """
     visit: Visit | None = g.visit
-    if visit is not None and StartForm().validate_on_submit() and not visit.has_ended(utcnow()):
+    if (
+        visit is not None
+        and _posted_form(StartForm).validate_on_submit()
+        and not visit.has_ended(utcnow())
+    ):
         record_opened(visit.id, visit.role, visit.campaign_id)
     return "", 204
 

@@ -11,6 +11,7 @@ from flask import Flask
 
 from survey_app.extensions import db
 from survey_app.ops.warm_up import warm_up
+from survey_app.respond.page_cache import EXTENSION_KEY
 
 
 def _row_counts() -> dict[str, int]:
@@ -38,6 +39,8 @@ def test_warming_up_compiles_templates_writes_nothing_and_closes_its_connections
     assert isinstance(pool, sa.pool.QueuePool)  # the pool that counts its checked-out ones
     assert pool.checkedout() == 0
     assert _row_counts() == before
+    # The start pages it rendered for a visit that does not exist are not kept.
+    assert len(app.extensions[EXTENSION_KEY]) == 0
 
 
 def test_a_database_that_is_not_there_does_not_stop_the_master(
