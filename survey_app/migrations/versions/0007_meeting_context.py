@@ -28,24 +28,29 @@ _RELEASED = tuple(f"released_{name}" for name in _FINE)
 _LENGTHS = {"age_band": 8, "area": 80, "municipality": 80, "language_group": 8}
 
 
+def _role() -> sa.Column[str]:
+    """A role column as the model declares it (an enum kept by a CHECK constraint)."""
+    return sa.Column(
+        "role",
+        sa.Enum(
+            "guardian",
+            "child",
+            "youth",
+            name="role",
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+        ),
+        nullable=False,
+    )
+
+
 def _released_cells(with_attendance: bool) -> None:
     attendance = ["child_attended"] if with_attendance else []
     op.create_table(
         "released_cells",
         sa.Column("campaign_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "role",
-            sa.Enum(
-                "guardian",
-                "child",
-                "youth",
-                name="role",
-                native_enum=False,
-                create_constraint=True,
-                length=16,
-            ),
-            nullable=False,
-        ),
+        _role(),
         *(sa.Column(name, sa.String(length=_LENGTHS[name]), nullable=False) for name in _FINE),
         *(sa.Column(name, sa.String(length=8), nullable=False) for name in attendance),
         *(
@@ -114,19 +119,7 @@ def upgrade() -> None:
     op.create_table(
         "released_service_counts",
         sa.Column("campaign_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "role",
-            sa.Enum(
-                "guardian",
-                "child",
-                "youth",
-                name="role",
-                native_enum=False,
-                create_constraint=True,
-                length=16,
-            ),
-            nullable=False,
-        ),
+        _role(),
         sa.Column("service", sa.String(length=24), nullable=False),
         sa.Column("invited", sa.Integer(), nullable=False),
         sa.Column("completed", sa.Integer(), nullable=False),
