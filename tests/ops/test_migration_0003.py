@@ -11,45 +11,28 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from survey_app import create_app
 from survey_app.domain.answering import has_answered
 from survey_app.domain.links import invitation_for_token
 from survey_app.domain.tokens import hash_token, new_token
 from survey_app.extensions import db
 from tests.answers import draft_of, funnel_counts, submitted
-from tests.conftest import worker_name
-from tests.postgres import create_worker_database
+from tests.ops.migrated import app_at_revision
 
-POSTGRES_URL = os.environ.get("SURVEY_TEST_DATABASE_URL", "")
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 @pytest.fixture
-def old_database(tmp_path) -> Iterator[Flask]:
+def old_database(tmp_path: Path) -> Iterator[Flask]:
     """An app on a database migrated to 0002 only."""
-    if POSTGRES_URL:
-        url = create_worker_database(POSTGRES_URL, f"{worker_name()}_m3")
-    else:
-        url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    app = create_app(
-        {
-            "SURVEY_ENV": "testing",
-            "SECRET_KEY": "migration-test",
-            "SURVEY_DATABASE_URL": url,
-            "MIN_GROUP_SIZE": 2,
-        }
-    )
-    with app.app_context():
-        upgrade(revision="0002")
+    with app_at_revision(tmp_path, "0002") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _insert(table: str, **values: object) -> int:

@@ -10,42 +10,25 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
-from survey_app import create_app
 from survey_app.domain.release import window_groups
 from survey_app.extensions import db
-from tests.conftest import worker_name
-from tests.postgres import create_worker_database
+from tests.ops.migrated import app_at_revision
 
-POSTGRES_URL = os.environ.get("SURVEY_TEST_DATABASE_URL", "")
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 RELEASED = ("*", "*", "*", "*")
 
 
 @pytest.fixture
-def database_at_0006(tmp_path) -> Iterator[Flask]:
-    if POSTGRES_URL:
-        url = create_worker_database(POSTGRES_URL, f"{worker_name()}_m7")
-    else:
-        url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    app = create_app(
-        {
-            "SURVEY_ENV": "testing",
-            "SECRET_KEY": "migration-test",
-            "SURVEY_DATABASE_URL": url,
-            "MIN_GROUP_SIZE": 2,
-        }
-    )
-    with app.app_context():
-        upgrade(revision="0006")
+def database_at_0006(tmp_path: Path) -> Iterator[Flask]:
+    with app_at_revision(tmp_path, "0006") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _insert(table: str, returning: bool = True, **values: object) -> int:
