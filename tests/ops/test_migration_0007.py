@@ -130,6 +130,14 @@ def test_a_window_released_before_keeps_its_figures(database_at_0006: Flask) -> 
     assert {groups.release.released(row.cell) for row in groups.invitations} == {top}
     assert groups.services == {}
     db.session.rollback()  # on PostgreSQL a read's open transaction would block the DROP
+    # As if released after 0007: one copy kept its area. Going back keeps the safe copy.
+    db.session.execute(
+        sa.text(
+            "UPDATE released_cells SET released_area = area, released_age_band = age_band"
+            " WHERE child_attended = 'yes'"
+        )
+    )
+    db.session.commit()
 
     downgrade(revision="0006")
     rows = db.session.execute(sa.text("SELECT role, released_area FROM released_cells")).all()

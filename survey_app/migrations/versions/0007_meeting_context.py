@@ -13,6 +13,9 @@ Revises: 0006
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -73,7 +76,10 @@ def _columns(with_attendance: bool) -> list[str]:
     return names + (["child_attended", "released_child_attended"] if with_attendance else [])
 
 
-def upgrade() -> None:
+def _rebuild_released_cells(
+    with_attendance: bool, rows: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+) -> None:
+    """Recreate released_cells with or without attendance, its rows made from the old ones."""
     connection = op.get_bind()
     old = [
         dict(row._mapping)
@@ -82,21 +88,39 @@ def upgrade() -> None:
         )
     ]
     op.drop_table("released_cells")
-    _released_cells(with_attendance=True)
-    rows = [
-        {**row, "child_attended": value, "released_child_attended": GENERALISED}
-        for row in old
-        for value in ATTENDANCE
-    ]
-    if rows:
-        names = _columns(True)
+    _released_cells(with_attendance)
+    new = rows(old)
+    if new:
+        names = _columns(with_attendance)
         connection.execute(
             sa.text(
                 f"INSERT INTO released_cells ({', '.join(names)}) "
                 f"VALUES ({', '.join(':' + name for name in names)})"
             ),
-            rows,
+            new,
         )
+
+
+def _one_per_attendance(old: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {**row, "child_attended": value, "released_child_attended": GENERALISED}
+        for row in old
+        for value in ATTENDANCE
+    ]
+
+
+def _most_generalised_copy(old: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Back to one row per five-attribute cell. A window released before 0007 has copies that
+    # say the same; one released after may have released them differently: keep the most
+    # generalised copy, which is the safe one.
+    unique: dict[tuple[object, ...], dict[str, Any]] = {}
+    for row in sorted(old, key=lambda r: sum(r[name] == GENERALISED for name in _RELEASED)):
+        unique[tuple(row[name] for name in ("campaign_id", "role", *_FINE))] = row
+    return list(unique.values())
+
+
+def upgrade() -> None:
+    _rebuild_released_cells(True, _one_per_attendance)
 
     with op.batch_alter_table("responses", table_kwargs={"sqlite_with_rowid": False}) as batch_op:
         batch_op.add_column(
@@ -143,27 +167,4 @@ def downgrade() -> None:
     with op.batch_alter_table("responses", table_kwargs={"sqlite_with_rowid": False}) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_responses_known_child_attended"), type_="check")
         batch_op.drop_column("child_attended")
-    connection = op.get_bind()
-    # Back to one row per five-attribute cell. A window released before 0007 has copies that
-    # say the same; one released after may have released them differently: keep the most
-    # generalised copy, which is the safe one.
-    old = [
-        dict(row._mapping)
-        for row in connection.execute(
-            sa.text(f"SELECT {', '.join(_columns(False))} FROM released_cells")
-        )
-    ]
-    op.drop_table("released_cells")
-    _released_cells(with_attendance=False)
-    unique: dict[tuple[object, ...], dict[str, object]] = {}
-    for row in sorted(old, key=lambda r: sum(r[name] == GENERALISED for name in _RELEASED)):
-        unique[tuple(row[name] for name in ("campaign_id", "role", *_FINE))] = row
-    if unique:
-        names = _columns(False)
-        connection.execute(
-            sa.text(
-                f"INSERT INTO released_cells ({', '.join(names)}) "
-                f"VALUES ({', '.join(':' + name for name in names)})"
-            ),
-            list(unique.values()),
-        )
+    _rebuild_released_cells(False, _most_generalised_copy)
