@@ -217,6 +217,35 @@ def prepare_database(url: str, invitations: int, role: str = "guardian") -> list
     return tokens
 
 
+def postgres_round_trips(app: Any, one_walk: Any) -> dict[str, int]:
+    """What one walk sent to PostgreSQL, read from libpq's own protocol trace: each Sync ends a
+    statement (psycopg's extended protocol) and each Query is a BEGIN, COMMIT or ROLLBACK; each
+    is one round trip, the client waiting for the server's answer."""
+    from survey_app.extensions import db
+
+    with tempfile.NamedTemporaryFile("w+") as trace, app.app_context():
+        db.engine.dispose()  # new connections, traced from their first message
+
+        def traced(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.pgconn.trace(trace.fileno())
+
+        sa.event.listen(db.engine, "connect", traced)
+        try:
+            one_walk()
+        finally:
+            sa.event.remove(db.engine, "connect", traced)
+            db.engine.dispose()
+        # (libpq writes through its own buffer, flushed when the connection closes)
+        lines = Path(trace.name).read_text().splitlines()
+    sent = [line.split("\t")[3:4] for line in lines if line.split("\t")[1:2] == ["F"]]
+    statements, commands = sent.count(["Sync"]), sent.count(["Query"])
+    return {
+        "statements": statements,
+        "transaction_commands": commands,
+        "round_trips": statements + commands,
+    }
+
+
 def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -1,7 +1,11 @@
-"""Server CPU time in-process (Flask test client, production settings, SQLite): less sensitive
-to a noisy machine than wall-clock load tests, and it says what one core can do.
+"""Server CPU time in-process (Flask test client, production settings, SQLite or PostgreSQL): less
+sensitive to a noisy machine than wall-clock load tests, and it says what one core can do.
 
-  python benchmarks/cpu_per_page.py [--respondents 30] [--runs 5] [--profile]
+  python benchmarks/cpu_per_page.py [--respondents 30] [--runs 5] [--profile [link|respondent]]
+                                    [--postgres SERVER_URL]
+
+On PostgreSQL the figure is this process's CPU only (the driver included, the server's own
+backend not: load_family_path.py counts that).
 
 The headline is what a family experiences: a fresh link to the first question (every request
 that takes, redirects followed) and a complete respondent, walked as a phone with the page's
@@ -16,6 +20,7 @@ import argparse
 import cProfile
 import gc
 import json
+import os
 import pstats
 import statistics
 import sys
@@ -29,8 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.common import (
     GZIP,
     IN_PROCESS_ENVIRONMENT,
+    fresh_postgres_database,
     machine,
     next_post,
+    postgres_round_trips,
     prepare_database,
     walk,
 )
@@ -44,9 +51,14 @@ def _timed(units: int, one: Any) -> tuple[float, list[Any]]:
     return (time.process_time() - started) / units, outcomes
 
 
-def run(respondents: int, runs: int, profile: bool) -> dict[str, Any]:
+def run(
+    respondents: int, runs: int, profile: str | None, postgres: str | None = None
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="sip-cpu-") as scratch:
-        url = f"sqlite:///{Path(scratch) / 'cpu.sqlite3'}"
+        if postgres:
+            url = fresh_postgres_database(postgres, "sip_cpu_bench")
+        else:
+            url = f"sqlite:///{Path(scratch) / 'cpu.sqlite3'}"
         tokens = prepare_database(url, (runs + 1) * respondents * 2 + 60)
         app = create_app({**IN_PROCESS_ENVIRONMENT, "SURVEY_DATABASE_URL": url})
         gc.freeze()  # as deployed: gunicorn.conf.py freezes the loaded app before forking
@@ -70,17 +82,33 @@ def run(respondents: int, runs: int, profile: bool) -> dict[str, Any]:
             walks["respondent"] = done[-1]
             cpu, _done = _timed(respondents * 10, lambda: replay.get("/s/q/1", headers=GZIP))
             figures["replay"].append(cpu)
+        if postgres:
+            trips = {
+                "link": postgres_round_trips(
+                    app, lambda: walk(app.test_client(), tokens.pop(), whole=False)
+                ),
+                "respondent": postgres_round_trips(
+                    app, lambda: walk(app.test_client(), tokens.pop())
+                ),
+            }
         if profile:
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)  # CPU, not time spent waiting
             profiler.enable()
             for _ in range(respondents):
-                walk(app.test_client(), tokens.pop(), whole=False)
+                walk(app.test_client(), tokens.pop(), whole=profile == "respondent")
             profiler.disable()
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats(
+                os.environ.get("SIP_PROFILE_SORT", "cumulative")
+            ).print_stats(int(os.environ.get("SIP_PROFILE_LINES", "25")))
+    if postgres:
+        round_trips = {f"postgresql_{walked}": trips[walked] for walked in ("link", "respondent")}
+    else:
+        round_trips = {}
     link = statistics.median(figures["link"])
     whole = statistics.median(figures["respondent"])
     return {
         "machine": machine(),
+        "database": "postgresql" if postgres else "sqlite",
         "runs": runs,
         "link_to_first_question_cpu_ms": round(link * 1000, 2),
         "link_to_first_question_requests": walks["link"].requests,
@@ -89,6 +117,7 @@ def run(respondents: int, runs: int, profile: bool) -> dict[str, Any]:
         "respondent_requests": walks["respondent"].requests,
         "respondent_bytes": walks["respondent"].received,
         "replayed_first_page_get_cpu_ms": round(statistics.median(figures["replay"]) * 1000, 2),
+        **round_trips,
         "all_link_ms": [round(v * 1000, 2) for v in figures["link"]],
         "all_respondent_ms": [round(v * 1000, 2) for v in figures["respondent"]],
     }
@@ -98,9 +127,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=30)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="link",
+        choices=("link", "respondent"),
+        help="print a cProfile of fresh links (or of complete respondents)",
+    )
+    parser.add_argument("--postgres", metavar="SERVER_URL", help="a database is created there")
     arguments = parser.parse_args()
-    print(json.dumps(run(arguments.respondents, arguments.runs, arguments.profile), indent=2))
+    figures = run(arguments.respondents, arguments.runs, arguments.profile, arguments.postgres)
+    print(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import gzip
 import json
 import re
@@ -59,6 +60,8 @@ class Failure(Exception):
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
+    #: The same latencies by request ("GET link", "POST /s/q/2", …): which one makes the tail.
+    by_request: dict[str, list[float]] = field(default_factory=dict)
     completed: int = 0
     errors: list[str] = field(default_factory=list)
     requests: int = 0
@@ -96,7 +99,10 @@ class Visitor:
             response = await reader.read(-1)
         finally:
             writer.close()
-        self.tally.latencies.append(time.perf_counter() - started)
+        latency = time.perf_counter() - started
+        self.tally.latencies.append(latency)
+        label = f"{method} {path}" if method == "POST" or path.startswith("/s/q/") else "GET link"
+        self.tally.by_request.setdefault(label, []).append(latency)
         self.tally.requests += 1
         head, _, payload = response.partition(b"\r\n\r\n")
         status = int(head[9:12]) if head.startswith(b"HTTP/1.") else 0
@@ -196,6 +202,13 @@ def _figures(tally: Tally, elapsed: float, concurrency: int) -> dict[str, object
         "completed": tally.completed,
         "errors": len(tally.errors),
         "first_errors": tally.errors[:3],
+        "p50_p99_ms_by_request": {
+            label: [
+                round(percentile(latencies, 0.50) * 1000, 1),
+                round(percentile(latencies, 0.99) * 1000, 1),
+            ]
+            for label, latencies in sorted(tally.by_request.items())
+        },
     }
 
 
@@ -359,6 +372,7 @@ def run(
     postgres_url: str,
     workers: int | None,
     invitations: int,
+    warm_up: float = 2.0,
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="sip-bench-") as scratch:
         if database == "sqlite":
@@ -366,9 +380,22 @@ def run(
         else:
             url = fresh_postgres_database(postgres_url, "sip_bench")
         tokens = prepare_database(url, invitations)
-        results: dict[str, object] = {"database": database, "machine": machine()}
+        results: dict[str, object] = {
+            "database": database,
+            "machine": machine(),
+            "warm_up_seconds": warm_up,
+        }
         postgres = database == "postgresql"
         with gunicorn(url, workers) as (base_url, server):
+            # Not measured: the first seconds after a start, while every worker connects to the
+            # database and psycopg prepares each statement on its fifth use on a connection;
+            # a running service has long done both.
+            warm = asyncio.run(_walks(base_url, tokens, max(concurrencies), warm_up, whole=True))[0]
+            tokens = tokens[warm.completed + len(warm.errors) + max(concurrencies) :]
+            # The load generator's own garbage collections (a full one walks every object of
+            # the app it imported to seed the database) would count as the server's latency.
+            gc.collect()
+            gc.freeze()
             for concurrency in concurrencies:
                 fresh = _with_cpu(
                     server,
@@ -413,6 +440,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py")
     parser.add_argument("--invitations", type=int, default=20_000)
+    parser.add_argument(
+        "--warm-up", type=float, default=2.0, help="seconds of respondents not measured"
+    )
     arguments = parser.parse_args()
     if arguments.database == "postgresql" and not arguments.postgres_url:
         parser.error("--postgres-url is needed for --database postgresql")
@@ -423,6 +453,7 @@ def main() -> None:
         arguments.postgres_url,
         arguments.workers,
         arguments.invitations,
+        arguments.warm_up,
     )
     print(json.dumps(results, indent=2, ensure_ascii=False))
 

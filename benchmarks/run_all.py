@@ -81,7 +81,7 @@ def main() -> None:
         "arguments": vars(arguments) | {"out": str(arguments.out)},
     }
 
-    results["cpu"] = cpu = cpu_per_page.run(respondents=30, runs=5, profile=False)
+    results["cpu"] = cpu = cpu_per_page.run(respondents=30, runs=5, profile=None)
     floor = flask_floor.run(seconds=10, runs=arguments.runs) if shutil.which("wrk") else None
     results["floor"] = floor
     results["weight"] = weight = page_weight.run(runs=arguments.runs)
