@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, delete, insert, select
 
 from survey_app.domain.tokens import hash_token, looks_like_token, new_token, new_typeable_token
+from survey_app.domain.transactions import outside_transaction
 from survey_app.extensions import db
 from survey_app.models import Link
 
@@ -33,9 +34,8 @@ def invitation_for_token(token: str) -> int | None:
     """The invitation a link opens; None for anything malformed, unknown or revoked."""
     if not looks_like_token(token):
         return None
-    found: int | None = (
-        db.session.connection().execute(_FIND, {"token_hash": hash_token(token)}).scalar()
-    )
+    with outside_transaction() as connection:
+        found: int | None = connection.execute(_FIND, {"token_hash": hash_token(token)}).scalar()
     return found
 
 

@@ -19,7 +19,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from survey_app.domain.links import invitation_for_token
 from survey_app.extensions import db
 from survey_app.i18n import DEFAULT_LANGUAGE, FAMILY_LANGUAGES
-from survey_app.models import AgeBand, CampaignState, Role, Team, utcnow
+from survey_app.models import (
+    AgeBand,
+    Area,
+    CampaignState,
+    ChildAttended,
+    Municipality,
+    Role,
+    Team,
+    utcnow,
+)
 from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE, all_questionnaires
 from survey_app.respond.page_cache import forget_stored_pages
 from survey_app.respond.pages import start_page
@@ -77,10 +86,17 @@ def _start_pages(app: Flask) -> None:
     it touches in pages shared with the master: about 5 MB more of each worker's own memory.
     """
     with app.app_context():
-        team_id = db.session.scalar(select(Team.id).order_by(Team.id).limit(1))
+        place = db.session.execute(
+            select(Team.id, Municipality.name, Area.name)
+            .join(Municipality, Municipality.id == Team.municipality_id)
+            .join(Area, Area.id == Municipality.area_id)
+            .order_by(Team.id)
+            .limit(1)
+        ).first()
         db.session.remove()
-    if team_id is None:
+    if place is None:
         return  # an empty database: nothing to show a place for
+    team_id, municipality, area = place
     now = utcnow()
     for role, questionnaire_key in QUESTIONNAIRE_FOR_ROLE.items():
         with app.test_request_context(
@@ -96,6 +112,11 @@ def _start_pages(app: Flask) -> None:
                 meeting_id=0,
                 team_id=team_id,
                 age_band=AgeBand.YOUTH if role == Role.YOUTH else AgeBand.CHILD,
+                child_attended=ChildAttended.YES,
+                services=None,
+                municipality=municipality,
+                area=area,
+                hands_over=False,
                 campaign_id=0,
                 campaign_state=CampaignState.OPEN,
                 opens_at=now,

@@ -14,11 +14,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
-from sqlalchemy import bindparam, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey_app.extensions import db
-from survey_app.models import Area, Municipality, Role, Team
+from survey_app.models import Role
 from survey_app.questionnaires import Item, Questionnaire, page_form_class
 from survey_app.respond.forms import StartForm
 from survey_app.respond.page_cache import forget_posted_form, stored_page
@@ -28,15 +26,6 @@ from survey_app.respond.visit import DraftState, Visit
 SCRIPT_FIELD = "js"
 
 ViewResult = str | WerkzeugResponse | tuple[str, int]
-
-#: The names the start page gives the meeting's place ("HLT-teamet i Åsele").
-_PLACE = (
-    select(Municipality.name, Area.name)
-    .select_from(Team)
-    .join(Municipality, Municipality.id == Team.municipality_id)
-    .join(Area, Area.id == Municipality.area_id)
-    .where(Team.id == bindparam("team"))
-)
 
 
 def by_script() -> bool:
@@ -66,7 +55,7 @@ def current_page(questionnaire: Questionnaire, draft: DraftState) -> int:
 
 def start_page(visit: Visit, questionnaire: Questionnaire) -> str:
     """The start page: who asks and why; with a guardian's first question until begun."""
-    municipality, area = db.session.connection().execute(_PLACE, {"team": visit.team_id}).one()
+    municipality, area = visit.municipality, visit.area
     resuming = visit.draft is not None
     first = starts_with_first_page(visit)
     items = questionnaire.page_items(1, {}) if first else ()

@@ -278,7 +278,8 @@ def _submit(
 ) -> ViewResult:
     # The last page goes straight into the response: saving it to the draft first would be
     # one more commit (an fsync on SQLite) for a draft the submit deletes.
-    if submit(visit.id, questionnaire, answers) is SubmitOutcome.WINDOW_CLOSED:
+    outcome = submit(visit.id, questionnaire, answers, invitee=visit.invitee())
+    if outcome is SubmitOutcome.WINDOW_CLOSED:
         return redirect(url_for(".start_page"))  # shows the "closed" page; nothing was stored
     session[COMPLETED_KEY] = visit.id
     answered = replace(visit, answered=True, draft=None)

@@ -13,21 +13,33 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import request
 from sqlalchemy import bindparam, exists, select
+from sqlalchemy.orm import aliased
 
 from survey_app.domain import sealing
-from survey_app.domain.answering import ANSWERED, DRAFT, has_answered, open_draft
-from survey_app.extensions import db
+from survey_app.domain.answering import (
+    ANSWERED,
+    DRAFT,
+    MEETING_SERVICES,
+    Invitee,
+    has_answered,
+    meeting_services,
+    open_draft,
+)
+from survey_app.domain.transactions import outside_transaction
 from survey_app.models import (
     AgeBand,
+    Area,
     Campaign,
     CampaignState,
+    ChildAttended,
     Draft,
     Invitation,
     LinkMark,
     Meeting,
+    Municipality,
     Role,
+    Team,
 )
 from survey_app.models.campaign import window_has_ended
 
@@ -55,6 +67,15 @@ class Visit:
     meeting_id: int
     team_id: int
     age_band: AgeBand
+    child_attended: ChildAttended
+    #: The meeting's services, as "a,b" (None when none were recorded).
+    services: str | None
+    #: The names the start page gives the meeting's place ("HLT-teamet i Åsele").
+    municipality: str
+    area: str
+    #: A child's link was handed over to this (guardian's) phone, and is neither opted out
+    #: nor withdrawn: the thank-you page then looks up whose turn it is.
+    hands_over: bool
     campaign_id: int
     campaign_state: CampaignState
     opens_at: datetime
@@ -63,6 +84,21 @@ class Visit:
 
     def has_ended(self, now: datetime) -> bool:
         return window_has_ended(self.campaign_state, self.closes_at, now)
+
+    def invitee(self) -> Invitee:
+        """What the submit seals with the answers, read with the page (one look-up less)."""
+        return Invitee(
+            self.role,
+            self.team_id,
+            self.age_band,
+            self.language,
+            self.campaign_id,
+            self.child_attended,
+            meeting_services(self.services),
+        )
+
+
+_HANDED_OVER = aliased(Invitation)
 
 
 def _visit_query(answered: Any) -> Any:
@@ -77,6 +113,17 @@ def _visit_query(answered: Any) -> Any:
             Invitation.meeting_id,
             Meeting.team_id,
             Meeting.age_band,
+            Meeting.child_attended,
+            MEETING_SERVICES,
+            Municipality.name.label("municipality"),
+            Area.name.label("area"),
+            exists()
+            .where(
+                _HANDED_OVER.handover_from_id == Invitation.id,
+                _HANDED_OVER.opted_out_at.is_(None),
+                _HANDED_OVER.withdrawn_at.is_(None),
+            )
+            .label("hands_over"),
             Meeting.campaign_id,
             Campaign.state.label("campaign_state"),
             Campaign.opens_at,
@@ -85,6 +132,9 @@ def _visit_query(answered: Any) -> Any:
         )
         .join(Meeting, Meeting.id == Invitation.meeting_id)
         .join(Campaign, Campaign.id == Meeting.campaign_id)
+        .join(Team, Team.id == Meeting.team_id)
+        .join(Municipality, Municipality.id == Team.municipality_id)
+        .join(Area, Area.id == Municipality.area_id)
         .outerjoin(Draft, Draft.key == bindparam("draft_key"))
         .where(Invitation.id == bindparam("invitation_id"))
     )
@@ -99,30 +149,19 @@ _VISIT_ANY_KEY = _visit_query(LinkMark.mark.in_(bindparam("answered_marks", expa
 
 
 def load_visit(invitation_id: int) -> Visit | None:
-    # Through the session's connection (same transaction as a POST's writes), but without the
-    # ORM's statement handling, which a plain row does not need. A GET only reads: without a
-    # transaction it is one round trip to PostgreSQL instead of three (BEGIN, SELECT, ROLLBACK).
-    # (Only on PostgreSQL: SQLite begins no transaction for a SELECT, and switching the mode
-    # costs more there than it saves. And only when the request has not begun a transaction
-    # already, as tests that share a session with the app have.)
-    reading = (
-        request.method in ("GET", "HEAD")
-        and db.engine.dialect.name == "postgresql"
-        and not db.session().in_transaction()
-    )
-    connection = db.session.connection(
-        execution_options={"isolation_level": "AUTOCOMMIT"} if reading else None
-    )
+    # Outside a transaction on PostgreSQL: one round trip instead of three (BEGIN, SELECT,
+    # ROLLBACK or COMMIT; survey_app.domain.transactions). Core, not the ORM: a plain row.
     draft_key = sealing.mark(DRAFT, invitation_id)
     answered = sealing.marks(ANSWERED, invitation_id)
-    row = connection.execute(
-        _VISIT if len(answered) == 1 else _VISIT_ANY_KEY,
-        {
-            "invitation_id": invitation_id,
-            "answered_marks": answered[0] if len(answered) == 1 else list(answered),
-            "draft_key": draft_key,
-        },
-    ).one_or_none()
+    with outside_transaction() as connection:
+        row = connection.execute(
+            _VISIT if len(answered) == 1 else _VISIT_ANY_KEY,
+            {
+                "invitation_id": invitation_id,
+                "answered_marks": answered[0] if len(answered) == 1 else list(answered),
+                "draft_key": draft_key,
+            },
+        ).one_or_none()
     if row is None:
         return None
     columns = dict(row._mapping)
@@ -152,5 +191,8 @@ def handover_child_id(guardian: Visit | None) -> int | None:
     """
     if guardian is None or guardian.role != Role.GUARDIAN or not guardian.answered:
         return None
-    children = db.session.connection().execute(_HANDOVER_CHILDREN, {"guardian": guardian.id})
-    return next((child for child in children.scalars() if not has_answered(child)), None)
+    if not guardian.hands_over:
+        return None  # (most guardians: no look-up)
+    with outside_transaction() as connection:
+        children = connection.execute(_HANDOVER_CHILDREN, {"guardian": guardian.id}).scalars()
+        return next((child for child in children.all() if not has_answered(child)), None)
