@@ -3,7 +3,7 @@
   python benchmarks/flask_floor.py [--seconds 10] [--runs 3]
 
 A one-line Flask view ("hello") under gunicorn with the service's worker set-up (sync
-workers, 2 × cores + 1) on 127.0.0.1, loaded by wrk at 50 connections. No database, no
+workers, 2 × cores) on 127.0.0.1, loaded by wrk at 50 connections. No database, no
 template, no session, no extension: any page of the service costs more than this. It tells
 which throughput targets Flask on this machine can reach at all: respondents/s can never
 exceed this figure ÷ the requests a respondent makes. Needs wrk.

@@ -10,9 +10,12 @@ import os
 
 wsgi_app = "wsgi:app"
 bind = os.environ.get("SIP_BIND", "127.0.0.1:8000")
-# Requests are short and mostly wait on the database: the classic 2 × cores + 1 sync workers.
+# Two sync workers a core. A family request now waits on the database for two short round
+# trips at most, so a fifth worker on two cores only added wake-ups competing for them: at 50
+# concurrent on PostgreSQL, 4 workers gave a lower p99 than 5 in each of five interleaved pairs
+# (median 250 ms against 351) and more respondents a second (benchmarks/README.md).
 _single = os.environ.get("SURVEY_SINGLE_PROCESS", "").strip().lower() in ("1", "true", "yes", "on")
-_default_workers = 1 if _single else multiprocessing.cpu_count() * 2 + 1
+_default_workers = 1 if _single else multiprocessing.cpu_count() * 2
 workers = int(os.environ.get("SIP_WORKERS") or _default_workers)
 # The app (preloaded below) checks its throttle store against the number of workers really run:
 # per-process counters (memory://) are refused when more than one process serves.
