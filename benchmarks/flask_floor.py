@@ -43,7 +43,7 @@ def hello() -> str:
 """
 
 
-WORKERS = (os.cpu_count() or 1) * 2 + 1
+WORKERS = (os.cpu_count() or 1) * 2  # as deploy/gunicorn.conf.py
 
 
 class Floor(TypedDict):
@@ -56,7 +56,7 @@ class Floor(TypedDict):
 
 
 @contextmanager
-def hello_server(*, preload: bool = False) -> Iterator[tuple[int, int]]:
+def hello_server(*, preload: bool = False, workers: int | None = None) -> Iterator[tuple[int, int]]:
     """The one-line app under gunicorn (the service's worker set-up) on a free loopback port;
     yields (port, the master's pid) once it answers."""
     port = unused_port()
@@ -65,7 +65,7 @@ def hello_server(*, preload: bool = False) -> Iterator[tuple[int, int]]:
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
             "--workers",
-            str(WORKERS),
+            str(workers or WORKERS),
             "--worker-class",
             "sync",
             "--bind",

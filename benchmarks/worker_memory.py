@@ -92,11 +92,11 @@ def _summary(master: int) -> dict[str, object]:
     }
 
 
-def service(requests: int) -> dict[str, object]:
+def service(requests: int, workers: int | None = None) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="sip-memory-") as scratch:
         url = f"sqlite:///{Path(scratch) / 'memory.sqlite3'}"
         tokens = prepare_database(url, requests)
-        with gunicorn(url) as (base_url, master):
+        with gunicorn(url, workers) as (base_url, master):
             with httpx.Client(base_url=base_url) as client:
                 for token in tokens:
                     client.get(f"/s/{token}", follow_redirects=True).raise_for_status()
@@ -104,8 +104,8 @@ def service(requests: int) -> dict[str, object]:
             return _summary(master)
 
 
-def floor() -> dict[str, object]:
-    with hello_server(preload=True) as (port, master):
+def floor(workers: int | None = None) -> dict[str, object]:
+    with hello_server(preload=True, workers=workers) as (port, master):
         for _ in range(50):
             httpx.get(f"http://127.0.0.1:{port}/").raise_for_status()
         time.sleep(1)
@@ -129,14 +129,20 @@ def imported_by_the_web_app() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="default: deploy/gunicorn.conf.py's (PSS splits the shared pages among them all)",
+    )
     arguments = parser.parse_args()
     print(
         json.dumps(
             {
                 "machine": machine(),
                 "heavy_libraries_in_the_web_app": imported_by_the_web_app(),
-                "service": service(arguments.requests),
-                "flask_floor": floor(),
+                "service": service(arguments.requests, arguments.workers),
+                "flask_floor": floor(arguments.workers),
             },
             indent=2,
         )

@@ -98,9 +98,7 @@ class Invitation(db.Model):  # type: ignore[name-defined]
     #: E.164 phone number; deleted when the window closes.
     phone: Mapped[str | None] = mapped_column(String(20))
     #: For a child without a phone: the guardian invitation whose phone gets the child's link.
-    handover_from_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invitations.id"), index=True
-    )
+    handover_from_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: When the invitation SMS went and was delivered (the reminders are counted per window).
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
