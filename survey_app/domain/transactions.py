@@ -34,11 +34,13 @@ def outside_transaction() -> Iterator[Connection]:
 
     On PostgreSQL, when the session holds no transaction yet, an autocommit connection that is
     handed back when the block ends. Otherwise (SQLite, or a session that has begun a
-    transaction, as a test that shares its session with the app has) the session's own
-    connection: its writes commit with the caller's commit.
+    transaction, as a test that shares its session with the app has, or one with objects
+    added) the session's own connection: its writes commit with the caller's commit.
     """
     session = db.session()
-    if session.in_transaction() or db.engine.dialect.name != "postgresql":
+    # (Adding an object to the session begins its transaction too: what waits to be flushed
+    # is never written by the commit that ends this block.)
+    if db.engine.dialect.name != "postgresql" or session.in_transaction():
         yield session.connection()
         return
     connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -1,0 +1,60 @@
+"""survey_app.domain.transactions: what runs outside a transaction, and what never does."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from survey_app.domain.transactions import outside_transaction
+from survey_app.extensions import db
+from survey_app.models import Area
+
+POSTGRESQL_ONLY = "SQLite keeps its transactions (survey_app/domain/transactions.py)"
+
+
+def _areas_seen_elsewhere(name: str) -> int:
+    """Areas of that name as another connection sees them: only what is committed."""
+    with db.engine.connect() as other:
+        return int(
+            other.execute(
+                sa.select(sa.func.count()).select_from(Area).where(Area.name == name)
+            ).scalar_one()
+        )
+
+
+def test_a_statement_in_the_block_is_committed_on_its_own_and_the_session_is_left_free(
+    app: Flask,
+) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip(POSTGRESQL_ONLY)
+    db.session.rollback()
+    with outside_transaction() as connection:
+        connection.execute(sa.insert(Area).values(name="Utanför"))
+        # Seen from another connection before anything is committed: no transaction holds it.
+        assert _areas_seen_elsewhere("Utanför") == 1
+    assert not db.session().in_transaction()
+    # The session's next statement gets a connection in a transaction of its own.
+    db.session.execute(sa.insert(Area).values(name="Inuti"))
+    assert _areas_seen_elsewhere("Inuti") == 0
+    db.session.rollback()
+    assert _areas_seen_elsewhere("Inuti") == 0
+
+
+def test_changes_waiting_in_the_session_are_not_committed_by_the_block(app: Flask) -> None:
+    db.session.rollback()
+    db.session.add(Area(name="Väntar"))
+    with outside_transaction() as connection:
+        connection.execute(sa.select(1))
+    db.session.rollback()
+    assert _areas_seen_elsewhere("Väntar") == 0
+
+
+def test_inside_a_begun_transaction_the_block_uses_it(app: Flask) -> None:
+    db.session.execute(sa.insert(Area).values(name="Påbörjad"))
+    with outside_transaction() as connection:
+        connection.execute(sa.insert(Area).values(name="Samma"))
+    assert db.session().in_transaction()
+    db.session.rollback()
+    assert _areas_seen_elsewhere("Påbörjad") == 0
+    assert _areas_seen_elsewhere("Samma") == 0
