@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -55,6 +55,25 @@ def _wait_until_blocked(count: int) -> None:
             watcher.rollback()
 
 
+def _waiting_submits(app: Flask, invitation_id: int, count: int) -> list[Future[SubmitOutcome]]:
+    """`count` submits of the invitation, each on its own connection, started while the test
+    holds an UPDATE of the window's row on another connection; back once all wait on it."""
+    pool = ThreadPoolExecutor(count)
+    pending = [pool.submit(_submit_in_thread, app, invitation_id) for _ in range(count)]
+    pool.shutdown(wait=False)
+    _wait_until_blocked(count)
+    return pending
+
+
+def _started(client: Any, make_invitation: Callable[..., Any], begin: Any) -> tuple[int, int]:
+    """A respondent with a draft, committed: its invitation and window."""
+    invitation = make_invitation()
+    begin(client, invitation)
+    ids = invitation.id, invitation.meeting.campaign_id
+    db.session.commit()
+    return ids
+
+
 def _stored(invitation_id: int) -> tuple[int, bool, bool]:
     """Responses stored, whether the answered mark exists, whether the draft is still there."""
     db.session.rollback()
@@ -84,38 +103,30 @@ def test_a_submit_waits_for_a_close_in_progress_and_then_obeys_it(
     outcome: SubmitOutcome,
     stored: tuple[int, bool, bool],
 ) -> None:
-    invitation = make_invitation()
-    begin(client, invitation)
-    campaign_id = invitation.meeting.campaign_id
-    db.session.commit()
-    with db.engine.connect() as closer, ThreadPoolExecutor(1) as pool:
+    invitation_id, campaign_id = _started(client, make_invitation, begin)
+    with db.engine.connect() as closer:
         closer.execute(
             sa.update(Campaign)
             .where(Campaign.id == campaign_id)
             .values(state=CampaignState.CLOSED, closed_at=utcnow())
         )
-        pending = pool.submit(_submit_in_thread, app, invitation.id)
-        _wait_until_blocked(1)
+        (pending,) = _waiting_submits(app, invitation_id, 1)
         getattr(closer, close)()
         assert pending.result(timeout=10) is outcome
-    assert _stored(invitation.id) == stored
+    assert _stored(invitation_id) == stored
 
 
 def test_two_submits_at_the_same_moment_store_one_response(
     app: Flask, client: Any, make_invitation: Callable[..., Any], begin: Callable[..., None]
 ) -> None:
-    invitation = make_invitation()
-    begin(client, invitation)
-    campaign_id = invitation.meeting.campaign_id
-    db.session.commit()
-    with db.engine.connect() as gate, ThreadPoolExecutor(2) as pool:
+    invitation_id, campaign_id = _started(client, make_invitation, begin)
+    with db.engine.connect() as gate:
         # Both submits queue behind a row lock, and are let go together.
         gate.execute(
             sa.update(Campaign).where(Campaign.id == campaign_id).values(name=Campaign.name)
         )
-        pending = [pool.submit(_submit_in_thread, app, invitation.id) for _ in range(2)]
-        _wait_until_blocked(2)
+        pending = _waiting_submits(app, invitation_id, 2)
         gate.rollback()
         outcomes = sorted(future.result(timeout=10) for future in pending)
     assert outcomes == [SubmitOutcome.ALREADY_COMPLETED, SubmitOutcome.STORED]
-    assert _stored(invitation.id) == (1, True, False)
+    assert _stored(invitation_id) == (1, True, False)
