@@ -39,6 +39,7 @@ from survey_app.models import (  # noqa: E402
     Team,
     utcnow,
 )
+from survey_app.ops import migrations  # noqa: E402
 from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE  # noqa: E402
 
 GZIP = {"Accept-Encoding": "gzip"}
@@ -172,6 +173,7 @@ def prepare_database(url: str, invitations: int, role: str = "guardian") -> list
     app = create_app({"SURVEY_ENV": "testing", "SECRET_KEY": "x", "SURVEY_DATABASE_URL": url})
     tokens = [new_token() for _ in range(invitations)]
     with app.app_context():
+        migrations.enable(app)
         upgrade()
         now = utcnow()
         campaign = Campaign(

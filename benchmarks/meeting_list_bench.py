@@ -52,6 +52,7 @@ from survey_app.models import (  # noqa: E402
     User,
     utcnow,
 )
+from survey_app.ops import migrations  # noqa: E402
 
 SIZES = (50, 5000)
 PASSWORD = "benchmark password, long enough"  # noqa: S105  (a throwaway scratch database)
@@ -191,6 +192,7 @@ def measure(size: int, database_url: str, repeats: int) -> dict[str, tuple[float
     )
     results: dict[str, tuple[float, float, int]] = {}
     with app.app_context():
+        migrations.enable(app)
         upgrade()
         ids = _fill(size)
         clients = {}

@@ -38,6 +38,7 @@ from survey_app.models import (  # noqa: E402
     Role,
     Team,
 )
+from survey_app.ops import migrations  # noqa: E402
 from tests.messaging.providers import Fake46elks  # noqa: E402
 
 
@@ -59,6 +60,7 @@ def one_run(messages: int) -> float:
             }
         )
         with app.app_context():
+            migrations.enable(app)
             upgrade()
             now = datetime.now(UTC)
             campaign = Campaign(

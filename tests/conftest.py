@@ -36,6 +36,7 @@ from survey_app.models import (
     Team,
     utcnow,
 )
+from survey_app.ops import migrations
 from survey_app.questionnaires import QUESTIONNAIRE_FOR_ROLE
 from tests.browser import browser, live_server  # noqa: F401  (shared by browser tests)
 from tests.services import gunicorn_service, redis_url  # noqa: F401  (Redis, gunicorn)
@@ -79,6 +80,7 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
         url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
     app = create_app(_base_config(url))
     with app.app_context():
+        migrations.enable(app)
         upgrade()
         _db.engine.dispose()
     return url

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 
 from survey_app.config import ConfigurationError
-from survey_app.extensions import db, migrate
+from survey_app.extensions import db
+from survey_app.ops.migrations import register_commands
 
-MIGRATIONS_DIRECTORY = "migrations"
 #: Seconds to wait for a database connection before giving up with a message.
 CONNECT_TIMEOUT = 10
 #: A pooled connection used this recently is taken as alive without a ping (as HikariCP's
@@ -115,13 +115,7 @@ def init_db(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app, url)
     db.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(app.root_path + "/" + MIGRATIONS_DIRECTORY),
-        render_as_batch=True,
-        compare_type=True,
-    )
+    register_commands(app)
     with app.app_context():
         engine: Engine = db.engine
         if url.startswith("sqlite"):

@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 
 from survey_app import create_app
 from survey_app.extensions import db
+from survey_app.ops import migrations
 from tests.conftest import worker_name
 from tests.postgres import create_worker_database
 
@@ -35,6 +36,7 @@ def app_at_revision(folder: Path, revision: str) -> Iterator[Flask]:
         }
     )
     with app.app_context():
+        migrations.enable(app)
         upgrade(revision=revision)
         yield app
         db.session.remove()

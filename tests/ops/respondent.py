@@ -29,6 +29,7 @@ from survey_app.models import (
     Team,
     utcnow,
 )
+from survey_app.ops import migrations
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -48,6 +49,7 @@ def migrated_sqlite_with_invitations(path: Path, count: int) -> list[str]:
     )
     tokens = [new_token() for _ in range(count)]
     with app.app_context():
+        migrations.enable(app)
         upgrade()
         now = utcnow()
         campaign = Campaign(

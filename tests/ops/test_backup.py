@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 
 from survey_app import create_app
 from survey_app.extensions import db
+from survey_app.ops import migrations
 from survey_app.ops.backup import BackupError, backup_command, backup_sqlite
 
 CONFIG = {"SURVEY_ENV": "testing", "SECRET_KEY": "test", "RATELIMIT_ENABLED": False}
@@ -25,6 +26,7 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("backup") / "template.sqlite3"
     app = create_app({**CONFIG, "SURVEY_DATABASE_URL": f"sqlite:///{path}"})
     with app.app_context():
+        migrations.enable(app)
         upgrade()
         db.engine.dispose()
     return path

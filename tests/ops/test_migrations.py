@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +18,13 @@ from flask_migrate import upgrade
 
 from survey_app.extensions import db
 from survey_app.models import Team, utcnow
+from survey_app.ops import migrations
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _schema_differences(app: Flask, metadata: sa.MetaData | None = None) -> list[Any]:
+    migrations.enable(app)
     options = app.extensions["migrate"].configure_args
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
@@ -54,6 +62,7 @@ def test_migrated_schema_matches_the_models(app: Flask) -> None:
 
 def test_upgrading_an_up_to_date_database_changes_nothing(app: Flask) -> None:
     before = _snapshot(app)
+    migrations.enable(app)
     upgrade()
     assert _snapshot(app) == before
     assert before["teams"] == 15  # the seed ran once, not twice
@@ -75,3 +84,28 @@ def test_the_comparison_would_notice_a_missing_column(app: Flask) -> None:
     models.tables["teams"].append_column(sa.Column("not_migrated", sa.Integer, nullable=True))
     differences = _schema_differences(app, models)
     assert [(d[0], d[3].name) for d in differences] == [("add_column", "not_migrated")]
+
+
+def test_flask_db_runs_flask_migrates_commands_with_their_options(tmp_path: Path) -> None:
+    """`flask db` loads Flask-Migrate only when run (survey_app.ops.migrations): its commands,
+    options and help still arrive whole, as `make run` and the deployment use them."""
+    environment = {
+        **os.environ,
+        "SURVEY_ENV": "development",
+        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'survey.sqlite3'}",
+    }
+
+    def flask_db(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "db", *args]
+        return subprocess.run(
+            command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        )
+
+    assert "--directory" in flask_db("--help").stdout
+    assert flask_db("upgrade").returncode == 0
+    current = flask_db("current")
+    assert current.returncode == 0, current.stderr
+    assert current.stdout.strip().endswith("(head)")
+    elsewhere = flask_db("--directory", str(tmp_path / "none"), "upgrade")
+    assert elsewhere.returncode != 0
+    assert "Path doesn't exist" in elsewhere.stdout + elsewhere.stderr
