@@ -18,10 +18,10 @@ from sqlalchemy import select
 from survey_app.domain.tokens import hash_token
 from survey_app.extensions import csrf, db
 from survey_app.messaging.delivery import apply_report
-from survey_app.messaging.gateways.twilio import signature_is_valid
 from survey_app.messaging.optout import is_stop_request, opt_out_phone
 from survey_app.messaging.phones import PhoneNumberProblem, normalise_phone
 from survey_app.messaging.settings import sms_settings
+from survey_app.messaging.twilio_signature import signature_is_valid
 from survey_app.models import OutboxMessage
 from survey_app.web.access import public
 

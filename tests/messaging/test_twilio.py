@@ -16,8 +16,8 @@ from flask import Flask
 from survey_app.domain.links import invitation_for_token
 from survey_app.extensions import db
 from survey_app.messaging.gateways import gateway_for
-from survey_app.messaging.gateways.twilio import signature_is_valid, twilio_signature
 from survey_app.messaging.outbox import SendSummary, send_due
+from survey_app.messaging.twilio_signature import signature_is_valid, twilio_signature
 from survey_app.models import Invitation, MessageKind, MessageState
 
 from .conftest import TWILIO_SID, TWILIO_TOKEN, messages_of, twilio_settings

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import httpx
 
-from survey_app.messaging.gateways.base import Accepted, HttpGateway, OutgoingSms
+from survey_app.messaging.gateways.base import Accepted, OutgoingSms
+from survey_app.messaging.gateways.http import HttpGateway
 
 
 class ElksGateway(HttpGateway):

@@ -8,33 +8,14 @@ base64(HMAC-SHA1(auth token, full URL + each POST parameter name and value, sort
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
-from collections.abc import Iterable
 
 import httpx
 
-from survey_app.messaging.gateways.base import Accepted, HttpGateway, OutgoingSms, clean_reason
+from survey_app.messaging.gateways.base import Accepted, OutgoingSms, clean_reason
+from survey_app.messaging.gateways.http import HttpGateway
 
 STATUS_CALLBACK_PATH = "/hooks/twilio/status"
-
-
-def twilio_signature(auth_token: str, url: str, params: Iterable[tuple[str, str]]) -> str:
-    """The X-Twilio-Signature Twilio computes for a POST of `params` to `url`."""
-    payload = url + "".join(f"{name}{value}" for name, value in sorted(params))
-    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode()
-
-
-def signature_is_valid(
-    auth_token: str, url: str, params: Iterable[tuple[str, str]], signature: str | None
-) -> bool:
-    if not signature or not auth_token:
-        return False
-    expected = twilio_signature(auth_token, url, params)
-    return hmac.compare_digest(expected.encode(), signature.encode())
 
 
 class TwilioGateway(HttpGateway):
