@@ -6,8 +6,9 @@ share them), USS (pages only that worker has) and RSS, from /proc/PID/smaps_roll
 The service runs under deploy/gunicorn.conf.py (preloaded app, sync workers) on SQLite; each
 worker is measured after `--requests` fresh links have been opened (so every worker has served
 pages), beside Flask's floor: a one-line Flask view under the same gunicorn set-up. Also lists
-which heavy libraries the web app imports (none of the analysis and chart libraries should be
-among them: they load in the commands that use them).
+which heavy libraries the web app imports (none should be: the analysis, charts, migrations, SMS
+sending and single sign-on load in the commands and code paths that use them;
+tests/ops/test_web_imports.py pins it).
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ HEAVY = (
     "pyreadstat",
     "zxcvbn",
     "segno",
+    "alembic",
+    "httpx",
+    "authlib",
+    "joserfc",
 )
 
 
