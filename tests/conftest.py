@@ -62,6 +62,24 @@ def _base_config(database_url: str) -> dict[str, Any]:
     }
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass (`make test` with TEST_DATABASE_URL) runs what touches a database:
+    tests on the migrated database's fixtures, and those marked `database` that build their
+    own. The rest (the analysis library, catalogs, texts) ran in the SQLite pass already and
+    would only run again the same way."""
+    if not POSTGRES_URL:
+        return
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        touches = "migrated_database" in fixtures or item.get_closest_marker("database")
+        (kept if touches else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 def worker_name() -> str:
     """This process's name among parallel test processes ("main" without pytest-xdist).
 

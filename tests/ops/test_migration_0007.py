@@ -21,6 +21,9 @@ from survey_app.domain.release import window_groups
 from survey_app.extensions import db
 from tests.ops.migrated import app_at_revision
 
+#: Each test migrates a database of its own to an earlier revision, on the test server.
+pytestmark = pytest.mark.database
+
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 RELEASED = ("*", "*", "*", "*")
 
