@@ -66,7 +66,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """The PostgreSQL pass (`make test` with TEST_DATABASE_URL) runs what touches a database:
     tests on the migrated database's fixtures, and those marked `database` that build their
     own. The rest (the analysis library, catalogs, texts) ran in the SQLite pass already and
-    would only run again the same way."""
+    would only run again the same way. So do the browser tests: they check what Chromium shows
+    and does with the pages, which are the same pages on either database (what the server does
+    with each request runs on PostgreSQL in the tests of the family path, the staff pages and
+    the races); they took about half of this pass's time."""
     if not POSTGRES_URL:
         return
     kept: list[pytest.Item] = []
@@ -74,7 +77,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         touches = "migrated_database" in fixtures or item.get_closest_marker("database")
-        (kept if touches else left_out).append(item)
+        in_browser = item.get_closest_marker("browser") is not None
+        (kept if touches and not in_browser else left_out).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
