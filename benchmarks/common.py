@@ -168,13 +168,11 @@ def fresh_postgres_database(server_url: str, name: str) -> str:
 
 def prepare_database(url: str, invitations: int, role: str = "guardian") -> list[str]:
     """Migrate `url` and invite `invitations` people to one open window; returns the tokens."""
-    from flask_migrate import upgrade
 
     app = create_app({"SURVEY_ENV": "testing", "SECRET_KEY": "x", "SURVEY_DATABASE_URL": url})
     tokens = [new_token() for _ in range(invitations)]
     with app.app_context():
-        migrations.enable(app)
-        upgrade()
+        migrations.upgrade()
         now = utcnow()
         campaign = Campaign(
             name="Benchmark",

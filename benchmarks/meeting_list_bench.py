@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 
 from benchmarks.common import fresh_postgres_database, machine  # noqa: E402
 from survey_app import create_app  # noqa: E402
@@ -192,8 +191,7 @@ def measure(size: int, database_url: str, repeats: int) -> dict[str, tuple[float
     )
     results: dict[str, tuple[float, float, int]] = {}
     with app.app_context():
-        migrations.enable(app)
-        upgrade()
+        migrations.upgrade()
         ids = _fill(size)
         clients = {}
         for who, email in (("admin", "admin@bench.se"), ("coordinator", "samordnare@bench.se")):

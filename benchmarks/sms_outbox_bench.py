@@ -22,7 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 
 from survey_app import create_app  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
@@ -60,8 +59,7 @@ def one_run(messages: int) -> float:
             }
         )
         with app.app_context():
-            migrations.enable(app)
-            upgrade()
+            migrations.upgrade()
             now = datetime.now(UTC)
             campaign = Campaign(
                 name="Bench",

@@ -18,7 +18,6 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from flask_migrate import upgrade
 
 from survey_app import create_app
 from survey_app.domain.links import issue_link
@@ -102,8 +101,7 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
         url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
     app = create_app(_base_config(url))
     with app.app_context():
-        migrations.enable(app)
-        upgrade()
+        migrations.upgrade()
         _db.engine.dispose()
     return url
 

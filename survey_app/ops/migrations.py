@@ -2,8 +2,8 @@
 
 Alembic brings Mako and Pygments with it, about 11 MB resident in each process that imports
 them, and a web worker never migrates. So the app registers `flask db` as a group that loads
-Flask-Migrate when one of its commands is looked up, and code that migrates in-process (the
-tests, the benchmarks) calls `enable(app)` before flask_migrate.upgrade().
+Flask-Migrate when `flask db` is run, and code that migrates in-process (the tests, the
+benchmarks) calls `upgrade()` here.
 """
 
 from __future__ import annotations
@@ -32,6 +32,15 @@ def enable(app: Flask) -> None:
         render_as_batch=True,
         compare_type=True,
     )
+
+
+def upgrade(revision: str = "head") -> None:
+    """Migrate the current app's database to `revision`, as `flask db upgrade` does."""
+    from flask import current_app
+    from flask_migrate import upgrade as upgrade_to
+
+    enable(current_app._get_current_object())  # type: ignore[attr-defined]
+    upgrade_to(revision=revision)
 
 
 class _MigrationCommands(click.Group):

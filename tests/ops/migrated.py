@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
-from flask_migrate import upgrade
 
 from survey_app import create_app
 from survey_app.extensions import db
@@ -36,8 +35,7 @@ def app_at_revision(folder: Path, revision: str) -> Iterator[Flask]:
         }
     )
     with app.app_context():
-        migrations.enable(app)
-        upgrade(revision=revision)
+        migrations.upgrade(revision=revision)
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
-from flask_migrate import upgrade
 
 from survey_app import create_app
 from survey_app.domain.tokens import hash_token, new_token
@@ -49,8 +48,7 @@ def migrated_sqlite_with_invitations(path: Path, count: int) -> list[str]:
     )
     tokens = [new_token() for _ in range(count)]
     with app.app_context():
-        migrations.enable(app)
-        upgrade()
+        migrations.upgrade()
         now = utcnow()
         campaign = Campaign(
             name="Hållbarhet",

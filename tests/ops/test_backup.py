@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 
 from survey_app import create_app
 from survey_app.extensions import db
@@ -26,8 +25,7 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("backup") / "template.sqlite3"
     app = create_app({**CONFIG, "SURVEY_DATABASE_URL": f"sqlite:///{path}"})
     with app.app_context():
-        migrations.enable(app)
-        upgrade()
+        migrations.upgrade()
         db.engine.dispose()
     return path
 

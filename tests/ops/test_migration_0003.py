@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_migrate import upgrade
 
 from survey_app.domain.answering import has_answered
 from survey_app.domain.links import invitation_for_token
 from survey_app.domain.tokens import hash_token, new_token
 from survey_app.extensions import db
+from survey_app.ops import migrations
 from tests.answers import draft_of, funnel_counts, submitted
 from tests.ops.migrated import app_at_revision
 
@@ -167,7 +167,7 @@ def test_every_answer_survives_and_nothing_names_who_answered(old_database: Flas
         _response(closed_window, team, "guardian", "12-18", "sv")
     db.session.commit()
 
-    upgrade()
+    migrations.upgrade()
 
     db.session.expire_all()
     # The open window: its answer sealed and whole, the draft kept, the links still working,

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_migrate import downgrade, upgrade
+from flask_migrate import downgrade
 
 from survey_app.domain.release import window_groups
 from survey_app.extensions import db
+from survey_app.ops import migrations
 from tests.ops.migrated import app_at_revision
 
 #: Each test migrates a database of its own to an earlier revision, on the test server.
@@ -113,7 +114,7 @@ def _closed_window_released_at_0006() -> int:
 
 def test_a_window_released_before_keeps_its_figures(database_at_0006: Flask) -> None:
     window = _closed_window_released_at_0006()
-    upgrade()
+    migrations.upgrade()
     cells = db.session.execute(
         sa.text(
             "SELECT child_attended, released_child_attended, released_area FROM released_cells"

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from flask_migrate import upgrade
 
 from survey_app.extensions import db
 from survey_app.models import Team, utcnow
@@ -62,8 +61,7 @@ def test_migrated_schema_matches_the_models(app: Flask) -> None:
 
 def test_upgrading_an_up_to_date_database_changes_nothing(app: Flask) -> None:
     before = _snapshot(app)
-    migrations.enable(app)
-    upgrade()
+    migrations.upgrade()
     assert _snapshot(app) == before
     assert before["teams"] == 15  # the seed ran once, not twice
 
