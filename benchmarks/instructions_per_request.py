@@ -2,6 +2,7 @@
 replayed first-page GET, counted by callgrind.
 
   python benchmarks/instructions_per_request.py [--gets 50] [--respondents 5]
+  python benchmarks/instructions_per_request.py --postgres postgresql+psycopg://…/postgres
 
 Timings on a shared machine move with whatever else runs; an instruction count does not
 (the same code, inputs and interpreter give the same count to within a few hundredths of a
@@ -9,6 +10,10 @@ percent). So this is the figure to compare two versions of the code with. It run
 in-process walks as cpu_per_page.py (Flask test client, production settings, SQLite) under
 `valgrind --tool=callgrind`, counting only the measured requests: start-up, migrations and a
 warm-up are left out by switching instrumentation on and off around them.
+
+With --postgres the app runs against a database created on that server: the count is then the
+app's own instructions on PostgreSQL's path (statements outside transactions, one-statement
+writes); the server's are not counted (load_family_path.py measures its CPU).
 """
 
 from __future__ import annotations
@@ -26,14 +31,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _measure(mode: str, count: int) -> None:
+def _measure(mode: str, count: int, postgres: str | None) -> None:
     """Inside valgrind: warm up, then count `count` units with instrumentation on."""
     sys.path.insert(0, str(ROOT))
-    from benchmarks.common import GZIP, IN_PROCESS_ENVIRONMENT, next_post, prepare_database, walk
+    from benchmarks.common import (
+        GZIP,
+        IN_PROCESS_ENVIRONMENT,
+        fresh_postgres_database,
+        next_post,
+        prepare_database,
+        walk,
+    )
     from survey_app import create_app
 
     with tempfile.TemporaryDirectory(prefix="sip-instructions-") as scratch:
-        url = f"sqlite:///{Path(scratch) / 'instructions.sqlite3'}"
+        url = (
+            fresh_postgres_database(postgres, "sip_instructions")
+            if postgres
+            else f"sqlite:///{Path(scratch) / 'instructions.sqlite3'}"
+        )
         tokens = prepare_database(url, count + 10)
         app = create_app({**IN_PROCESS_ENVIRONMENT, "SURVEY_DATABASE_URL": url})
         gc.freeze()  # as deployed: gunicorn.conf.py freezes the loaded app before forking
@@ -56,7 +72,7 @@ def _measure(mode: str, count: int) -> None:
         subprocess.run([*control, "off", str(os.getpid())], check=True, capture_output=True)
 
 
-def count_instructions(mode: str, count: int) -> int:
+def count_instructions(mode: str, count: int, postgres: str | None) -> int:
     with tempfile.TemporaryDirectory(prefix="sip-callgrind-") as scratch:
         subprocess.run(
             [
@@ -69,6 +85,7 @@ def count_instructions(mode: str, count: int) -> int:
                 "--inside",
                 mode,
                 str(count),
+                *(["--postgres", postgres] if postgres else []),
             ],
             check=True,
             capture_output=True,
@@ -89,16 +106,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gets", type=int, default=50)
     parser.add_argument("--respondents", type=int, default=5)
+    parser.add_argument(
+        "--postgres", metavar="SERVER_URL", help="run on PostgreSQL: a database is created there"
+    )
     parser.add_argument("--inside", nargs=2, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.inside:
-        _measure(arguments.inside[0], int(arguments.inside[1]))
+        _measure(arguments.inside[0], int(arguments.inside[1]), arguments.postgres)
         return
     if shutil.which("valgrind") is None:
         parser.error("valgrind is needed (Debian package valgrind)")
-    link = count_instructions("link", arguments.respondents * 4)
-    respondent = count_instructions("respondent", arguments.respondents)
-    replay = count_instructions("replay", arguments.gets)
+    postgres = arguments.postgres
+    link = count_instructions("link", arguments.respondents * 4, postgres)
+    respondent = count_instructions("respondent", arguments.respondents, postgres)
+    replay = count_instructions("replay", arguments.gets, postgres)
     print(
         json.dumps(
             {
@@ -108,6 +129,7 @@ def main() -> None:
                 "links_measured": arguments.respondents * 4,
                 "respondents_measured": arguments.respondents,
                 "gets_measured": arguments.gets,
+                "database": "postgresql" if postgres else "sqlite",
             },
             indent=2,
         )
