@@ -35,7 +35,11 @@ from sqlalchemy.exc import IntegrityError
 
 from survey_app.domain import sealing
 from survey_app.domain.free_text import mask_identifying_details
-from survey_app.domain.transactions import is_postgresql, outside_transaction
+from survey_app.domain.transactions import (
+    end_begun_transaction,
+    is_postgresql,
+    outside_transaction,
+)
 from survey_app.extensions import db
 from survey_app.models import (
     AgeBand,
@@ -188,7 +192,7 @@ def start(
         with outside_transaction() as connection:
             began = connection.execute(_START_IN_ONE, {**draft, **stages, "role": role})
             created = began.first() is not None
-        db.session.commit()  # (a no-op outside a transaction; in one, as a test's, it ends it)
+        end_begun_transaction()  # (in one, as a test's shared session, it ends it)
         return created
     created = _write("new_draft", draft).first() is not None
     if created:
@@ -236,7 +240,7 @@ def save_page(invitation_id: int, answers: Mapping[str, Any], reached_page: int)
         updated = connection.execute(
             _SAVE_PAGE, {"draft_key": key, "sealed": _seal_draft(key, answers, reached_page)}
         )
-    db.session.commit()  # (SQLite's transaction; on PostgreSQL nothing is left to commit)
+    end_begun_transaction()  # (SQLite's transaction; on PostgreSQL nothing is left to commit)
     return bool(updated.rowcount == 1)
 
 
@@ -498,10 +502,10 @@ def _submit_on_postgresql(
             ).scalar_one()
         except IntegrityError:
             stored = None
-    # (Outside a transaction both are no-ops; in one, as a test's shared session, they end it
-    # as the submit on SQLite does.)
+    # (Outside a transaction there is nothing to end; in one, as a test's shared session, it
+    # ends as the submit on SQLite does.)
     if not stored:
-        db.session.rollback()
+        end_begun_transaction(commit=False)
         return SubmitOutcome.WINDOW_CLOSED if stored == 0 else SubmitOutcome.ALREADY_COMPLETED
-    db.session.commit()
+    end_begun_transaction()
     return SubmitOutcome.STORED

@@ -11,8 +11,13 @@ the others on the same cores; a guardian's five requests made 27 of them, and ma
 (benchmarks/README.md).
 
 Everything else (staff pages, the worker, the ORM writes of the rarer family pages) runs in
-transactions as before: the connection used here is handed back to the pool when the block
-ends, so a later statement of the same request begins a transaction of its own.
+transactions as before, on the session's own connection: a statement of the session begins a
+transaction there, whatever ran outside one.
+
+The autocommit connection is checked out once per request (or app context) and handed back
+when it ends: a family page uses it two or three times, and going through the session for each
+(a session transaction begun and ended, the pool's checkout and checkin, the isolation level
+set and restored) was a sixth of a question page's CPU on PostgreSQL (benchmarks/README.md).
 
 SQLite is left as it was: it begins no transaction for a SELECT, and a write's transaction
 there is its fsync, which one statement needs as much as several.
@@ -23,19 +28,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import Flask, g
 from sqlalchemy.engine import Connection
 
 from survey_app.extensions import db
+
+#: Where the app context keeps its autocommit connection (flask.g).
+_HELD = "survey_autocommit_connection"
 
 
 @contextmanager
 def outside_transaction() -> Iterator[Connection]:
     """A connection for reads and single-statement writes, each committed on its own.
 
-    On PostgreSQL, when the session holds no transaction yet, an autocommit connection that is
-    handed back when the block ends. Otherwise (SQLite, or a session that has begun a
-    transaction, as a test that shares its session with the app has, or one with objects
-    added) the session's own connection: its writes commit with the caller's commit.
+    On PostgreSQL, when the session holds no transaction yet, the app context's autocommit
+    connection. Otherwise (SQLite, or a session that has begun a transaction, as a test that
+    shares its session with the app has, or one with objects added) the session's own
+    connection: its writes commit with the caller's commit.
     """
     session = db.session()
     # (Adding an object to the session begins its transaction too: what waits to be flushed
@@ -43,15 +52,41 @@ def outside_transaction() -> Iterator[Connection]:
     if db.engine.dialect.name != "postgresql" or session.in_transaction():
         yield session.connection()
         return
-    connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    # Neither ends anything in the database (there is no transaction: no round trip); both
-    # return the connection to the pool with its isolation level restored.
+    connection = g.get(_HELD)
+    if connection is None:
+        connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        setattr(g, _HELD, connection)
     try:
         yield connection
     except BaseException:
-        session.rollback()
+        # Whatever failed (a lost server, a refused statement), the next block starts from a
+        # connection the pool has checked.
+        release_connection()
         raise
-    session.commit()
+
+
+def end_begun_transaction(*, commit: bool = True) -> None:
+    """Commit (or roll back) the session's transaction if a block ran in it: SQLite's, or a
+    test's shared session. After a block outside a transaction there is nothing to end, and
+    Session.commit() would begin a session transaction only to end it again."""
+    session = db.session()
+    if session.in_transaction():
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+
+
+def release_connection(_error: BaseException | None = None) -> None:
+    """Hand the app context's autocommit connection back to the pool (it ends with the
+    request). Nothing is left to commit: each of its statements committed on its own."""
+    connection = g.pop(_HELD, None)
+    if connection is not None:
+        connection.close()
+
+
+def init_transactions(app: Flask) -> None:
+    app.teardown_appcontext(release_connection)
 
 
 def is_postgresql() -> bool:

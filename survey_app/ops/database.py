@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 
 from survey_app.config import ConfigurationError
+from survey_app.domain.transactions import init_transactions
 from survey_app.extensions import db
 from survey_app.ops.migrations import register_commands
 
@@ -115,6 +116,7 @@ def init_db(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app, url)
     db.init_app(app)
+    init_transactions(app)
     register_commands(app)
     with app.app_context():
         engine: Engine = db.engine

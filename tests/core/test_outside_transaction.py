@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -58,3 +60,47 @@ def test_inside_a_begun_transaction_the_block_uses_it(app: Flask) -> None:
     db.session.rollback()
     assert _areas_seen_elsewhere("Påbörjad") == 0
     assert _areas_seen_elsewhere("Samma") == 0
+
+
+def test_blocks_of_one_app_context_share_one_connection_handed_back_when_it_ends(
+    app_factory: Callable[..., Flask],
+) -> None:
+    application = app_factory()
+    with application.app_context():
+        engine = db.engine
+        if engine.dialect.name != "postgresql":
+            pytest.skip(POSTGRESQL_ONLY)
+        with outside_transaction() as first:
+            first.execute(sa.select(1))
+        with outside_transaction() as second:
+            second.execute(sa.select(1))
+        assert first is second
+        assert engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_after_a_failed_statement_the_next_block_starts_on_a_connection_that_works(
+    app_factory: Callable[..., Flask],
+) -> None:
+    application = app_factory()
+    with application.app_context():
+        engine = db.engine
+        if engine.dialect.name != "postgresql":
+            pytest.skip(POSTGRESQL_ONLY)
+        with pytest.raises(sa.exc.DataError), outside_transaction() as failed:
+            failed.execute(sa.text("SELECT 1 / 0"))
+        assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        with outside_transaction() as next_one:
+            assert next_one is not failed
+            next_one.execute(sa.insert(Area).values(name="Efter felet"))
+        assert _areas_seen_elsewhere("Efter felet") == 1
+
+
+def test_a_family_request_hands_its_connection_back(app_factory: Callable[..., Flask]) -> None:
+    application = app_factory()
+    with application.app_context():
+        engine = db.engine
+    # No app context of the test's around the request: the request's own ends with it.
+    response = application.test_client().get("/s/" + "A" * 22)
+    assert response.status_code == 404
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
