@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -46,6 +47,7 @@ from benchmarks.common import (
     postgres_cpu_seconds,
     prepare_database,
 )
+from benchmarks.disk_flush_probe import disk_flushes
 
 COOKIE = re.compile(rb"^set-cookie: *sip=([^;]*)", re.IGNORECASE | re.MULTILINE)
 LOCATION = re.compile(rb"^location: *(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -62,6 +64,9 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     #: The same latencies by request ("GET link", "POST /s/q/2", …): which one makes the tail.
     by_request: dict[str, list[float]] = field(default_factory=dict)
+    #: When each response came in (perf_counter): a tail that is one pause of the whole
+    #: machine shows as a long gap here, one slow kind of request does not.
+    finished: list[float] = field(default_factory=list)
     completed: int = 0
     errors: list[str] = field(default_factory=list)
     requests: int = 0
@@ -99,8 +104,10 @@ class Visitor:
             response = await reader.read(-1)
         finally:
             writer.close()
-        latency = time.perf_counter() - started
+        finished = time.perf_counter()
+        latency = finished - started
         self.tally.latencies.append(latency)
+        self.tally.finished.append(finished)
         label = f"{method} {path}" if method == "POST" or path.startswith("/s/q/") else "GET link"
         self.tally.by_request.setdefault(label, []).append(latency)
         self.tally.requests += 1
@@ -192,6 +199,13 @@ async def _walks(
     return tally, await _run_for(seconds, concurrency, one)
 
 
+def _longest_pause(finished: list[float]) -> float:
+    """The longest time in which no response came in (the server answers several a
+    millisecond under load)."""
+    ordered = sorted(finished)
+    return max((later - earlier for earlier, later in pairwise(ordered)), default=0.0)
+
+
 def _figures(tally: Tally, elapsed: float, concurrency: int) -> dict[str, object]:
     return {
         "concurrency": concurrency,
@@ -202,6 +216,7 @@ def _figures(tally: Tally, elapsed: float, concurrency: int) -> dict[str, object
         "completed": tally.completed,
         "errors": len(tally.errors),
         "first_errors": tally.errors[:3],
+        "longest_pause_ms": round(_longest_pause(tally.finished) * 1000, 1),
         "p50_p99_ms_by_request": {
             label: [
                 round(percentile(latencies, 0.50) * 1000, 1),
@@ -340,16 +355,20 @@ def _children_cpu_seconds() -> float:
 
 def _with_cpu(server: int, rate: str, phase: Any, *, postgres: bool = False) -> dict[str, Any]:
     """Run one phase; add the CPU the server (and PostgreSQL, when it runs) and the load
-    generator spent per request."""
+    generator spent per request, and how slowly the disk flushed meanwhile
+    (benchmarks/disk_flush_probe.py)."""
     server_before = group_cpu_seconds(server)
     database_before = postgres_cpu_seconds() if postgres else 0.0
-    own_before = time.process_time() + _children_cpu_seconds()  # wrk is a child
-    outcome = phase()
-    figures: dict[str, Any] = asyncio.run(outcome) if asyncio.iscoroutine(outcome) else outcome
-    server_cpu, own_cpu = (
-        group_cpu_seconds(server) - server_before,
-        time.process_time() + _children_cpu_seconds() - own_before,
-    )
+    with disk_flushes() as flushes:
+        own_before = time.process_time() + _children_cpu_seconds()  # wrk is a child
+        outcome = phase()
+        figures: dict[str, Any] = asyncio.run(outcome) if asyncio.iscoroutine(outcome) else outcome
+        # (Read before the probe ends: a child's CPU counts once it is reaped.)
+        server_cpu, own_cpu = (
+            group_cpu_seconds(server) - server_before,
+            time.process_time() + _children_cpu_seconds() - own_before,
+        )
+    figures["disk_flushes"] = flushes
     database_cpu = postgres_cpu_seconds() - database_before if postgres else 0.0
     count = float(figures[rate]) * float(figures["seconds"]) + figures.get("setup_requests", 0)
     per = 1000 / count if count else 0.0
