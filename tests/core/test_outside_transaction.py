@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.engine import Engine
 
 from survey_app.domain.transactions import outside_transaction
 from survey_app.extensions import db
@@ -62,14 +64,21 @@ def test_inside_a_begun_transaction_the_block_uses_it(app: Flask) -> None:
     assert _areas_seen_elsewhere("Samma") == 0
 
 
-def test_blocks_of_one_app_context_share_one_connection_handed_back_when_it_ends(
-    app_factory: Callable[..., Flask],
-) -> None:
-    application = app_factory()
-    with application.app_context():
+@contextmanager
+def _own_app_context_on_postgresql(app_factory: Callable[..., Flask]) -> Iterator[Engine]:
+    """An app context of its own (not the `app` fixture's, which outlives requests); skips
+    on SQLite."""
+    with app_factory().app_context():
         engine = db.engine
         if engine.dialect.name != "postgresql":
             pytest.skip(POSTGRESQL_ONLY)
+        yield engine
+
+
+def test_blocks_of_one_app_context_share_one_connection_handed_back_when_it_ends(
+    app_factory: Callable[..., Flask],
+) -> None:
+    with _own_app_context_on_postgresql(app_factory) as engine:
         with outside_transaction() as first:
             first.execute(sa.select(1))
         with outside_transaction() as second:
@@ -82,11 +91,7 @@ def test_blocks_of_one_app_context_share_one_connection_handed_back_when_it_ends
 def test_after_a_failed_statement_the_next_block_starts_on_a_connection_that_works(
     app_factory: Callable[..., Flask],
 ) -> None:
-    application = app_factory()
-    with application.app_context():
-        engine = db.engine
-        if engine.dialect.name != "postgresql":
-            pytest.skip(POSTGRESQL_ONLY)
+    with _own_app_context_on_postgresql(app_factory) as engine:
         with pytest.raises(sa.exc.DataError), outside_transaction() as failed:
             failed.execute(sa.text("SELECT 1 / 0"))
         assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
