@@ -15,7 +15,7 @@ transactions as before, on the session's own connection: a statement of the sess
 transaction there, whatever ran outside one.
 
 The autocommit connection is checked out once per request (or app context) and handed back
-when it ends: a family page uses it two or three times, and going through the session for each
+when that ends: a family page uses it two or three times, and going through the session for each
 (a session transaction begun and ended, the pool's checkout and checkin, the isolation level
 set and restored) was a sixth of a question page's CPU on PostgreSQL (benchmarks/README.md).
 
@@ -78,14 +78,18 @@ def end_begun_transaction(*, commit: bool = True) -> None:
 
 
 def release_connection(_error: BaseException | None = None) -> None:
-    """Hand the app context's autocommit connection back to the pool (it ends with the
-    request). Nothing is left to commit: each of its statements committed on its own."""
+    """Hand the autocommit connection back to the pool when the request or app context ends.
+    Nothing is left to commit: each of its statements committed on its own."""
     connection = g.pop(_HELD, None)
     if connection is not None:
         connection.close()
 
 
 def init_transactions(app: Flask) -> None:
+    # A request served inside an app context that outlives it (gunicorn's master warming up
+    # inside one, a test) hands its connection back too: the engine may be disposed before
+    # that context ends, and a connection checked out then is never closed, only dropped.
+    app.teardown_request(release_connection)
     app.teardown_appcontext(release_connection)
 
 

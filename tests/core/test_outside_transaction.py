@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 
 from survey_app.domain.transactions import outside_transaction
@@ -109,3 +110,15 @@ def test_a_family_request_hands_its_connection_back(app_factory: Callable[..., F
     response = application.test_client().get("/s/" + "A" * 22)
     assert response.status_code == 404
     assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_a_request_inside_a_longer_app_context_hands_its_connection_back_when_it_ends(
+    app: Flask, client: FlaskClient
+) -> None:
+    # As gunicorn's master warms up (survey_app/ops/warm_up.py) and tests serve requests:
+    # the app context outlives the request, and the engine may be disposed before it ends.
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip(POSTGRESQL_ONLY)  # (SQLite's session keeps its connection, as it did)
+    db.session.remove()
+    assert client.get("/s/" + "A" * 22).status_code == 404
+    assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
