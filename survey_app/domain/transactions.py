@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection
 
 from survey_app.extensions import db
 
-#: Where the app context keeps its autocommit connection (flask.g).
+#: Where the request (or app context) keeps its autocommit connection (flask.g).
 _HELD = "survey_autocommit_connection"
 
 
@@ -41,10 +41,10 @@ _HELD = "survey_autocommit_connection"
 def outside_transaction() -> Iterator[Connection]:
     """A connection for reads and single-statement writes, each committed on its own.
 
-    On PostgreSQL, when the session holds no transaction yet, the app context's autocommit
-    connection. Otherwise (SQLite, or a session that has begun a transaction, as a test that
-    shares its session with the app has, or one with objects added) the session's own
-    connection: its writes commit with the caller's commit.
+    On PostgreSQL, when the session holds no transaction yet, the request's autocommit
+    connection (checked out on first use). Otherwise (SQLite, or a session that has begun a
+    transaction, as a test that shares its session with the app has, or one with objects
+    added) the session's own connection: its writes commit with the caller's commit.
     """
     session = db.session()
     # (Adding an object to the session begins its transaction too: what waits to be flushed
