@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 INTERVAL_SECONDS = 0.01
@@ -50,7 +50,7 @@ def probe(folder: str) -> dict[str, Any]:
     flushes.sort()
     return {
         "flushes": len(flushes),
-        "median_ms": round(flushes[len(flushes) // 2] * 1000, 2) if flushes else None,
+        "median_ms": round(statistics.median(flushes) * 1000, 2) if flushes else None,
         "slowest_ms": round(flushes[-1] * 1000, 1) if flushes else None,
         "over_50_ms": sum(flush > 0.05 for flush in flushes),
         "over_100_ms": sum(flush > 0.1 for flush in flushes),
@@ -76,4 +76,4 @@ def disk_flushes(folder: str | None = None) -> Iterator[dict[str, Any]]:
 
 if __name__ == "__main__":
     where = sys.argv[1] if len(sys.argv) > 1 else tempfile.gettempdir()
-    print(json.dumps(probe(str(Path(where)))))
+    print(json.dumps(probe(where)))

@@ -200,8 +200,8 @@ async def _walks(
 
 
 def _longest_pause(finished: list[float]) -> float:
-    """The longest time in which no response came in (the server answers several a
-    millisecond under load)."""
+    """The longest time in which no response came in (under load at 50 concurrent the
+    server answers one every 2-3 ms)."""
     ordered = sorted(finished)
     return max((later - earlier for earlier, later in pairwise(ordered)), default=0.0)
 
